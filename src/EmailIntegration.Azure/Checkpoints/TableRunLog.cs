@@ -1,0 +1,76 @@
+using Azure.Data.Tables;
+using EmailIntegration.Azure.Configuration;
+using EmailIntegration.Pipeline.Fetch;
+using Microsoft.Extensions.Options;
+
+namespace EmailIntegration.Azure.Checkpoints;
+
+/// <summary>
+/// The run log: partition = run id, so one query reads a night. Rows <c>fetch|{vendor}</c> (window,
+/// pages, records, error) and <c>fanout|{landed file}</c> (records, events, messages, bad, unmatched).
+/// </summary>
+public sealed class TableRunLog(TableServiceClient tables, IOptions<EmailIntegrationOptions> options) : IRunLog
+{
+    private readonly TableClient table = tables.GetTableClient(options.Value.RunLogTable);
+
+    public Task WriteFetchAsync(FetchLogEntry entry, CancellationToken cancellationToken) =>
+        table.UpsertEntityAsync(new TableEntity(entry.RunId, "fetch|" + entry.Vendor)
+        {
+            ["Vendor"] = entry.Vendor,
+            ["Status"] = entry.Status.ToString(),
+            ["StartedAt"] = entry.StartedAt,
+            ["FinishedAt"] = entry.FinishedAt,
+            ["WindowStart"] = entry.WindowStart,
+            ["WindowEnd"] = entry.WindowEnd,
+            ["Pages"] = entry.Pages,
+            ["Records"] = entry.Records,
+            ["Error"] = entry.Error,
+        }, TableUpdateMode.Replace, cancellationToken);
+
+    public Task WriteFanOutAsync(FanOutLogEntry entry, CancellationToken cancellationToken) =>
+        table.UpsertEntityAsync(new TableEntity(entry.RunId, "fanout|" + RowKeySafe(entry.LandedFile))
+        {
+            ["LandedFile"] = entry.LandedFile,
+            ["FinishedAt"] = entry.FinishedAt,
+            ["Records"] = entry.Records,
+            ["Events"] = entry.Events,
+            ["Messages"] = entry.Messages,
+            ["BadRecords"] = entry.BadRecords,
+            ["Unmatched"] = entry.Unmatched,
+            ["QuarantineReason"] = entry.QuarantineReason,
+        }, TableUpdateMode.Replace, cancellationToken);
+
+    public async Task<IReadOnlyList<FetchLogEntry>> ReadFetchesAsync(string runId, CancellationToken cancellationToken)
+    {
+        var entries = new List<FetchLogEntry>();
+        await foreach (var e in table.QueryAsync<TableEntity>(
+                           e => e.PartitionKey == runId && e.RowKey.CompareTo("fetch|") > 0 && e.RowKey.CompareTo("fetch}") < 0,
+                           cancellationToken: cancellationToken))
+        {
+            entries.Add(new FetchLogEntry(runId, e.GetString("Vendor"), Enum.Parse<FetchStatus>(e.GetString("Status")),
+                e.GetDateTimeOffset("StartedAt")!.Value, e.GetDateTimeOffset("FinishedAt"), e.GetDateTimeOffset("WindowStart"),
+                e.GetDateTimeOffset("WindowEnd"), e.GetInt32("Pages") ?? 0, e.GetInt32("Records") ?? 0, e.GetString("Error")));
+        }
+
+        return entries;
+    }
+
+    public async Task<IReadOnlyList<FanOutLogEntry>> ReadFanOutsAsync(string runId, CancellationToken cancellationToken)
+    {
+        var entries = new List<FanOutLogEntry>();
+        await foreach (var e in table.QueryAsync<TableEntity>(
+                           e => e.PartitionKey == runId && e.RowKey.CompareTo("fanout|") > 0 && e.RowKey.CompareTo("fanout}") < 0,
+                           cancellationToken: cancellationToken))
+        {
+            entries.Add(new FanOutLogEntry(runId, e.GetString("LandedFile"), e.GetDateTimeOffset("FinishedAt")!.Value,
+                e.GetInt32("Records") ?? 0, e.GetInt32("Events") ?? 0, e.GetInt32("Messages") ?? 0,
+                e.GetInt32("BadRecords") ?? 0, e.GetInt32("Unmatched") ?? 0, e.GetString("QuarantineReason")));
+        }
+
+        return entries;
+    }
+
+    /// <summary>Row keys may not contain '/', '\', '#' or '?'.</summary>
+    private static string RowKeySafe(string value) =>
+        value.Replace('/', '|').Replace('\\', '|').Replace('#', '_').Replace('?', '_');
+}

@@ -1,0 +1,75 @@
+using Azure.Data.Tables;
+using Azure.Messaging.ServiceBus;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using EmailIntegration.Azure.Checkpoints;
+using EmailIntegration.Azure.Configuration;
+using EmailIntegration.Azure.Landing;
+using EmailIntegration.Azure.Publishing;
+using EmailIntegration.Azure.Store;
+using EmailIntegration.Pipeline.Apply;
+using EmailIntegration.Pipeline.FanOut;
+using EmailIntegration.Pipeline.Fetch;
+using EmailIntegration.Pipeline.Landing;
+using EmailIntegration.Pipeline.Observability;
+using EmailIntegration.Pipeline.Serve;
+using EmailIntegration.Vendors.RealMagnet;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+
+namespace EmailIntegration.Azure;
+
+public static class EmailIntegrationServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the whole pipeline: options, Azure clients, adapters, vendor adapters and the
+    /// stage services. The Functions app, the local runner and the tests all call this.
+    /// </summary>
+    public static IServiceCollection AddEmailIntegration(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<EmailIntegrationOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CosmosOptions>().Bind(configuration.GetSection("Cosmos")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddMetrics();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(PipelineMetrics.MeterName));
+        services.AddSingleton<PipelineMetrics>();
+        services.AddSingleton(TimeProvider.System);
+
+        // One client per service for the process's life, as the SDKs recommend.
+        services.AddSingleton(_ => AzureClients.Blobs(configuration));
+        services.AddSingleton(_ => AzureClients.Queues(configuration));
+        services.AddSingleton(_ => AzureClients.Tables(configuration));
+        services.AddSingleton(sp => CosmosClientFactory.Create(sp.GetRequiredService<IOptions<CosmosOptions>>().Value, configuration));
+        services.AddSingleton(sp =>
+        {
+            var cosmos = sp.GetRequiredService<IOptions<CosmosOptions>>().Value;
+            return sp.GetRequiredService<CosmosClient>().GetContainer(cosmos.Database, cosmos.Container);
+        });
+
+        services.AddSingleton<ILandingZone, BlobLandingZone>();
+        services.AddSingleton<IQuarantine, BlobQuarantine>();
+        services.AddSingleton<IWatermarkStore, TableWatermarkStore>();
+        services.AddSingleton<IRunLog, TableRunLog>();
+        services.AddSingleton<IVendorDirectory, TableVendorDirectory>();
+        services.AddSingleton<IIndividualDocumentStore, CosmosIndividualStore>();
+        services.AddSingleton<ResourceInitializer>();
+        services.AddSingleton<ITrackingMessagePublisher>(sp =>
+            sp.GetRequiredService<IOptions<EmailIntegrationOptions>>().Value.TrackingTransport switch
+            {
+                TrackingTransport.ServiceBus => ActivatorUtilities.CreateInstance<ServiceBusPublisher>(sp,
+                    AzureClients.ServiceBus(configuration).CreateSender(
+                        sp.GetRequiredService<IOptions<EmailIntegrationOptions>>().Value.TrackingQueue)),
+                _ => ActivatorUtilities.CreateInstance<StorageQueuePublisher>(sp),
+            });
+
+        services.AddRealMagnet(configuration);
+
+        services.AddSingleton<VendorTrackingFetcher>();
+        services.AddSingleton<LandedFileFanOut>();
+        services.AddSingleton<IndividualTrackingApplier>();
+        services.AddSingleton<EmailIntegrationTabReader>();
+        return services;
+    }
+}

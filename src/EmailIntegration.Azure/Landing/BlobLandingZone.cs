@@ -1,0 +1,49 @@
+using System.Runtime.CompilerServices;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using EmailIntegration.Azure.Configuration;
+using EmailIntegration.Pipeline.Landing;
+using Microsoft.Extensions.Options;
+
+namespace EmailIntegration.Azure.Landing;
+
+/// <summary>The landing container: raw vendor responses, written once and never changed.</summary>
+public sealed class BlobLandingZone(BlobServiceClient blobs, IOptions<EmailIntegrationOptions> options) : ILandingZone
+{
+    private readonly BlobContainerClient container = blobs.GetBlobContainerClient(options.Value.LandingContainer);
+
+    public async Task LandAsync(
+        LandedFileName name, ReadOnlyMemory<byte> content, IReadOnlyDictionary<string, string> metadata,
+        CancellationToken cancellationToken)
+    {
+        var blob = container.GetBlobClient(name.ToString());
+        await blob.UploadAsync(new BinaryData(content), new BlobUploadOptions
+        {
+            Metadata = metadata.ToDictionary(),
+            HttpHeaders = new BlobHttpHeaders { ContentType = ContentTypeOf(name.Extension) },
+        }, cancellationToken);
+    }
+
+    public async Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken) =>
+        await container.GetBlobClient(name).OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), cancellationToken);
+
+    public async IAsyncEnumerable<string> ListRunAsync(string runId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Names are vendor/yyyy/MM/dd/run/…: the run id is not a prefix, so list and filter.
+        await foreach (var item in container.GetBlobsAsync(cancellationToken: cancellationToken))
+        {
+            if (LandedFileName.BelongsToRun(item.Name, runId))
+            {
+                yield return item.Name;
+            }
+        }
+    }
+
+    private static string ContentTypeOf(string extension) => extension switch
+    {
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "csv" => "text/csv",
+        _ => "application/octet-stream",
+    };
+}

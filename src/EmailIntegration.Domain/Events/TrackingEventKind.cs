@@ -1,0 +1,14 @@
+namespace EmailIntegration.Domain.Events;
+
+/// <summary>What happened to one recipient of one mailing, in vendor-neutral terms.</summary>
+public enum TrackingEventKind
+{
+    Delivered,
+    Opened,
+    LinkClicked,
+    FaxSent,
+    Unsubscribed,
+    Bounced,
+    SpamComplaint,
+    Suppressed,
+}

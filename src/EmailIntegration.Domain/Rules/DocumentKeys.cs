@@ -1,0 +1,30 @@
+using System.Text.RegularExpressions;
+using EmailIntegration.Domain.Events;
+
+namespace EmailIntegration.Domain.Rules;
+
+/// <summary>
+/// Document ids inside an individual's partition. They are derived from the business key, so the
+/// same row is always the same document and a re-run can only update it, never duplicate it.
+/// </summary>
+public static partial class DocumentKeys
+{
+    public static string Tracking(string vendor, string mailingId) =>
+        $"tracking|{Safe(vendor)}|{Safe(mailingId)}";
+
+    public static string LinkTracking(string vendor, string mailingId, string url) =>
+        $"link|{Safe(vendor)}|{Safe(mailingId)}|{EventIdentity.Hash(url)}";
+
+    public static string FaxTracking(string vendor, string mailingId, string faxNumber) =>
+        $"fax|{Safe(vendor)}|{Safe(mailingId)}|{EventIdentity.Hash(faxNumber)}";
+
+    public static string Unsubscribe(string vendor, string mailingId, string? emailGroup) =>
+        $"unsub|{Safe(vendor)}|{Safe(mailingId)}|{EventIdentity.Hash(Normalize.GroupName(emailGroup ?? string.Empty))}";
+
+    /// <summary>Cosmos ids may not contain '/', '\', '?' or '#', and vendor ids are not ours to trust.</summary>
+    private static string Safe(string value) =>
+        value.Length <= 64 && SafeKey().IsMatch(value) ? value : "h-" + EventIdentity.Hash(value);
+
+    [GeneratedRegex("^[A-Za-z0-9_.-]+$")]
+    private static partial Regex SafeKey();
+}

@@ -1,0 +1,114 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using EmailIntegration.Azure.Configuration;
+using EmailIntegration.Functions.Apply;
+using EmailIntegration.Functions.FanOut;
+using EmailIntegration.Functions.Fetch;
+using EmailIntegration.Pipeline.Fetch;
+using EmailIntegration.Pipeline.Landing;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EmailIntegration.LocalRunner.Hosting;
+
+/// <summary>
+/// What the Functions host would do, done by hand: fire the timer, fire the blob trigger once per
+/// landed file, and run the queue trigger for each message until the queue is empty (moving a
+/// message that keeps failing to the poison queue after host.json's maxDequeueCount).
+/// </summary>
+public sealed class LocalFunctionsHost(IServiceProvider services, int maxDequeueCount, ILogger<LocalFunctionsHost> logger)
+{
+    private const int QueueConcurrency = 8;
+    private static readonly TimeSpan RetryVisibility = TimeSpan.FromMilliseconds(500);
+
+    public async Task<FetchRunResult> FireTimerAsync(CancellationToken cancellationToken)
+    {
+        var function = ActivatorUtilities.CreateInstance<FetchVendorTracking>(services);
+        return await function.Run(new TimerInfo(), cancellationToken);
+    }
+
+    /// <summary>Fires the blob trigger for every file landed by the run.</summary>
+    public async Task<int> FireBlobTriggersAsync(string runId, CancellationToken cancellationToken)
+    {
+        var landing = services.GetRequiredService<ILandingZone>();
+        var container = services.GetRequiredService<BlobServiceClient>()
+            .GetBlobContainerClient(services.GetRequiredService<IOptions<EmailIntegrationOptions>>().Value.LandingContainer);
+        var function = ActivatorUtilities.CreateInstance<FanOutLandedFile>(services);
+        var files = 0;
+        await foreach (var name in landing.ListRunAsync(runId, cancellationToken))
+        {
+            await function.Run(container.GetBlobClient(name), cancellationToken);
+            files++;
+        }
+
+        return files;
+    }
+
+    /// <summary>Runs the queue trigger until the queue is empty; returns (processed, poisoned).</summary>
+    public async Task<(int Processed, int Poisoned)> DrainQueueAsync(CancellationToken cancellationToken)
+    {
+        var options = services.GetRequiredService<IOptions<EmailIntegrationOptions>>().Value;
+        var queues = services.GetRequiredService<QueueServiceClient>();
+        var queue = queues.GetQueueClient(options.TrackingQueue);
+        var poison = queues.GetQueueClient(options.TrackingQueue + "-poison");
+        int processed = 0, poisoned = 0, emptyPolls = 0;
+
+        // A message made visible again for a retry can look like an empty queue for a moment.
+        while (emptyPolls < 3)
+        {
+            var messages = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(2), cancellationToken)).Value;
+            if (messages.Length == 0)
+            {
+                emptyPolls++;
+                await Task.Delay(RetryVisibility, cancellationToken);
+                continue;
+            }
+
+            emptyPolls = 0;
+            await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = QueueConcurrency, CancellationToken = cancellationToken },
+                async (message, ct) =>
+                {
+                    if (await InvokeQueueFunctionAsync(queue, poison, message, ct))
+                    {
+                        Interlocked.Increment(ref processed);
+                    }
+                    else if (message.DequeueCount >= maxDequeueCount)
+                    {
+                        Interlocked.Increment(ref poisoned);
+                    }
+                });
+        }
+
+        return (processed, poisoned);
+    }
+
+    private async Task<bool> InvokeQueueFunctionAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var function = ActivatorUtilities.CreateInstance<ApplyIndividualTracking>(services);
+            await function.Run(message, cancellationToken);
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            if (message.DequeueCount >= maxDequeueCount)
+            {
+                logger.LogError(ex, "Message {MessageId} failed {Count} times; moved to {Poison}", message.MessageId, message.DequeueCount, poison.Name);
+                await poison.SendMessageAsync(message.Body, cancellationToken: cancellationToken);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+            }
+            else
+            {
+                logger.LogWarning(ex, "Message {MessageId} failed (attempt {Count}); will retry", message.MessageId, message.DequeueCount);
+                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: RetryVisibility, cancellationToken: cancellationToken);
+            }
+
+            return false;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using EmailIntegration.Azure;
+using EmailIntegration.Azure.Configuration;
+using EmailIntegration.VendorSandbox.RealMagnet;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace EmailIntegration.LocalRunner.Hosting;
+
+/// <summary>
+/// The local runner's web host: the same DI graph as the Functions app (AddEmailIntegration), the
+/// HTTP functions behind Kestrel, the host emulation for the other triggers, and optionally the
+/// vendor sandbox standing in for the vendors.
+/// </summary>
+public sealed class LocalRunnerApp : IAsyncDisposable
+{
+    private LocalRunnerApp(WebApplication app, RealMagnetSandbox? sandbox)
+    {
+        App = app;
+        Sandbox = sandbox;
+    }
+
+    public WebApplication App { get; }
+
+    public RealMagnetSandbox? Sandbox { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    public LocalFunctionsHost Host => App.Services.GetRequiredService<LocalFunctionsHost>();
+
+    public string FunctionKey => App.Configuration["LocalRunner:FunctionKey"] ?? "local-dev-key";
+
+    /// <summary>The address Kestrel listens on once started.</summary>
+    public string BaseUrl => App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    public static async Task<LocalRunnerApp> CreateAsync(
+        string[] args, IReadOnlyDictionary<string, string?>? overrides = null, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration
+            .AddLocalSettings(Path.Combine(AppContext.BaseDirectory, "local.settings.sample.json"))
+            .AddLocalSettings(Path.Combine(Directory.GetCurrentDirectory(), "local.settings.json"))
+            .AddEnvironmentVariables()
+            .AddCommandLine(args);
+        if (overrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+
+        RealMagnetSandbox? sandbox = null;
+        if (builder.Configuration.GetValue("LocalRunner:Sandbox", false))
+        {
+            sandbox = RealMagnetSandbox.Start(SandboxData.Generate(seed: 42, today: DateTimeOffset.UtcNow));
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Vendors:RealMagnet:BaseUrl"] = sandbox.Url.ToString(),
+                ["Vendors:RealMagnet:UserName"] = sandbox.UserName,
+                ["Vendors:RealMagnet:Password"] = sandbox.Password,
+            });
+        }
+
+        // The summary reports the counts; per-file and per-request lines only when asked for (Logging__LogLevel__EmailIntegration=Information).
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("System.Net.Http", LogLevel.Warning)
+            .AddFilter("EmailIntegration", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
+        builder.Services.AddEmailIntegration(builder.Configuration);
+        builder.Services.AddMvcCore();
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LocalFunctionsHost>(
+            sp, LocalSettings.MaxDequeueCount(Path.Combine(AppContext.BaseDirectory, "host.json"))));
+        builder.WebHost.UseUrls($"http://127.0.0.1:{builder.Configuration.GetValue("LocalRunner:Port", 7071)}");
+
+        var app = builder.Build();
+        app.MapHttpFunctions(app.Configuration["LocalRunner:FunctionKey"] ?? "local-dev-key");
+        await app.Services.GetRequiredService<ResourceInitializer>().EnsureCreatedAsync(cancellationToken);
+        return new LocalRunnerApp(app, sandbox);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        Sandbox?.Dispose();
+    }
+}

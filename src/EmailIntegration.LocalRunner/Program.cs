@@ -1,0 +1,83 @@
+using System.Runtime.InteropServices;
+using EmailIntegration.LocalRunner.Hosting;
+
+// Usage: EmailIntegration.LocalRunner [--once] [--replay <runId>]
+//   (no option)      fetch from the vendors, fan out, apply, print the summary, then serve until Ctrl+C
+//   --once           the same, then exit 0 after the summary
+//   --replay <runId> skip the fetch and re-process the landed files of that run (what an operator does to redo a night)
+var once = args.Contains("--once");
+var replayIndex = Array.IndexOf(args, "--replay");
+var replayRunId = replayIndex >= 0 && replayIndex + 1 < args.Length ? args[replayIndex + 1] : null;
+if (replayIndex >= 0 && replayRunId is null)
+{
+    Console.Error.WriteLine("--replay needs a run id (printed as 'Run:' by an earlier run).");
+    return 2;
+}
+
+using var cancellation = new CancellationTokenSource();
+// Ctrl+C and a service manager's SIGTERM both stop the runner cleanly.
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+var hostArgs = args.Where((a, i) => a != "--once" && a != "--replay" && (replayIndex < 0 || i != replayIndex + 1)).ToArray();
+
+using var summary = new ImportSummary();
+await using var runner = await LocalRunnerApp.CreateAsync(hostArgs, cancellationToken: cancellation.Token);
+try
+{
+    await runner.App.StartAsync(cancellation.Token);
+}
+catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    Console.Error.WriteLine($"{ex.Message} Is another local run still serving? Stop it, or set LocalRunner__Port.");
+    return 1;
+}
+
+var runId = replayRunId;
+if (runId is null)
+{
+    var fetch = await runner.Host.FireTimerAsync(cancellation.Token);
+    runId = fetch.RunId;
+    foreach (var vendor in fetch.Vendors)
+    {
+        Console.WriteLine($"Fetch {vendor.Vendor}: {vendor.Status} {vendor.WindowStart:yyyy-MM-dd}..{vendor.WindowEnd:yyyy-MM-dd}, {vendor.Pages} pages, {vendor.Records} records{(vendor.Error is null ? "" : " — " + vendor.Error)}");
+    }
+}
+
+var files = await runner.Host.FireBlobTriggersAsync(runId, cancellation.Token);
+var (processed, poisoned) = await runner.Host.DrainQueueAsync(cancellation.Token);
+
+Console.WriteLine($"Run: {runId}");
+Console.WriteLine($"Import summary ({files} landed files, {processed} messages applied, {poisoned} poisoned):");
+foreach (var line in summary.Lines())
+{
+    Console.WriteLine(line);
+}
+
+// Point at the sandbox individual with the most activity, so the printed tab has rows to show.
+var individual = runner.Sandbox?.Data.ExpectedCountsByIndividual()
+    .OrderByDescending(e => e.Value.Total).ThenBy(e => e.Key, StringComparer.Ordinal).First().Key ?? "{individualId}";
+Console.WriteLine($"Tab: {runner.BaseUrl}/api/individuals/{individual}/email-integration?code={runner.FunctionKey}");
+
+if (once)
+{
+    await runner.App.StopAsync(CancellationToken.None);
+    return 0;
+}
+
+Console.WriteLine("Serving; press Ctrl+C to stop.");
+try
+{
+    await Task.Delay(Timeout.Infinite, cancellation.Token);
+}
+catch (OperationCanceledException)
+{
+}
+
+await runner.App.StopAsync(CancellationToken.None);
+return 0;
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    cancellation.Cancel();
+}

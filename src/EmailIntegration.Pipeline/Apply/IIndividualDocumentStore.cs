@@ -1,0 +1,48 @@
+using EmailIntegration.Domain.Documents;
+
+namespace EmailIntegration.Pipeline.Apply;
+
+/// <summary>The individual's documents, one partition per individual.</summary>
+public interface IIndividualDocumentStore
+{
+    /// <summary>Point-reads the documents that exist among <paramref name="ids"/>, with their versions.</summary>
+    Task<DocumentSnapshot> ReadAsync(string individualId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes the documents, each conditional on the version in <paramref name="snapshot"/> (or on not
+    /// existing yet). Throws <see cref="ConcurrencyConflictException"/> when another writer got there first.
+    /// </summary>
+    Task SaveAsync(string individualId, IReadOnlyList<IndividualDocument> documents, DocumentSnapshot snapshot, CancellationToken cancellationToken);
+
+    /// <summary>One page of one child form, newest first, as one single-partition query.</summary>
+    Task<DocumentPage> QueryAsync(string individualId, FormQuery query, CancellationToken cancellationToken);
+}
+
+public sealed class DocumentSnapshot(IReadOnlyDictionary<string, IndividualDocument> documents, IReadOnlyDictionary<string, string> versions)
+{
+    public static readonly DocumentSnapshot Empty = new(
+        new Dictionary<string, IndividualDocument>(), new Dictionary<string, string>());
+
+    public IReadOnlyDictionary<string, IndividualDocument> Documents { get; } = documents;
+
+    /// <summary>The store's version (ETag) of a document that exists; null for one that does not.</summary>
+    public string? VersionOf(string id) => versions.GetValueOrDefault(id);
+}
+
+/// <param name="DocumentType">One of <see cref="DocumentTypes"/>.</param>
+/// <param name="ContinuationToken">The store's own token from the previous page, or null for the first.</param>
+public sealed record FormQuery(
+    string DocumentType,
+    int PageSize,
+    string? ContinuationToken = null,
+    DateTimeOffset? From = null,
+    DateTimeOffset? To = null,
+    string? Vendor = null);
+
+public sealed record DocumentPage(IReadOnlyList<IndividualDocument> Documents, string? ContinuationToken);
+
+public sealed class ConcurrencyConflictException(string documentId)
+    : Exception($"Document {documentId} was changed by another writer.")
+{
+    public string DocumentId { get; } = documentId;
+}

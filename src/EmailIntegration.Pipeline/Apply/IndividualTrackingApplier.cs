@@ -1,0 +1,94 @@
+using System.Text.Json;
+using EmailIntegration.Domain.Rules;
+using EmailIntegration.Pipeline.FanOut;
+using EmailIntegration.Pipeline.Landing;
+using EmailIntegration.Pipeline.Observability;
+using Microsoft.Extensions.Logging;
+
+namespace EmailIntegration.Pipeline.Apply;
+
+/// <summary>
+/// Stage 3: apply one message's events to the individual's documents. Read, fold, write with
+/// optimistic concurrency, and on a conflict read again: every document remembers the events it
+/// holds, so a retry, a redelivery or a replay never counts an event twice.
+/// </summary>
+public sealed class IndividualTrackingApplier(
+    IIndividualDocumentStore store,
+    IQuarantine quarantine,
+    PipelineMetrics metrics,
+    ILogger<IndividualTrackingApplier> logger)
+{
+    private const int MaxAttempts = 20;
+
+    public async Task<ApplyOutcome> ApplyAsync(string messageId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        if (!TryRead(body, out var message, out var reason))
+        {
+            // Bad data never gets better by retrying: keep it with the reason and move on.
+            await quarantine.RejectMessageAsync(messageId, body, reason!, cancellationToken);
+            metrics.MessagesRejected.Add(1);
+            logger.LogError("Rejected message {MessageId}: {Reason}", messageId, reason);
+            return ApplyOutcome.Rejected(reason!);
+        }
+
+        var documentIds = IndividualProjection.DocumentIdsTouchedBy(message!.Events);
+        for (var attempt = 1; ; attempt++)
+        {
+            var snapshot = await store.ReadAsync(message.IndividualId, documentIds, cancellationToken);
+            var result = IndividualProjection.Apply(
+                message.IndividualId, snapshot.Documents.ToDictionary(), message.Events);
+            try
+            {
+                if (result.Changed.Count > 0)
+                {
+                    await store.SaveAsync(message.IndividualId, result.Changed, snapshot, cancellationToken);
+                }
+
+                metrics.EventsApplied.Add(result.Applied);
+                metrics.EventsDuplicate.Add(result.Duplicates);
+                return ApplyOutcome.Done(result.Applied, result.Duplicates, result.Changed.Count);
+            }
+            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
+            {
+                metrics.ConcurrencyRetries.Add(1);
+                logger.LogDebug("Concurrent update of individual {IndividualId}; attempt {Attempt}", message.IndividualId, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), cancellationToken);
+            }
+        }
+    }
+
+    private static bool TryRead(ReadOnlyMemory<byte> body, out TrackingMessage? message, out string? reason)
+    {
+        message = null;
+        try
+        {
+            message = JsonSerializer.Deserialize<TrackingMessage>(body.Span, TrackingMessage.Json);
+        }
+        catch (JsonException ex)
+        {
+            reason = $"Not a tracking message: {ex.Message}";
+            return false;
+        }
+
+        var read = message;
+        reason = read switch
+        {
+            null => "Empty message.",
+            { IndividualId: null or "" } => "The message names no individual.",
+            { Events: null } => "The message has no events.",
+            _ when read.Events.Any(e => e is null || e.IndividualId != read.IndividualId) =>
+                "An event belongs to another individual than the message.",
+            _ when read.Events.Any(e => string.IsNullOrEmpty(e.EventId) || string.IsNullOrEmpty(e.MailingId)) =>
+                "An event has no id or no mailing.",
+            _ => null,
+        };
+        return reason is null;
+    }
+}
+
+public sealed record ApplyOutcome(string? RejectedReason, int Applied, int Duplicates, int DocumentsWritten)
+{
+    public static ApplyOutcome Rejected(string reason) => new(reason, 0, 0, 0);
+
+    public static ApplyOutcome Done(int applied, int duplicates, int written) => new(null, applied, duplicates, written);
+}

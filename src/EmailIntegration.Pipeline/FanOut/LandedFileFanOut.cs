@@ -1,0 +1,126 @@
+using EmailIntegration.Domain.Events;
+using EmailIntegration.Pipeline.Fetch;
+using EmailIntegration.Pipeline.Landing;
+using EmailIntegration.Pipeline.Observability;
+using Microsoft.Extensions.Logging;
+
+namespace EmailIntegration.Pipeline.FanOut;
+
+/// <summary>
+/// Stage 2: parse one landed file with its vendor's parser and publish its events grouped per
+/// individual. Bad records are reported with their position and the good ones still go through;
+/// a file that can't be read is quarantined with the reason.
+/// </summary>
+public sealed class LandedFileFanOut(
+    IEnumerable<ITrackingParser> parsers,
+    ILandingZone landingZone,
+    IQuarantine quarantine,
+    ITrackingMessagePublisher publisher,
+    IRunLog runLog,
+    TimeProvider time,
+    PipelineMetrics metrics,
+    ILogger<LandedFileFanOut> logger)
+{
+    public async Task<FanOutLogEntry> FanOutAsync(string landedFile, CancellationToken cancellationToken)
+    {
+        if (!LandedFileName.TryParse(landedFile, out var name))
+        {
+            return await QuarantineAsync(landedFile, "unknown", "The file name is not a landed file name.", cancellationToken);
+        }
+
+        var parser = parsers.FirstOrDefault(p => string.Equals(p.Vendor, name!.Vendor, StringComparison.Ordinal));
+        if (parser is null)
+        {
+            return await QuarantineAsync(landedFile, name!.RunId, $"No parser for vendor '{name.Vendor}'.", cancellationToken);
+        }
+
+        // SortedDictionary: messages go out in a deterministic order, part numbers stay stable.
+        var byIndividual = new SortedDictionary<string, List<TrackingEvent>>(StringComparer.Ordinal);
+        var unmatched = new List<TrackingEvent>();
+        var badRecords = new List<BadRecord>();
+        int records = 0, events = 0;
+        string? quarantineReason = null;
+
+        await using (var content = await landingZone.OpenReadAsync(landedFile, cancellationToken))
+        {
+            try
+            {
+                await foreach (var record in parser.ParseAsync(content, name!, cancellationToken))
+                {
+                    records++;
+                    if (record.Bad is { } bad)
+                    {
+                        badRecords.Add(bad);
+                    }
+                    else if (record.Event!.IndividualId is not { Length: > 0 } individualId)
+                    {
+                        unmatched.Add(record.Event);
+                    }
+                    else if (!MessagePartitioner.FitsAlone(landedFile, individualId, record.Event, publisher.MaxBodyBytes))
+                    {
+                        badRecords.Add(new BadRecord($"record {records - 1}", "The record is larger than a queue message can carry."));
+                    }
+                    else
+                    {
+                        events++;
+                        if (!byIndividual.TryGetValue(individualId, out var list))
+                        {
+                            byIndividual[individualId] = list = [];
+                        }
+
+                        list.Add(record.Event);
+                    }
+                }
+            }
+            catch (UnreadableFileException ex)
+            {
+                quarantineReason = ex.Message;
+            }
+        }
+
+        var messages = byIndividual
+            .SelectMany(group => MessagePartitioner.Partition(landedFile, group.Key, group.Value, publisher.MaxBodyBytes))
+            .ToList();
+        await publisher.PublishAsync(messages, cancellationToken);
+
+        if (badRecords.Count > 0)
+        {
+            await quarantine.ReportBadRecordsAsync(landedFile, badRecords, cancellationToken);
+        }
+
+        if (unmatched.Count > 0)
+        {
+            await quarantine.HoldUnmatchedAsync(landedFile, unmatched, cancellationToken);
+        }
+
+        if (quarantineReason is not null)
+        {
+            await quarantine.QuarantineFileAsync(landedFile, quarantineReason, cancellationToken);
+            metrics.FilesQuarantined.Add(1);
+            logger.LogWarning("Quarantined {LandedFile} after {Records} records: {Reason}", landedFile, records, quarantineReason);
+        }
+
+        var entry = new FanOutLogEntry(name!.RunId, landedFile, time.GetUtcNow(), records, events, messages.Count,
+            badRecords.Count, unmatched.Count, quarantineReason);
+        await runLog.WriteFanOutAsync(entry, cancellationToken);
+        metrics.MessagesPublished.Add(messages.Count);
+        metrics.EventsPublished.Add(events);
+        metrics.BadRecords.Add(badRecords.Count);
+        metrics.EventsUnmatched.Add(unmatched.Count);
+        logger.LogInformation(
+            "Fanned out {LandedFile}: {Records} records, {Events} events in {Messages} messages, {Bad} bad, {Unmatched} unmatched",
+            landedFile, records, events, messages.Count, badRecords.Count, unmatched.Count);
+        return entry;
+    }
+
+    private async Task<FanOutLogEntry> QuarantineAsync(
+        string landedFile, string runId, string reason, CancellationToken cancellationToken)
+    {
+        await quarantine.QuarantineFileAsync(landedFile, reason, cancellationToken);
+        metrics.FilesQuarantined.Add(1);
+        logger.LogWarning("Quarantined {LandedFile}: {Reason}", landedFile, reason);
+        var entry = new FanOutLogEntry(runId, landedFile, time.GetUtcNow(), 0, 0, 0, 0, 0, reason);
+        await runLog.WriteFanOutAsync(entry, cancellationToken);
+        return entry;
+    }
+}

@@ -1,0 +1,38 @@
+namespace EmailIntegration.Pipeline.Fetch;
+
+/// <summary>What an operator reads to know what each night did.</summary>
+public interface IRunLog
+{
+    Task WriteFetchAsync(FetchLogEntry entry, CancellationToken cancellationToken);
+
+    Task WriteFanOutAsync(FanOutLogEntry entry, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<FetchLogEntry>> ReadFetchesAsync(string runId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<FanOutLogEntry>> ReadFanOutsAsync(string runId, CancellationToken cancellationToken);
+}
+
+public enum FetchStatus { Running, Completed, Failed, UpToDate }
+
+public sealed record FetchLogEntry(
+    string RunId,
+    string Vendor,
+    FetchStatus Status,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt,
+    DateTimeOffset? WindowStart,
+    DateTimeOffset? WindowEnd,
+    int Pages,
+    int Records,
+    string? Error);
+
+public sealed record FanOutLogEntry(
+    string RunId,
+    string LandedFile,
+    DateTimeOffset FinishedAt,
+    int Records,
+    int Events,
+    int Messages,
+    int BadRecords,
+    int Unmatched,
+    string? QuarantineReason);

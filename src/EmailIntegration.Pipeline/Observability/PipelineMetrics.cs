@@ -1,0 +1,42 @@
+using System.Diagnostics.Metrics;
+
+namespace EmailIntegration.Pipeline.Observability;
+
+/// <summary>
+/// Counters of every stage, exported with OpenTelemetry in Azure and read by the local runner's
+/// import summary. Counts only: never an address or a credential.
+/// </summary>
+public sealed class PipelineMetrics
+{
+    public const string MeterName = "EmailIntegration.Pipeline";
+
+    public PipelineMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        PagesLanded = meter.CreateCounter<long>("emailintegration.pages_landed");
+        RecordsLanded = meter.CreateCounter<long>("emailintegration.records_landed");
+        FetchFailures = meter.CreateCounter<long>("emailintegration.fetch_failures");
+        MessagesPublished = meter.CreateCounter<long>("emailintegration.messages_published");
+        EventsPublished = meter.CreateCounter<long>("emailintegration.events_published");
+        BadRecords = meter.CreateCounter<long>("emailintegration.bad_records");
+        FilesQuarantined = meter.CreateCounter<long>("emailintegration.files_quarantined");
+        EventsUnmatched = meter.CreateCounter<long>("emailintegration.events_unmatched");
+        EventsApplied = meter.CreateCounter<long>("emailintegration.events_applied");
+        EventsDuplicate = meter.CreateCounter<long>("emailintegration.events_duplicate");
+        MessagesRejected = meter.CreateCounter<long>("emailintegration.messages_rejected");
+        ConcurrencyRetries = meter.CreateCounter<long>("emailintegration.concurrency_retries");
+    }
+
+    public Counter<long> PagesLanded { get; }
+    public Counter<long> RecordsLanded { get; }
+    public Counter<long> FetchFailures { get; }
+    public Counter<long> MessagesPublished { get; }
+    public Counter<long> EventsPublished { get; }
+    public Counter<long> BadRecords { get; }
+    public Counter<long> FilesQuarantined { get; }
+    public Counter<long> EventsUnmatched { get; }
+    public Counter<long> EventsApplied { get; }
+    public Counter<long> EventsDuplicate { get; }
+    public Counter<long> MessagesRejected { get; }
+    public Counter<long> ConcurrencyRetries { get; }
+}

@@ -1,0 +1,512 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using WireMock;
+using WireMock.Matchers;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using WireMock.Settings;
+using WireMock.Types;
+using WireMock.Util;
+
+namespace EmailIntegration.VendorSandbox.RealMagnet;
+
+/// <summary>
+/// A local Real Magnet REST ApiAdapter over <see cref="SandboxData"/>, on 127.0.0.1, for the local runner and tests.
+/// Serves <c>POST {Url}{Operation}/</c> for Authenticate, GetGroups, GetMessageList, GetDetailedTracking, ExecuteReport
+/// (report 2) and GetMessageLinkTracking in the shapes of the vendor's help pages
+/// (https://dna.magnetmail.net/ApiAdapter/Rest/help/operations/&lt;Operation&gt;), with WCF dates
+/// (<c>"\/Date(ms-0500)\/"</c>). GetDetailedTracking's shape is the one the adapter expects, not a verified one.
+/// </summary>
+/// <remarks>
+/// Date-only request parameters are read as 00:00 UTC and ranges as [start, end), the adapter's assumption.
+/// Faults for tests: <see cref="FailNextRequests"/> and <see cref="CorruptNext"/>.
+/// </remarks>
+public sealed class RealMagnetSandbox : IDisposable
+{
+    public const string BasePath = "/ApiAdapter/Rest/";
+
+    private static readonly TimeSpan ServerOffset = TimeSpan.FromHours(-5);
+
+    private readonly WireMockServer _server;
+    private readonly SandboxData _data;
+    private readonly ConcurrentDictionary<string, int> _requests = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, byte> _sessions = new(StringComparer.Ordinal);
+    private readonly object _faultLock = new();
+    private readonly Dictionary<string, Queue<(int Status, TimeSpan? RetryAfter)>> _failures = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, int> _corruptions = new(StringComparer.OrdinalIgnoreCase);
+
+    private RealMagnetSandbox(SandboxData data, int port)
+    {
+        _data = data;
+        _server = WireMockServer.Start(new WireMockServerSettings
+        {
+            Urls = [$"http://127.0.0.1:{port}"],
+            StartAdminInterface = false,
+            MaxRequestLogCount = 50,
+        });
+        _server
+            .Given(Request.Create().UsingPost().WithPath(new RegexMatcher(@"^/ApiAdapter/Rest/[A-Za-z]+/?$")))
+            .RespondWith(Response.Create().WithCallback(Handle));
+        Url = new Uri($"http://127.0.0.1:{port}{BasePath}");
+    }
+
+    /// <summary>Starts on 127.0.0.1, on <paramref name="port"/> or a free port.</summary>
+    public static RealMagnetSandbox Start(SandboxData data, int? port = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return new RealMagnetSandbox(data, port ?? FreePort());
+    }
+
+    /// <summary>The API base URL (ends with <c>/ApiAdapter/Rest/</c>): use it as the adapter's BaseUrl.</summary>
+    public Uri Url { get; }
+
+    public string UserName { get; } = "sandbox-api-user";
+
+    /// <summary>Fixed, so a runner in another process can be configured without talking to this one.</summary>
+    public string Password { get; } = "sandbox-P@ssw0rd";
+
+    /// <summary>
+    /// Configuration that points the Real Magnet adapter at this sandbox (keys under <paramref name="section"/>,
+    /// default <c>Vendors:RealMagnet</c>); add it with <c>ConfigurationBuilder.AddInMemoryCollection</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> AdapterSettings(int? pageSize = null, string section = "Vendors:RealMagnet")
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            [$"{section}:Enabled"] = "true",
+            [$"{section}:BaseUrl"] = Url.AbsoluteUri,
+            [$"{section}:UserName"] = UserName,
+            [$"{section}:Password"] = Password,
+        };
+        if (pageSize is { } size)
+        {
+            settings[$"{section}:PageSize"] = size.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return settings;
+    }
+
+    public SandboxData Data => _data;
+
+    /// <summary>Requests received for an operation (including refused and faulted ones).</summary>
+    public int RequestsFor(string operation) => _requests.GetValueOrDefault(operation);
+
+    public void ResetRequestCounts() => _requests.Clear();
+
+    /// <summary>The next <paramref name="count"/> requests of <paramref name="operation"/> answer <paramref name="statusCode"/>.</summary>
+    public void FailNextRequests(string operation, int statusCode, int count = 1, TimeSpan? retryAfter = null)
+    {
+        lock (_faultLock)
+        {
+            if (!_failures.TryGetValue(operation, out var queue))
+            {
+                _failures[operation] = queue = new Queue<(int, TimeSpan?)>();
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                queue.Enqueue((statusCode, retryAfter));
+            }
+        }
+    }
+
+    /// <summary>The next request of <paramref name="operation"/> answers 200 with truncated JSON.</summary>
+    public void CorruptNext(string operation, int count = 1)
+    {
+        lock (_faultLock)
+        {
+            _corruptions[operation] = _corruptions.GetValueOrDefault(operation) + count;
+        }
+    }
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    public void Dispose()
+    {
+        _server.Stop();
+        _server.Dispose();
+    }
+
+    private ResponseMessage Handle(IRequestMessage request)
+    {
+        var operation = request.Path[BasePath.Length..].TrimEnd('/');
+        _requests.AddOrUpdate(operation, 1, (_, n) => n + 1);
+
+        (int Status, TimeSpan? RetryAfter)? failure = null;
+        bool corrupt;
+        lock (_faultLock)
+        {
+            if (_failures.TryGetValue(operation, out var queue) && queue.Count > 0)
+            {
+                failure = queue.Dequeue();
+            }
+
+            corrupt = failure is null && _corruptions.GetValueOrDefault(operation) > 0;
+            if (corrupt)
+            {
+                _corruptions[operation]--;
+            }
+        }
+
+        if (failure is { } f)
+        {
+            var response = Json(f.Status, $"{{\"Message\":\"Sandbox fault {f.Status}\",\"Status\":0}}");
+            if (f.RetryAfter is { } after)
+            {
+                response.AddHeader("Retry-After", ((int)Math.Ceiling(after.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+            }
+
+            return response;
+        }
+
+        JsonElement body;
+        try
+        {
+            using var doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(request.Body) ? "{}" : request.Body);
+            body = doc.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return Json(400, "{\"Message\":\"Request body is not JSON\",\"Status\":0}");
+        }
+
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return Json(400, "{\"Message\":\"Request body is not a JSON object\",\"Status\":0}");
+        }
+
+        ResponseMessage result;
+        if (string.Equals(operation, "Authenticate", StringComparison.OrdinalIgnoreCase))
+        {
+            result = Authenticate(request, body);
+        }
+        else if (!HasSession(body))
+        {
+            result = Json(401, "{\"Message\":\"Invalid session\",\"Status\":0}");
+        }
+        else
+        {
+            try
+            {
+                result = operation.ToUpperInvariant() switch
+                {
+                    "GETGROUPS" => Json(200, GetGroups()),
+                    "GETMESSAGELIST" => Json(200, GetMessageList(body)),
+                    "GETDETAILEDTRACKING" => Json(200, GetDetailedTracking(body)),
+                    "EXECUTEREPORT" => Json(200, ExecuteReport(body)),
+                    "GETMESSAGELINKTRACKING" => Json(200, GetMessageLinkTracking(body)),
+                    _ => Json(404, "{\"Message\":\"Unknown operation\",\"Status\":0}"),
+                };
+            }
+            catch (BadRequest ex)
+            {
+                result = Json(400, JsonSerializer.Serialize(new { ex.Message, Status = 0 }));
+            }
+        }
+
+        if (corrupt && result.BodyData?.BodyAsString is { Length: > 2 } text)
+        {
+            result.BodyData.BodyAsString = text[..(text.Length / 2)];
+        }
+
+        return result;
+    }
+
+    private ResponseMessage Authenticate(IRequestMessage request, JsonElement body)
+    {
+        var header = request.Headers?.FirstOrDefault(h => string.Equals(h.Key, "Authorization", StringComparison.OrdinalIgnoreCase)).Value;
+        var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{UserName}:{Password}"));
+        var basicOk = header is not null && header.Any(v => string.Equals(v, expected, StringComparison.Ordinal));
+        var bodyOk = (!body.TryGetProperty("UserName", out var u) || u.GetString() == UserName)
+                     && (!body.TryGetProperty("Password", out var p) || p.GetString() == Password);
+        if (!basicOk || !bodyOk)
+        {
+            return Json(401, "{\"Message\":\"Authentication failed\",\"Status\":0}");
+        }
+
+        var session = Guid.NewGuid().ToString();
+        _sessions[session] = 0;
+        return Json(200, JsonSerializer.Serialize(new { LoginID = 1234567, SessionID = session, UserID = "SANDBOX" }));
+    }
+
+    private bool HasSession(JsonElement body) =>
+        body.TryGetProperty("SessionID", out var s) && s.ValueKind == JsonValueKind.String && _sessions.ContainsKey(s.GetString()!)
+        && body.TryGetProperty("UserID", out var u) && u.ValueKind == JsonValueKind.String && u.GetString() == "SANDBOX";
+
+    private string GetGroups() => Write(w =>
+    {
+        w.WriteStartArray();
+        foreach (var g in _data.Groups)
+        {
+            w.WriteStartObject();
+            WriteDate(w, "DateCreated", _data.Today.AddDays(-400));
+            w.WriteBoolean("DisplayStatus", true);
+            w.WriteNumber("GroupID", g.GroupId);
+            w.WriteString("GroupName", g.GroupName);
+            WriteDate(w, "LastUpdated", _data.Today.AddDays(-30));
+            w.WriteNumber("LastUpdatedLoginID", 1234567);
+            w.WriteBoolean("SubscriptionGroup", true);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    });
+
+    private string GetMessageList(JsonElement body)
+    {
+        var from = Date(body, "SendStartDate", "yyyy-MM-dd", required: false) ?? DateTimeOffset.MinValue;
+        var to = Date(body, "SendEndDate", "yyyy-MM-dd", required: false) ?? DateTimeOffset.MaxValue;
+        return Write(w =>
+        {
+            w.WriteStartArray();
+            foreach (var m in _data.Mailings.Where(m => m.SentAt >= from && m.SentAt < to))
+            {
+                w.WriteStartObject();
+                WriteDate(w, "DateCreated", m.DateCreated);
+                w.WriteStartArray("GroupsMessageIsSentTo");
+                foreach (var g in m.GroupIds)
+                {
+                    w.WriteNumberValue(g);
+                }
+
+                w.WriteEndArray();
+                WriteDate(w, "LastSent", m.SentAt);
+                w.WriteNumber("LoginID", 1234567);
+                w.WriteNumber("MessageID", m.MessageId);
+                w.WriteString("MessageName", m.Name);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        });
+    }
+
+    private string GetDetailedTracking(JsonElement body)
+    {
+        var messageId = Number(body, "MessageID");
+        var page = (int)Number(body, "Page");
+        var perPage = (int)Number(body, "RecordsPerPage");
+        if (page < 1 || perPage is < 1 or > 2000)
+        {
+            throw new BadRequest("Page must be >= 1 and RecordsPerPage 1..2000");
+        }
+
+        var from = Date(body, "FromDate", "MM/dd/yyyy", required: true)!.Value;
+        var to = Date(body, "ToDate", "MM/dd/yyyy", required: true)!.Value;
+        var reportType = body.TryGetProperty("ReportType", out var rt) ? rt.GetString() : null;
+        var source = reportType?.ToUpperInvariant() switch
+        {
+            "DELIVERED" => _data.Sends,
+            "OPENED" => _data.Opens,
+            _ => throw new BadRequest("ReportType must be delivered or opened"),
+        };
+        var rows = source.Where(a => a.MessageId == messageId && a.Date >= from && a.Date < to)
+            .OrderBy(a => a.Date).ThenBy(a => a.RecipientId).ToList();
+        return Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("TotalRecords", rows.Count);
+            w.WriteStartArray("Records");
+            foreach (var a in rows.Skip((page - 1) * perPage).Take(perPage))
+            {
+                var recipient = _data.Recipient(a.RecipientId);
+                w.WriteStartObject();
+                w.WriteNumber("MessageID", a.MessageId);
+                w.WriteNumber("RecipientID", a.RecipientId);
+                w.WriteString("CustomID", recipient.IndividualId ?? string.Empty);
+                w.WriteString("Email", recipient.Email);
+                w.WriteString("ActivityCode", a.ActivityCode);
+                w.WriteString("ActivitySubcode", a.ActivitySubcode);
+                WriteDate(w, "ActivityDate", a.Date);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    private string ExecuteReport(JsonElement body)
+    {
+        if (Number(body, "ReportId") != 2)
+        {
+            throw new BadRequest("The sandbox only serves ReportId 2");
+        }
+
+        long? messageId = null;
+        if (body.TryGetProperty("Parameters", out var parameters) && parameters.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var p in parameters.EnumerateArray())
+            {
+                if (p.TryGetProperty("Key", out var k) && string.Equals(k.GetString(), "@MessageId", StringComparison.OrdinalIgnoreCase)
+                    && p.TryGetProperty("Value", out var v)
+                    && long.TryParse(v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText(), CultureInfo.InvariantCulture, out var id))
+                {
+                    messageId = id;
+                }
+            }
+        }
+
+        if (messageId is null)
+        {
+            throw new BadRequest("Parameter @MessageId is required");
+        }
+
+        string[] browsers = ["Chrome", "Safari", "Outlook", "Edge", "Firefox"];
+        var rows = _data.Clicks.Where(c => c.MessageId == messageId)
+            .GroupBy(c => (c.RecipientId, c.Link.Url))
+            .OrderBy(g => g.Key.RecipientId).ThenBy(g => g.Key.Url, StringComparer.Ordinal);
+        return Write(w =>
+        {
+            w.WriteStartArray();
+            foreach (var g in rows)
+            {
+                var recipient = _data.Recipient(g.Key.RecipientId);
+                w.WriteStartObject();
+                w.WriteNumber("RecipientId", recipient.RecipientId);
+                w.WriteString("Email", recipient.Email);
+                if (recipient.IndividualId is null)
+                {
+                    w.WriteNull("CustomId");
+                }
+                else
+                {
+                    w.WriteString("CustomId", recipient.IndividualId);
+                }
+
+                w.WriteString("URL", g.Key.Url);
+                w.WriteNumber("GrossClicks", g.Count());
+                w.WriteNumber("NetClicks", 1);
+                w.WriteString("Browser", browsers[(int)(recipient.RecipientId % browsers.Length)]);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        });
+    }
+
+    private string GetMessageLinkTracking(JsonElement body)
+    {
+        var messageId = Number(body, "MessageID");
+        var pageNo = (int)Number(body, "PageNo");
+        var pageSize = (int)Number(body, "PageSize");
+        if (pageNo < 1 || pageSize is < 1 or > 2000)
+        {
+            throw new BadRequest("PageNo must be >= 1 and PageSize 1..2000");
+        }
+
+        var from = Date(body, "StartDate", "yyyy-MM-dd", required: true)!.Value;
+        var to = Date(body, "EndDate", "yyyy-MM-dd", required: true)!.Value;
+        var url = body.TryGetProperty("LinkURL", out var u) ? u.GetString() : null;
+        var rows = _data.Clicks
+            .Where(c => c.MessageId == messageId && c.Date >= from && c.Date < to
+                        && (string.IsNullOrEmpty(url) || string.Equals(c.Link.Url, url, StringComparison.Ordinal)))
+            .OrderBy(c => c.Date).ThenBy(c => c.RecipientId)
+            .Skip((pageNo - 1) * pageSize).Take(pageSize);
+        return Write(w =>
+        {
+            w.WriteStartArray();
+            foreach (var c in rows)
+            {
+                w.WriteStartObject();
+                WriteDate(w, "Date", c.Date);
+                w.WriteString("LinkLabel", c.Link.Label);
+                w.WriteString("LinkText", c.Link.Text);
+                w.WriteString("LinkURL", c.Link.Url);
+                w.WriteNumber("MessageID", c.MessageId);
+                w.WriteNumber("RecipientID", c.RecipientId);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        });
+    }
+
+    /// <summary>Writes <c>"\/Date(ms-0500)\/"</c> exactly as WCF does (escaped slashes), which Utf8JsonWriter would not.</summary>
+    private static void WriteDate(Utf8JsonWriter writer, string name, DateTimeOffset value)
+    {
+        writer.WritePropertyName(name);
+        var sign = ServerOffset < TimeSpan.Zero ? '-' : '+';
+        var offset = ServerOffset.Duration();
+        writer.WriteRawValue(string.Create(CultureInfo.InvariantCulture,
+            $"\"\\/Date({value.ToUnixTimeMilliseconds()}{sign}{offset.Hours:00}{offset.Minutes:00})\\/\""), skipInputValidation: true);
+    }
+
+    private static string Write(Action<Utf8JsonWriter> write)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            write(writer);
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static ResponseMessage Json(int status, string json)
+    {
+        var response = new ResponseMessage
+        {
+            StatusCode = status,
+            BodyData = new BodyData
+            {
+                DetectedBodyType = BodyType.String,
+                BodyAsString = json,
+                Encoding = Encoding.UTF8,
+            },
+        };
+        response.AddHeader("Content-Type", "application/json; charset=utf-8");
+        return response;
+    }
+
+    private static long Number(JsonElement body, string name)
+    {
+        if (body.TryGetProperty(name, out var value))
+        {
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n))
+            {
+                return n;
+            }
+
+            if (value.ValueKind == JsonValueKind.String && long.TryParse(value.GetString(), CultureInfo.InvariantCulture, out n))
+            {
+                return n;
+            }
+        }
+
+        throw new BadRequest($"{name} must be a whole number");
+    }
+
+    /// <summary>A date-only parameter as 00:00 UTC; also accepts yyyy-MM-ddTHH:mm:ss (read as UTC).</summary>
+    private static DateTimeOffset? Date(JsonElement body, string name, string format, bool required)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(value.GetString()))
+        {
+            return required ? throw new BadRequest($"{name} is required") : null;
+        }
+
+        string[] formats = [format, "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd"];
+        return DateTimeOffset.TryParseExact(value.GetString(), formats, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date)
+            ? date
+            : throw new BadRequest($"{name} must be {format}");
+    }
+
+    private sealed class BadRequest(string message) : Exception(message);
+}

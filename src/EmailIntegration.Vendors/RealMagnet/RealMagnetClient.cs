@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using EmailIntegration.Pipeline.Fetch;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace EmailIntegration.Vendors.RealMagnet;
+
+/// <summary>
+/// Typed HttpClient for the Real Magnet REST ApiAdapter. Every operation is <c>POST {BaseUrl}/{Operation}/</c> with a
+/// JSON body and <c>Accept: application/json</c>; every call after Authenticate carries SessionID and UserID in the
+/// body. Each call returns the raw response bytes, never re-serialized, so the fetch can land them unchanged.
+/// </summary>
+/// <remarks>
+/// Sources (vendor-published):
+/// <list type="bullet">
+/// <item>REST overview and authentication, Higher Logic: https://support.higherlogic.com/hc/en-us/articles/360032691632-REST-API
+/// ("HTTP requests to the REST API are protected with HTTP Basic authentication"; Authenticate returns LoginID, SessionID, UserID).
+/// Help page https://dna.magnetmail.net/ApiAdapter/Rest/help/operations/Authenticate (not retrieved: the
+/// <c>{"UserName","Password"}</c> body is what independent public clients send, so we send it AND Basic auth).</item>
+/// <item>GetMessageList: https://dna.magnetmail.net/ApiAdapter/Rest/help/operations/GetMessageList</item>
+/// <item>GetGroups: https://dna.magnetmail.net/ApiAdapter/Rest/help/operations/GetGroups</item>
+/// <item>GetDetailedTracking: https://dna.magnetmail.net/ApiAdapter/Rest/help/operations/GetDetailedTracking (NOT retrieved:
+/// request fields and the MM/dd/yyyy date format come from a public client; see <see cref="RealMagnetTrackingParser"/> for the
+/// unverified response shape) and Activity Codes and Subcodes,
+/// https://support.higherlogic.com/hc/en-us/articles/360033048911-Activity-Codes-and-Subcodes</item>
+/// <item>ExecuteReport (BETA): https://dna.magnetmail.net/ApiAdapter/Rest/help/operations/ExecuteReport and
+/// https://support.higherlogic.com/hc/en-us/articles/360033048331-ExecuteReport-</item>
+/// <item>GetMessageLinkTracking: https://dna.magnetmail.net/ApiAdapter/Rest/help/operations/GetMessageLinkTracking and
+/// https://support.higherlogic.com/hc/en-us/articles/360032691552-GetMessageLinkTracking-</item>
+/// </list>
+/// Date-only request parameters: which time zone the vendor reads them in, and whether an end date is inclusive, is not
+/// documented. We pass the window's [start, end) boundaries as dates; see <see cref="RealMagnetTrackingSource"/>.
+/// Retries (429/5xx honouring Retry-After), attempt and total timeouts are the resilience handler's, added by
+/// <see cref="RealMagnetServiceCollectionExtensions.AddRealMagnet"/>.
+/// </remarks>
+public sealed class RealMagnetClient(HttpClient http, IOptions<RealMagnetOptions> options, ILogger<RealMagnetClient> logger)
+{
+    public const string Vendor = "realmagnet";
+
+    private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
+
+    /// <summary>
+    /// <c>Authenticate</c>: HTTP Basic plus body <c>{"UserName","Password"}</c> → <c>{LoginID, SessionID, UserID}</c>.
+    /// </summary>
+    /// <exception cref="VendorFetchException">Refused (401/403) or no SessionID in the answer.</exception>
+    public async Task<RealMagnetSession> AuthenticateAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        byte[] body;
+        try
+        {
+            body = await PostAsync("Authenticate", new { UserName = o.UserName, Password = o.Password }, cancellationToken);
+        }
+        catch (VendorFetchException ex) when (ex.Data[StatusKey] is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw new VendorFetchException(Vendor, "authentication was refused");
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            var root = doc.RootElement;
+            var sessionId = root.ValueKind == JsonValueKind.Object ? GetString(root, "SessionID") : null;
+            if (string.IsNullOrWhiteSpace(sessionId))
+            {
+                throw new VendorFetchException(Vendor, "authentication was refused");
+            }
+
+            var userId = GetString(root, "UserID") ?? string.Empty;
+            long? loginId = long.TryParse(GetString(root, "LoginID"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var login)
+                ? login
+                : null;
+            return new RealMagnetSession(sessionId, userId, loginId);
+        }
+        catch (JsonException)
+        {
+            // No body text in the message: it is the vendor's answer to our credentials.
+            throw new VendorFetchException(Vendor, "Authenticate returned a response that is not JSON");
+        }
+    }
+
+    /// <summary><c>GetGroups</c> with DisplayStatus 2 and SubscriptionGroup 2 (both = all) → <c>[{GroupID, GroupName, ...}]</c>.</summary>
+    public Task<byte[]> GetGroupsAsync(RealMagnetSession session, CancellationToken cancellationToken) =>
+        PostAsync("GetGroups", new { session.SessionID, session.UserID, DisplayStatus = 2, SubscriptionGroup = 2 }, cancellationToken);
+
+    /// <summary>
+    /// <c>GetMessageList</c> of messages sent in [sendStart, sendEnd] (dates as yyyy-MM-dd) →
+    /// <c>[{DateCreated, GroupsMessageIsSentTo, LastSent, LoginID, MessageID, MessageName}]</c>.
+    /// </summary>
+    public Task<byte[]> GetMessageListAsync(
+        RealMagnetSession session, DateOnly sendStart, DateOnly sendEnd, CancellationToken cancellationToken) =>
+        PostAsync("GetMessageList", new
+        {
+            session.SessionID,
+            session.UserID,
+            SendStartDate = Iso(sendStart),
+            SendEndDate = Iso(sendEnd),
+        }, cancellationToken);
+
+    /// <summary>
+    /// <c>GetDetailedTracking</c>: one page (1-based) of a message's "delivered" or "opened" activity between the dates
+    /// (MM/dd/yyyy). Response shape unverified: see <see cref="RealMagnetTrackingParser"/>.
+    /// </summary>
+    public Task<byte[]> GetDetailedTrackingAsync(
+        RealMagnetSession session, long messageId, string reportType, int page, int recordsPerPage,
+        DateOnly fromDate, DateOnly toDate, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(recordsPerPage, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(recordsPerPage, RealMagnetOptions.MaxPageSize);
+        return PostAsync("GetDetailedTracking", new
+        {
+            session.SessionID,
+            session.UserID,
+            MessageID = messageId,
+            Page = page,
+            RecordsPerPage = recordsPerPage,
+            ReportType = reportType,
+            FromDate = Us(fromDate),
+            ToDate = Us(toDate),
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>ExecuteReport</c> (BETA) report 2 for a message →
+    /// <c>[{RecipientId, Email, CustomId, URL, GrossClicks, NetClicks, Browser}]</c>: who clicked which link, with the
+    /// Custom Member ID (the AMS id) that link tracking rows lack.
+    /// </summary>
+    public Task<byte[]> ExecuteLinkReportAsync(RealMagnetSession session, long messageId, CancellationToken cancellationToken) =>
+        PostAsync("ExecuteReport", new
+        {
+            session.SessionID,
+            session.UserID,
+            ReportId = 2,
+            Parameters = new[] { new { Key = "@MessageId", Value = messageId.ToString(CultureInfo.InvariantCulture) } },
+        }, cancellationToken);
+
+    /// <summary>
+    /// <c>GetMessageLinkTracking</c>: one page (1-based) of clicks on one link of a message between the dates (yyyy-MM-dd)
+    /// → bare array <c>[{Date, LinkLabel, LinkText, LinkURL, MessageID, RecipientID}]</c>.
+    /// </summary>
+    public Task<byte[]> GetMessageLinkTrackingAsync(
+        RealMagnetSession session, long messageId, string linkUrl, DateOnly startDate, DateOnly endDate,
+        int pageNo, int pageSize, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageNo, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, RealMagnetOptions.MaxPageSize);
+        return PostAsync("GetMessageLinkTracking", new
+        {
+            session.SessionID,
+            session.UserID,
+            StartDate = Iso(startDate),
+            EndDate = Iso(endDate),
+            LinkURL = linkUrl,
+            MessageID = messageId,
+            PageNo = pageNo,
+            PageSize = pageSize,
+        }, cancellationToken);
+    }
+
+    private const string StatusKey = "RealMagnet.Status";
+
+    private async Task<byte[]> PostAsync<TBody>(string operation, TBody body, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        using var request = new HttpRequestMessage(HttpMethod.Post, operation + "/");
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body));
+        content.Headers.ContentType = JsonMediaType;
+        request.Content = content;
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+
+        // "HTTP requests to the REST API are protected with HTTP Basic authentication" (HL 360032691632): on every call.
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{o.UserName}:{o.Password}")));
+
+        var started = Stopwatch.GetTimestamp();
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        }
+        catch (ExecutionRejectedException ex)
+        {
+            // Polly's total timeout or open circuit: neither is a TimeoutException nor an HttpRequestException.
+            throw new VendorFetchException(Vendor, $"{operation} was abandoned: {ex.GetType().Name}", ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new VendorFetchException(Vendor, $"{operation} failed: {ex.HttpRequestError}", ex);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new VendorFetchException(Vendor, $"{operation} timed out", ex);
+        }
+
+        using (response)
+        {
+            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            logger.LogDebug("Real Magnet {Operation} answered {Status} with {Bytes} bytes in {ElapsedMs} ms",
+                operation, (int)response.StatusCode, bytes.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (!response.IsSuccessStatusCode)
+            {
+                // No response body in the message: vendors may echo the request, which carries the credentials.
+                var ex = new VendorFetchException(Vendor, string.Create(CultureInfo.InvariantCulture,
+                    $"{operation} failed with HTTP {(int)response.StatusCode} ({response.StatusCode})"));
+                ex.Data[StatusKey] = response.StatusCode;
+                throw ex;
+            }
+
+            return bytes;
+        }
+    }
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Us(DateOnly date) => date.ToString("MM/dd/yyyy", CultureInfo.InvariantCulture);
+
+    private static string? GetString(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var value) ? value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Number => value.GetRawText(),
+            _ => null,
+        } : null;
+}
+
+/// <summary>What Authenticate returned; its ToString hides the session token.</summary>
+/// <remarks>Property names are the vendor's JSON field names, serialized as-is into request bodies.</remarks>
+public sealed record RealMagnetSession(string SessionID, string UserID, long? LoginID)
+{
+    public override string ToString() => $"RealMagnetSession {{ UserID = {UserID}, LoginID = {LoginID} }}";
+}

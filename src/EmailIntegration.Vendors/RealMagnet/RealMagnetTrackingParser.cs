@@ -1,0 +1,280 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using EmailIntegration.Domain.Events;
+using EmailIntegration.Pipeline.FanOut;
+using EmailIntegration.Pipeline.Landing;
+
+namespace EmailIntegration.Vendors.RealMagnet;
+
+/// <summary>
+/// Turns a landed Real Magnet page into tracking events, streaming (one record in memory at a time), dispatching on the
+/// landed file's kind (see <see cref="RealMagnetTrackingSource"/>):
+/// <list type="bullet">
+/// <item><c>delivered</c>, <c>opened</c>: GetDetailedTracking pages → Delivered / Opened / Bounced (Status = subcode).</item>
+/// <item><c>links</c>: GetMessageLinkTracking pages → LinkClicked.</item>
+/// <item><c>groups</c>, <c>messages</c>, <c>linkreport</c>: no events (landed for audit; the source fed the directory from them).</item>
+/// </list>
+/// </summary>
+/// <remarks>
+/// <para>GetMessageLinkTracking (help page https://dna.magnetmail.net/ApiAdapter/Rest/help/operations/GetMessageLinkTracking,
+/// Higher Logic https://support.higherlogic.com/hc/en-us/articles/360032691552-GetMessageLinkTracking-) answers a bare array
+/// <c>[{"Date":"\/Date(928164000000-0400)\/","LinkLabel","LinkText","LinkURL","MessageID","RecipientID"}]</c>; rows carry no AMS id,
+/// so the individual comes from the directory (RecipientID → Custom Member ID, saved by the source from ExecuteReport 2 and
+/// the detailed tracking rows); unknown → null IndividualId, which the fan-out holds as unmatched.</para>
+/// <para><b>UNVERIFIED — GetDetailedTracking's response schema is not in the published pages we could reach</b>
+/// (https://dna.magnetmail.net/ApiAdapter/Rest/help/operations/GetDetailedTracking must be checked live). We expect
+/// <c>{"TotalRecords":n,"Records":[{"MessageID":long,"RecipientID":long,"CustomID":"ams-id","Email":"...","ActivityCode":"Sent"|"Opened",
+/// "ActivitySubcode":"Delivered"|"Opened"|"SoftBounce"|"HardBounce"|"UserNotFound"|"MailboxFull"|...,"ActivityDate":"\/Date(...)\/"}]}</c>
+/// using the Higher Logic activity codes (https://support.higherlogic.com/hc/en-us/articles/360033048911-Activity-Codes-and-Subcodes:
+/// Opened/Opened = gross opens, Sent/Delivered, Sent/bounce subcodes). To survive the real shape differing, the parser also accepts a
+/// bare array, the aliases CustomID/CustomId/Custom_Id/CustomMemberID and ActivityDate/Date, a MessageID given once in the
+/// wrapper object before "Records" instead of per row, and rows without activity codes (then the file kind decides). The
+/// landed file name carries no message id, so a live shape without any MessageID would need the source to change.</para>
+/// </remarks>
+public sealed class RealMagnetTrackingParser(IVendorDirectory directory) : ITrackingParser
+{
+    public const string VendorName = RealMagnetTrackingSource.VendorName;
+
+    /// <summary>Send results under ActivityCode "Sent" that mean the message did not reach the mailbox.</summary>
+    private static readonly HashSet<string> BounceSubcodes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "SoftBounce", "HardBounce", "UserNotFound", "MailboxFull", "DomainNotFound", "MailboxUnavailable",
+        "Blocked", "Rejected", "Undeliverable", "InvalidEmail", "BadAddress", "TransientFailure", "Bounce", "Bounced",
+    };
+
+    public string Vendor => VendorName;
+
+    public async IAsyncEnumerable<ParsedRecord> ParseAsync(
+        Stream content, LandedFileName file, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(file);
+        var kind = file.Kind.ToLowerInvariant();
+        switch (kind)
+        {
+            case RealMagnetTrackingSource.Kinds.Groups or RealMagnetTrackingSource.Kinds.Messages
+                or RealMagnetTrackingSource.Kinds.LinkReport:
+                yield break;
+            case RealMagnetTrackingSource.Kinds.Delivered or RealMagnetTrackingSource.Kinds.Opened
+                or RealMagnetTrackingSource.Kinds.Links:
+                break;
+            default:
+                throw new UnreadableFileException($"Unknown Real Magnet file kind '{file.Kind}'.");
+        }
+
+        var lookups = new Lookups(directory, cancellationToken);
+        var isLinks = kind == RealMagnetTrackingSource.Kinds.Links;
+
+        // Streams the "Records" array of the detailed-tracking wrapper, or a bare array: never the whole page in memory.
+        await foreach (var record in JsonRecordReader.ReadAsync(content, isLinks ? null : "Records", cancellationToken))
+        {
+            yield return isLinks
+                ? await ParseClickAsync(record, lookups)
+                : await ParseActivityAsync(record, kind, lookups);
+        }
+    }
+
+    private static async ValueTask<ParsedRecord> ParseActivityAsync(JsonRecord record, string fileKind, Lookups lookups)
+    {
+        var position = Position(record);
+        if (record.Element.ValueKind != JsonValueKind.Object)
+        {
+            return ParsedRecord.Reject(position, $"expected a JSON object, found {record.Element.ValueKind}");
+        }
+
+        var row = record.Element;
+        if (!TryCommon(record, out var messageId, out var recipientId, out var occurredAt, out var reason))
+        {
+            return ParsedRecord.Reject(position, reason);
+        }
+
+        var code = RealMagnetJson.GetText(row, ["ActivityCode", "Activity_Code"]);
+        var subcode = RealMagnetJson.GetText(row, ["ActivitySubcode", "ActivitySubCode", "Activity_Subcode"]);
+        TrackingEventKind eventKind;
+        string? status = null;
+        if (code is null && subcode is null)
+        {
+            eventKind = fileKind == RealMagnetTrackingSource.Kinds.Opened ? TrackingEventKind.Opened : TrackingEventKind.Delivered;
+        }
+        else if (Is(code, "Opened") || Is(code, "Open"))
+        {
+            eventKind = TrackingEventKind.Opened;
+        }
+        else if ((Is(code, "Sent") || code is null) && (Is(subcode, "Delivered") || subcode is null))
+        {
+            eventKind = TrackingEventKind.Delivered;
+        }
+        else if (Is(code, "Bounced") || Is(code, "Bounce")
+                 || ((Is(code, "Sent") || code is null) && subcode is not null && BounceSubcodes.Contains(subcode)))
+        {
+            eventKind = TrackingEventKind.Bounced;
+            status = subcode ?? code;
+        }
+        else
+        {
+            return ParsedRecord.Reject(position, $"unknown activity '{code}/{subcode}'");
+        }
+
+        var individualId = RealMagnetJson.GetText(row, RealMagnetJson.CustomId)
+                           ?? await lookups.IndividualAsync(recipientId);
+        var mailing = await lookups.MailingAsync(messageId);
+        return ParsedRecord.Of(new TrackingEvent
+        {
+            EventId = EventIdentity.For(VendorName, messageId, recipientId, eventKind, occurredAt),
+            Vendor = VendorName,
+            Kind = eventKind,
+            IndividualId = individualId,
+            MailingId = messageId,
+            MailingName = mailing?.Name,
+            MailingType = mailing?.MailingType,
+            OccurredAt = occurredAt,
+            Status = status,
+        });
+    }
+
+    private static async ValueTask<ParsedRecord> ParseClickAsync(JsonRecord record, Lookups lookups)
+    {
+        var position = Position(record);
+        if (record.Element.ValueKind != JsonValueKind.Object)
+        {
+            return ParsedRecord.Reject(position, $"expected a JSON object, found {record.Element.ValueKind}");
+        }
+
+        var row = record.Element;
+        if (!TryCommon(record, out var messageId, out var recipientId, out var occurredAt, out var reason))
+        {
+            return ParsedRecord.Reject(position, reason);
+        }
+
+        if (!RealMagnetJson.TryGet(row, ["LinkURL", "LinkUrl", "URL", "Url"], out var urlValue)
+            || urlValue.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(urlValue.GetString()))
+        {
+            return ParsedRecord.Reject(position, "missing LinkURL");
+        }
+
+        var url = urlValue.GetString()!.Trim();
+        var label = RealMagnetJson.GetText(row, ["LinkLabel"]) ?? RealMagnetJson.GetText(row, ["LinkText"]);
+        var individualId = await lookups.IndividualAsync(recipientId);
+        var mailing = await lookups.MailingAsync(messageId);
+        return ParsedRecord.Of(new TrackingEvent
+        {
+            EventId = EventIdentity.For(VendorName, messageId, recipientId, TrackingEventKind.LinkClicked, occurredAt, url),
+            Vendor = VendorName,
+            Kind = TrackingEventKind.LinkClicked,
+            IndividualId = individualId,
+            MailingId = messageId,
+            MailingName = mailing?.Name,
+            MailingType = mailing?.MailingType,
+            OccurredAt = occurredAt,
+            Url = url,
+            LinkLabel = label,
+        });
+    }
+
+    /// <summary>MessageID (row, else wrapper), RecipientID and the activity date, each validated.</summary>
+    private static bool TryCommon(
+        JsonRecord record, out string messageId, out string recipientId, out DateTimeOffset occurredAt, out string reason)
+    {
+        var row = record.Element;
+        messageId = recipientId = string.Empty;
+        occurredAt = default;
+
+        JsonElement value;
+        var hasMessage = RealMagnetJson.TryGet(row, RealMagnetJson.MessageId, out value)
+                         || TryHeader(record.Header, RealMagnetJson.MessageId, out value);
+        if (!hasMessage)
+        {
+            reason = "missing MessageID";
+            return false;
+        }
+
+        if (!RealMagnetJson.TryGetInt64(value, out var message))
+        {
+            reason = $"MessageID is {Describe(value)}, not a whole number";
+            return false;
+        }
+
+        if (!RealMagnetJson.TryGet(row, RealMagnetJson.RecipientId, out value))
+        {
+            reason = "missing RecipientID";
+            return false;
+        }
+
+        if (!RealMagnetJson.TryGetInt64(value, out var recipient))
+        {
+            reason = $"RecipientID is {Describe(value)}, not a whole number";
+            return false;
+        }
+
+        if (!RealMagnetJson.TryGet(row, RealMagnetJson.ActivityDate, out value))
+        {
+            reason = "missing date (ActivityDate/Date)";
+            return false;
+        }
+
+        if (!RealMagnetJson.TryParseDate(value, out occurredAt, out var dateError))
+        {
+            reason = $"bad date: {dateError}";
+            return false;
+        }
+
+        messageId = message.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        recipientId = recipient.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        reason = string.Empty;
+        return true;
+    }
+
+    private static bool TryHeader(IReadOnlyDictionary<string, JsonElement> header, string[] names, out JsonElement value)
+    {
+        foreach (var name in names)
+        {
+            if (header.TryGetValue(name, out value) && value.ValueKind is not JsonValueKind.Null)
+            {
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    private static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => $"'{(value.GetString()!.Length > 32 ? value.GetString()![..32] : value.GetString())}'",
+        var other => other.ToString(),
+    };
+
+    private static bool Is(string? value, string expected) => string.Equals(value, expected, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>0-based index of the record in the file's records array.</summary>
+    private static string Position(JsonRecord record) => $"record {record.Index}";
+
+    /// <summary>Directory look-ups cached for one parse call (a page repeats the same message and recipients).</summary>
+    private sealed class Lookups(IVendorDirectory directory, CancellationToken cancellationToken)
+    {
+        private readonly Dictionary<string, string?> _individuals = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, MailingInfo?> _mailings = new(StringComparer.Ordinal);
+
+        public async ValueTask<string?> IndividualAsync(string recipientId)
+        {
+            if (!_individuals.TryGetValue(recipientId, out var individual))
+            {
+                individual = await directory.FindIndividualAsync(VendorName, recipientId, cancellationToken);
+                _individuals[recipientId] = individual;
+            }
+
+            return individual;
+        }
+
+        public async ValueTask<MailingInfo?> MailingAsync(string messageId)
+        {
+            if (!_mailings.TryGetValue(messageId, out var mailing))
+            {
+                mailing = await directory.FindMailingAsync(VendorName, messageId, cancellationToken);
+                _mailings[messageId] = mailing;
+            }
+
+            return mailing;
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using EmailIntegration.Domain.Documents;
+using EmailIntegration.Domain.Events;
+using EmailIntegration.Domain.Rules;
+using EmailIntegration.IntegrationTests.Infrastructure;
+using EmailIntegration.Pipeline.Apply;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EmailIntegration.IntegrationTests.Adapters;
+
+public sealed class CosmosIndividualStoreTests : IAsyncLifetime
+{
+    private IsolatedPipeline pipeline = null!;
+
+    private IIndividualDocumentStore Store => pipeline.Services.GetRequiredService<IIndividualDocumentStore>();
+
+    public async Task InitializeAsync() => pipeline = await IsolatedPipeline.StartAsync();
+
+    public async Task DisposeAsync() => await pipeline.DisposeAsync();
+
+    [Fact]
+    public async Task SavedDocument_ReadsBackWithAVersion()
+    {
+        var document = Delivered("IND-1", "m1", At(1));
+        await Store.SaveAsync("IND-1", [document], DocumentSnapshot.Empty, default);
+
+        var snapshot = await Store.ReadAsync("IND-1", [document.Id, "missing"], default);
+
+        var read = Assert.IsType<MailingTrackingDocument>(Assert.Single(snapshot.Documents).Value);
+        Assert.Equal(At(1), read.ReceivedAt);
+        Assert.NotNull(snapshot.VersionOf(document.Id));
+        Assert.Null(snapshot.VersionOf("missing"));
+    }
+
+    [Fact]
+    public async Task CreatingADocumentThatAlreadyExists_IsAConflict()
+    {
+        await Store.SaveAsync("IND-1", [Delivered("IND-1", "m1", At(1))], DocumentSnapshot.Empty, default);
+
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() =>
+            Store.SaveAsync("IND-1", [Delivered("IND-1", "m1", At(2))], DocumentSnapshot.Empty, default));
+    }
+
+    [Fact]
+    public async Task WritingOverAStaleVersion_IsAConflict_AndKeepsTheNewerWrite()
+    {
+        var id = DocumentKeys.Tracking("realmagnet", "m1");
+        await Store.SaveAsync("IND-1", [Delivered("IND-1", "m1", At(1))], DocumentSnapshot.Empty, default);
+        var first = await Store.ReadAsync("IND-1", [id], default);
+        var second = await Store.ReadAsync("IND-1", [id], default);
+
+        var opened = (MailingTrackingDocument)first.Documents[id];
+        opened.Apply(Event("IND-1", "m1", TrackingEventKind.Opened, At(3)));
+        await Store.SaveAsync("IND-1", [opened], first, default);
+
+        var stale = (MailingTrackingDocument)second.Documents[id];
+        stale.Apply(Event("IND-1", "m1", TrackingEventKind.Opened, At(4)));
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Store.SaveAsync("IND-1", [stale], second, default));
+
+        var final = (MailingTrackingDocument)(await Store.ReadAsync("IND-1", [id], default)).Documents[id];
+        Assert.Equal(At(3), final.OpenedAt);
+        Assert.Equal(1, final.OpenCount);
+    }
+
+    [Fact]
+    public async Task FormPages_AreNewestFirst_AndFollowContinuationTokens_WithinOnePartition()
+    {
+        var documents = Enumerable.Range(1, 7).Select(day => Delivered("IND-2", $"m{day}", At(day))).ToList();
+        await Store.SaveAsync("IND-2", documents, DocumentSnapshot.Empty, default);
+        await Store.SaveAsync("IND-3", [Delivered("IND-3", "other", At(30))], DocumentSnapshot.Empty, default);
+
+        var seen = new List<string>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var page = await Store.QueryAsync("IND-2", new FormQuery(DocumentTypes.Tracking, 3, token), default);
+            seen.AddRange(page.Documents.Select(d => d.MailingId));
+            token = page.ContinuationToken;
+            pages++;
+        }
+        while (token is not null && pages < 10);
+
+        Assert.Equal(["m7", "m6", "m5", "m4", "m3", "m2", "m1"], seen);
+        Assert.Equal(3, pages);
+    }
+
+    [Fact]
+    public async Task FormQuery_FiltersByTimeWindowAndVendor()
+    {
+        var documents = Enumerable.Range(1, 5).Select(day => Delivered("IND-4", $"m{day}", At(day))).ToList();
+        await Store.SaveAsync("IND-4", documents, DocumentSnapshot.Empty, default);
+
+        var page = await Store.QueryAsync("IND-4",
+            new FormQuery(DocumentTypes.Tracking, 25, From: At(2), To: At(4), Vendor: "realmagnet"), default);
+        var otherVendor = await Store.QueryAsync("IND-4",
+            new FormQuery(DocumentTypes.Tracking, 25, Vendor: "informz"), default);
+
+        Assert.Equal(["m3", "m2"], page.Documents.Select(d => d.MailingId));
+        Assert.Empty(otherVendor.Documents);
+    }
+
+    internal static DateTimeOffset At(int day) => new(2026, 11, day, 9, 30, 0, TimeSpan.Zero);
+
+    internal static TrackingEvent Event(string individualId, string mailingId, TrackingEventKind kind, DateTimeOffset at) => new()
+    {
+        EventId = EventIdentity.For("realmagnet", mailingId, individualId, kind, at),
+        Vendor = "realmagnet",
+        Kind = kind,
+        IndividualId = individualId,
+        MailingId = mailingId,
+        MailingName = "Mailing " + mailingId,
+        OccurredAt = at,
+    };
+
+    private static MailingTrackingDocument Delivered(string individualId, string mailingId, DateTimeOffset at)
+    {
+        var document = new MailingTrackingDocument
+        {
+            Id = DocumentKeys.Tracking("realmagnet", mailingId),
+            IndividualId = individualId,
+            Vendor = "realmagnet",
+            MailingId = mailingId,
+        };
+        document.Apply(Event(individualId, mailingId, TrackingEventKind.Delivered, at));
+        return document;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Net.Http.Headers;
+using EmailIntegration.LocalRunner.Hosting;
+using Azure.Storage.Blobs;
+using EmailIntegration.Azure.Configuration;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace EmailIntegration.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The local runner's host, wired to the real emulators with names of its own (containers,
+/// queues, tables, Cosmos container), so tests never see each other's data.
+/// </summary>
+public sealed class IsolatedPipeline : IAsyncDisposable
+{
+    private IsolatedPipeline(LocalRunnerApp runner, HttpClient http, string suffix)
+    {
+        Runner = runner;
+        Http = http;
+        Suffix = suffix;
+    }
+
+    public LocalRunnerApp Runner { get; }
+
+    public HttpClient Http { get; }
+
+    public string Suffix { get; }
+
+    public IServiceProvider Services => Runner.Services;
+
+    public LocalFunctionsHost Host => Runner.Host;
+
+    public static async Task<IsolatedPipeline> StartAsync(
+        string? realMagnetUrl = null, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..10];
+        var overrides = new Dictionary<string, string?>
+        {
+            ["LandingContainer"] = $"landing-{suffix}",
+            ["QuarantineContainer"] = $"quarantine-{suffix}",
+            ["TrackingQueue"] = $"tracking-{suffix}",
+            ["WatermarkTable"] = $"Watermarks{suffix}",
+            ["RunLogTable"] = $"RunLog{suffix}",
+            ["VendorDirectoryTable"] = $"VendorDirectory{suffix}",
+            ["Cosmos:Container"] = $"individuals-{suffix}",
+            ["LocalRunner:Sandbox"] = "false",
+            ["LocalRunner:Port"] = "0",
+            ["Vendors:RealMagnet:Enabled"] = realMagnetUrl is null ? "false" : "true",
+            ["Vendors:RealMagnet:BaseUrl"] = realMagnetUrl ?? "http://127.0.0.1:9/",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            overrides[key] = value;
+        }
+
+        var runner = await LocalRunnerApp.CreateAsync([], overrides);
+        await runner.App.StartAsync();
+        var http = new HttpClient { BaseAddress = new Uri(runner.BaseUrl) };
+        http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return new IsolatedPipeline(runner, http, suffix);
+    }
+
+    /// <summary>Timer, then blob trigger per landed file, then the queue until empty: one night.</summary>
+    public async Task<string> RunNightAsync()
+    {
+        var fetch = await Host.FireTimerAsync(CancellationToken.None);
+        await ReplayAsync(fetch.RunId);
+        return fetch.RunId;
+    }
+
+    public async Task ReplayAsync(string runId)
+    {
+        await Host.FireBlobTriggersAsync(runId, CancellationToken.None);
+        await Host.DrainQueueAsync(CancellationToken.None);
+    }
+
+    public Task<HttpResponseMessage> GetAsync(string path, bool withKey = true) =>
+        Http.GetAsync(withKey ? path + (path.Contains('?') ? "&" : "?") + "code=" + Runner.FunctionKey : path);
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+
+        // The emulators keep everything in memory: drop what this test made.
+        var options = Services.GetRequiredService<IOptions<EmailIntegrationOptions>>().Value;
+        var blobs = Services.GetRequiredService<BlobServiceClient>();
+        await blobs.GetBlobContainerClient(options.LandingContainer).DeleteIfExistsAsync();
+        await blobs.GetBlobContainerClient(options.QuarantineContainer).DeleteIfExistsAsync();
+        await Services.GetRequiredService<Container>().DeleteContainerStreamAsync();
+        await Runner.App.StopAsync();
+        await Runner.DisposeAsync();
+    }
+}

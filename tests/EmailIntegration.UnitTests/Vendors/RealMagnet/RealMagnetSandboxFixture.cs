@@ -1,0 +1,81 @@
+using System.Globalization;
+using EmailIntegration.Pipeline.FanOut;
+using EmailIntegration.Pipeline.Fetch;
+using EmailIntegration.VendorSandbox.RealMagnet;
+using EmailIntegration.Vendors.RealMagnet;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EmailIntegration.UnitTests.Vendors.RealMagnet;
+
+/// <summary>A sandbox and a service provider wired to it the way a host would be (AddRealMagnet + a directory).</summary>
+internal sealed class RealMagnetHarness : IDisposable
+{
+    public static readonly DateTimeOffset Today = new(2026, 11, 30, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly ServiceProvider _provider;
+
+    public RealMagnetHarness(int pageSize = 50, string? password = null, int maxRetryAttempts = 3, int seed = 20261130)
+    {
+        Data = SandboxData.Generate(seed, Today.AddHours(2));
+        Sandbox = RealMagnetSandbox.Start(Data);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(Sandbox, pageSize, password, maxRetryAttempts)).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IVendorDirectory>(Directory);
+        services.AddRealMagnet(configuration);
+        _provider = services.BuildServiceProvider(validateScopes: true);
+    }
+
+        public static Dictionary<string, string?> Settings(RealMagnetSandbox sandbox, int pageSize, string? password, int maxRetryAttempts)
+    {
+        var settings = new Dictionary<string, string?>(sandbox.AdapterSettings(pageSize))
+        {
+            // Short delays and timeouts so fault tests run in seconds.
+            ["Vendors:RealMagnet:Timeout"] = "00:00:30",
+            ["Vendors:RealMagnet:AttemptTimeout"] = "00:00:10",
+            ["Vendors:RealMagnet:RetryBaseDelay"] = "00:00:00.050",
+            ["Vendors:RealMagnet:MaxRetryAttempts"] = maxRetryAttempts.ToString(CultureInfo.InvariantCulture),
+        };
+        if (password is not null)
+        {
+            settings["Vendors:RealMagnet:Password"] = password;
+        }
+
+        return settings;
+    }
+
+    public SandboxData Data { get; }
+
+    public RealMagnetSandbox Sandbox { get; }
+
+    public InMemoryVendorDirectory Directory { get; } = new();
+
+    public IVendorTrackingSource Source => _provider.GetServices<IVendorTrackingSource>().Single(s => s.Vendor == "realmagnet");
+
+    public ITrackingParser Parser => _provider.GetServices<ITrackingParser>().Single(p => p.Vendor == "realmagnet");
+
+    public TrackingWindow FirstWindow => Source.PlanWindow(null, Today.AddHours(2).AddMinutes(15))!;
+
+    public async Task<List<FetchedPage>> FetchAllAsync(TrackingWindow? window = null, Func<FetchedPage, Task>? onPage = null)
+    {
+        var pages = new List<FetchedPage>();
+        await foreach (var page in Source.FetchAsync(window ?? FirstWindow, CancellationToken.None))
+        {
+            if (onPage is not null)
+            {
+                await onPage(page);
+            }
+
+            pages.Add(page);
+        }
+
+        return pages;
+    }
+
+    public void Dispose()
+    {
+        _provider.Dispose();
+        Sandbox.Dispose();
+    }
+}
