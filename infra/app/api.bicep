@@ -1,0 +1,204 @@
+// The email-integration Function App: Flex Consumption host plus every app setting the code reads.
+// tests/EmailIntegration.UnitTests/Infra/AppSettingsInBicepTests.cs checks the `appSettings` list below
+// against local.settings.sample.json: keep one `name: '<key>'` literal per setting.
+@description('Name of the Function App.')
+param name string
+
+@description('Name of the Flex Consumption plan.')
+param planName string
+
+@description('Azure region.')
+param location string
+
+@description('Tags for the resources.')
+param tags object = {}
+
+@description('azd service name (azure.yaml services key).')
+param serviceName string = 'api'
+
+@description('Resource id of the user-assigned identity.')
+param identityId string
+
+@description('Client id of the user-assigned identity.')
+param identityClientId string
+
+@description('Storage account endpoints (AzureWebJobsStorage, identity-based).')
+param storageBlobEndpoint string
+param storageQueueEndpoint string
+param storageTableEndpoint string
+
+@description('Flex Consumption deployment package container.')
+param deploymentStorageContainerName string
+
+@description('Application Insights connection string.')
+param applicationInsightsConnectionString string
+
+@description('Service Bus namespace host name, e.g. sb-x.servicebus.windows.net.')
+param serviceBusFullyQualifiedNamespace string
+
+@description('Cosmos DB account endpoint.')
+param cosmosEndpoint string
+param cosmosDatabaseName string
+param cosmosContainerName string
+
+@description('Key Vault URI, e.g. https://kv-x.vault.azure.net/.')
+param keyVaultUri string
+
+@description('Pipeline resource names (the %Name% settings the triggers bind to).')
+param landingContainerName string
+param quarantineContainerName string
+param trackingQueueName string
+param watermarkTableName string
+param runLogTableName string
+param vendorDirectoryTableName string
+
+@description('NCRONTAB schedule of the nightly fetch (UTC).')
+param fetchSchedule string
+
+@description('Whether the Real Magnet adapter runs.')
+param realMagnetEnabled bool
+
+@description('Real Magnet REST ApiAdapter base URL.')
+param realMagnetBaseUrl string
+
+@description('Key Vault secret names of the Real Magnet credentials (values are set after provisioning).')
+param realMagnetUserNameSecretName string
+param realMagnetPasswordSecretName string
+
+var appSettings = [
+  // Functions host storage, identity-based (replaces the AzureWebJobsStorage connection string used locally).
+  {
+    name: 'AzureWebJobsStorage__blobServiceUri'
+    value: storageBlobEndpoint
+  }
+  {
+    name: 'AzureWebJobsStorage__queueServiceUri'
+    value: storageQueueEndpoint
+  }
+  {
+    name: 'AzureWebJobsStorage__tableServiceUri'
+    value: storageTableEndpoint
+  }
+  {
+    name: 'AzureWebJobsStorage__credential'
+    value: 'managedidentity'
+  }
+  {
+    name: 'AzureWebJobsStorage__clientId'
+    value: identityClientId
+  }
+  // Service Bus trigger and publisher (connection "ServiceBus"), identity-based.
+  {
+    name: 'ServiceBus__fullyQualifiedNamespace'
+    value: serviceBusFullyQualifiedNamespace
+  }
+  {
+    name: 'ServiceBus__credential'
+    value: 'managedidentity'
+  }
+  {
+    name: 'ServiceBus__clientId'
+    value: identityClientId
+  }
+  // Cosmos: no key in Azure; the client uses the user-assigned identity.
+  {
+    name: 'Cosmos__Endpoint'
+    value: cosmosEndpoint
+  }
+  {
+    name: 'Cosmos__Database'
+    value: cosmosDatabaseName
+  }
+  {
+    name: 'Cosmos__Container'
+    value: cosmosContainerName
+  }
+  {
+    name: 'Cosmos__clientId'
+    value: identityClientId
+  }
+  {
+    name: 'AZURE_CLIENT_ID'
+    value: identityClientId
+  }
+  // Telemetry with Entra ID auth (the component has local auth disabled).
+  {
+    name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+    value: applicationInsightsConnectionString
+  }
+  {
+    name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
+    value: 'ClientId=${identityClientId};Authorization=AAD'
+  }
+  // Pipeline names and switches (EmailIntegrationOptions).
+  {
+    name: 'FetchSchedule'
+    value: fetchSchedule
+  }
+  {
+    name: 'LandingContainer'
+    value: landingContainerName
+  }
+  {
+    name: 'QuarantineContainer'
+    value: quarantineContainerName
+  }
+  {
+    name: 'TrackingQueue'
+    value: trackingQueueName
+  }
+  {
+    name: 'WatermarkTable'
+    value: watermarkTableName
+  }
+  {
+    name: 'RunLogTable'
+    value: runLogTableName
+  }
+  {
+    name: 'VendorDirectoryTable'
+    value: vendorDirectoryTableName
+  }
+  {
+    name: 'TrackingTransport'
+    value: 'ServiceBus'
+  }
+  // Real Magnet (RealMagnetOptions, section Vendors:RealMagnet); credentials are Key Vault references.
+  {
+    name: 'Vendors__RealMagnet__Enabled'
+    value: toLower(string(realMagnetEnabled))
+  }
+  {
+    name: 'Vendors__RealMagnet__BaseUrl'
+    value: realMagnetBaseUrl
+  }
+  {
+    name: 'Vendors__RealMagnet__UserName'
+    value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${realMagnetUserNameSecretName})'
+  }
+  {
+    name: 'Vendors__RealMagnet__Password'
+    value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${realMagnetPasswordSecretName})'
+  }
+]
+
+module functionApp '../core/host/functions-flexconsumption.bicep' = {
+  name: 'api-flexconsumption'
+  params: {
+    name: name
+    planName: planName
+    location: location
+    tags: union(tags, { 'azd-service-name': serviceName })
+    planTags: tags
+    identityId: identityId
+    deploymentStorageBlobEndpoint: storageBlobEndpoint
+    deploymentStorageContainerName: deploymentStorageContainerName
+    runtimeName: 'dotnet-isolated'
+    runtimeVersion: '10.0'
+    appSettings: appSettings
+  }
+}
+
+output name string = functionApp.outputs.name
+output defaultHostName string = functionApp.outputs.defaultHostName
+output uri string = 'https://${functionApp.outputs.defaultHostName}'

@@ -1,0 +1,124 @@
+// Cosmos DB for NoSQL, serverless, Entra ID only (no keys), with the database and the individuals
+// container the pipeline writes and the tab reads.
+@description('Name of the Cosmos DB account.')
+param name string
+
+@description('Azure region.')
+param location string
+
+@description('Tags for the resource.')
+param tags object = {}
+
+@description('Name of the SQL database (the Cosmos__Database app setting).')
+param databaseName string
+
+@description('Name of the container (the Cosmos__Container app setting).')
+param containerName string
+
+resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'GlobalDocumentDB'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    consistencyPolicy: {
+      defaultConsistencyLevel: 'Session'
+    }
+    locations: [
+      {
+        locationName: location
+        failoverPriority: 0
+        isZoneRedundant: false
+      }
+    ]
+    capabilities: [
+      {
+        name: 'EnableServerless'
+      }
+    ]
+    disableLocalAuth: true
+    disableKeyBasedMetadataWriteAccess: true
+    minimalTlsVersion: 'Tls12'
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-11-15' = {
+  parent: account
+  name: databaseName
+  properties: {
+    resource: {
+      id: databaseName
+    }
+  }
+}
+
+resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
+  parent: database
+  name: containerName
+  properties: {
+    resource: {
+      id: containerName
+      partitionKey: {
+        paths: [
+          '/individualId'
+        ]
+        kind: 'Hash'
+        version: 2
+      }
+      // The tab's queries: WHERE c.type = @type [AND c.vendor = @vendor] [AND c.sortAt >= @from AND c.sortAt < @to]
+      // ORDER BY c.sortAt DESC, within one individual's partition. appliedEventIds is only read back
+      // with the document (idempotent apply), never filtered on, so it stays out of the index.
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [
+          {
+            path: '/*'
+          }
+        ]
+        excludedPaths: [
+          {
+            path: '/appliedEventIds/*'
+          }
+          {
+            path: '/"_etag"/?'
+          }
+        ]
+        compositeIndexes: [
+          [
+            {
+              path: '/type'
+              order: 'ascending'
+            }
+            {
+              path: '/sortAt'
+              order: 'descending'
+            }
+          ]
+          [
+            {
+              path: '/type'
+              order: 'ascending'
+            }
+            {
+              path: '/vendor'
+              order: 'ascending'
+            }
+            {
+              path: '/sortAt'
+              order: 'descending'
+            }
+          ]
+        ]
+      }
+    }
+  }
+}
+
+output id string = account.id
+output name string = account.name
+output endpoint string = account.properties.documentEndpoint
+output databaseName string = database.name
+output containerName string = container.name

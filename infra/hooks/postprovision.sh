@@ -1,0 +1,30 @@
+#!/bin/sh
+# azd postprovision hook: Bicep creates the Key Vault but no secret values. Report which vendor
+# credentials still need one (names only; values are never printed or stored by this script).
+set -eu
+
+: "${AZURE_KEY_VAULT_NAME:?run through azd (output of infra/main.bicep)}"
+: "${REALMAGNET_VAULT_ITEMS:?run through azd (output of infra/main.bicep)}"
+
+if ! command -v az >/dev/null 2>&1; then
+  echo "postprovision: Azure CLI (az) not found; check the Key Vault secrets by hand: ${REALMAGNET_VAULT_ITEMS}" >&2
+  exit 0
+fi
+
+missing=""
+for item in ${REALMAGNET_VAULT_ITEMS}; do
+  if ! az keyvault secret show --vault-name "${AZURE_KEY_VAULT_NAME}" --name "${item}" --query id -o tsv >/dev/null 2>&1; then
+    missing="${missing} ${item}"
+  fi
+done
+
+if [ -n "${missing}" ]; then
+  echo "postprovision: Key Vault ${AZURE_KEY_VAULT_NAME} has no value yet for:${missing}"
+  echo "postprovision: the Real Magnet fetch fails until they are set. Set each once (you hold Key Vault Secrets Officer):"
+  for item in ${missing}; do
+    echo "  az keyvault secret set --vault-name ${AZURE_KEY_VAULT_NAME} --name ${item} --file <file holding the value>"
+  done
+  echo "postprovision: then restart the app so the Key Vault references resolve: az functionapp restart -g ${AZURE_RESOURCE_GROUP:-<rg>} -n ${AZURE_FUNCTION_APP_NAME:-<app>}"
+else
+  echo "postprovision: vendor secrets present in ${AZURE_KEY_VAULT_NAME}."
+fi

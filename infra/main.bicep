@@ -1,0 +1,224 @@
+// Azure infrastructure of the e-mail tracking integration, in the azd layout: a resource group per
+// azd environment, names from abbreviations.json + a resource token, local modules under app/ and core/.
+// Validate with scripts/validate-infra.sh (bicep build + lint, zero warnings).
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; seeds the resource token and tags every resource.')
+param environmentName string
+
+@minLength(1)
+@description('Primary location for all resources.')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Object id of the deploying user (azd sets AZURE_PRINCIPAL_ID); gets Key Vault Secrets Officer to set the vendor secrets. Empty to skip.')
+param principalId string = ''
+
+@description('Overrides the resource group name; empty for rg-<environmentName>.')
+param resourceGroupName string = ''
+
+@description('NCRONTAB schedule of the nightly fetch (UTC). Never RunOnStartup in production.')
+param fetchSchedule string = '0 30 2 * * *'
+
+@description('Whether the Real Magnet adapter runs (its secrets must be set in Key Vault first).')
+param realMagnetEnabled bool = true
+
+@description('Real Magnet REST ApiAdapter base URL.')
+param realMagnetBaseUrl string = 'https://dna.magnetmail.net/ApiAdapter/Rest/'
+
+var abbrs = loadJsonContent('abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+
+// Names the code binds to (%LandingContainer%, %TrackingQueue%, ...): the same values as local.settings.sample.json.
+var landingContainerName = 'landing'
+var quarantineContainerName = 'quarantine'
+var trackingQueueName = 'tracking'
+var watermarkTableName = 'Watermarks'
+var runLogTableName = 'RunLog'
+var vendorDirectoryTableName = 'VendorDirectory'
+var cosmosDatabaseName = 'emailintegration'
+var cosmosContainerName = 'individuals'
+var realMagnetUserNameSecretName = 'realmagnet-username'
+var realMagnetPasswordSecretName = 'realmagnet-password'
+
+var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
+var deploymentStorageContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'core/identity/user-assigned-identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: '${abbrs.managedIdentityUserAssignedIdentities}api-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'core/monitor/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    applicationInsightsName: '${abbrs.insightsComponents}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'core/storage/storage-account.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: '${abbrs.storageStorageAccounts}${resourceToken}'
+    location: location
+    tags: tags
+    containerNames: [
+      landingContainerName
+      quarantineContainerName
+      deploymentStorageContainerName
+    ]
+    queueNames: [
+      trackingQueueName
+      '${trackingQueueName}-poison'
+    ]
+    tableNames: [
+      watermarkTableName
+      runLogTableName
+      vendorDirectoryTableName
+    ]
+  }
+}
+
+module serviceBus 'core/messaging/servicebus.bicep' = {
+  name: 'servicebus'
+  scope: rg
+  params: {
+    name: '${abbrs.serviceBusNamespaces}${resourceToken}'
+    location: location
+    tags: tags
+    queueName: trackingQueueName
+  }
+}
+
+module cosmos 'core/database/cosmos-sql.bicep' = {
+  name: 'cosmos'
+  scope: rg
+  params: {
+    name: '${abbrs.documentDBDatabaseAccounts}${resourceToken}'
+    location: location
+    tags: tags
+    databaseName: cosmosDatabaseName
+    containerName: cosmosContainerName
+  }
+}
+
+module keyVault 'core/security/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    name: '${abbrs.keyVaultVaults}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module landingEvents 'core/eventgrid/storage-system-topic.bicep' = {
+  name: 'landing-events'
+  scope: rg
+  params: {
+    name: '${abbrs.eventGridDomainsTopics}landing-${resourceToken}'
+    location: location
+    tags: tags
+    storageAccountId: storage.outputs.id
+  }
+}
+
+module rbac 'app/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    appPrincipalId: identity.outputs.principalId
+    deployerPrincipalId: principalId
+    storageAccountName: storage.outputs.name
+    serviceBusNamespaceName: serviceBus.outputs.name
+    serviceBusQueueName: serviceBus.outputs.queueName
+    cosmosAccountName: cosmos.outputs.name
+    keyVaultName: keyVault.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+  }
+}
+
+module api 'app/api.bicep' = {
+  name: 'api'
+  scope: rg
+  params: {
+    name: functionAppName
+    planName: '${abbrs.webServerFarms}${resourceToken}'
+    location: location
+    tags: tags
+    serviceName: 'api'
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageBlobEndpoint: storage.outputs.primaryBlobEndpoint
+    storageQueueEndpoint: storage.outputs.primaryQueueEndpoint
+    storageTableEndpoint: storage.outputs.primaryTableEndpoint
+    deploymentStorageContainerName: deploymentStorageContainerName
+    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
+    serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+    cosmosEndpoint: cosmos.outputs.endpoint
+    cosmosDatabaseName: cosmos.outputs.databaseName
+    cosmosContainerName: cosmos.outputs.containerName
+    keyVaultUri: keyVault.outputs.uri
+    landingContainerName: landingContainerName
+    quarantineContainerName: quarantineContainerName
+    trackingQueueName: trackingQueueName
+    watermarkTableName: watermarkTableName
+    runLogTableName: runLogTableName
+    vendorDirectoryTableName: vendorDirectoryTableName
+    fetchSchedule: fetchSchedule
+    realMagnetEnabled: realMagnetEnabled
+    realMagnetBaseUrl: realMagnetBaseUrl
+    realMagnetUserNameSecretName: realMagnetUserNameSecretName
+    realMagnetPasswordSecretName: realMagnetPasswordSecretName
+  }
+  // The host starts as soon as the site exists: its identity must already hold the data roles.
+  dependsOn: [
+    rbac
+  ]
+}
+
+// azd stores these in .azure/<env>/.env; the hooks read them.
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = api.outputs.name
+output AZURE_FUNCTION_APP_HOSTNAME string = api.outputs.defaultHostName
+output SERVICE_API_NAME string = api.outputs.name
+output SERVICE_API_URI string = api.outputs.uri
+output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_SERVICEBUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
+output AZURE_COSMOS_ENDPOINT string = cosmos.outputs.endpoint
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_KEY_VAULT_URI string = keyVault.outputs.uri
+output REALMAGNET_ENABLED bool = realMagnetEnabled
+// Space-separated Key Vault item names the postprovision hook checks (names only, never values).
+output REALMAGNET_VAULT_ITEMS string = join([realMagnetUserNameSecretName, realMagnetPasswordSecretName], ' ')
+output LANDING_CONTAINER_NAME string = landingContainerName
+output LANDING_SYSTEM_TOPIC_NAME string = landingEvents.outputs.name
+output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
