@@ -86,7 +86,7 @@ start() {
       --blobHost 127.0.0.1 --blobPort "$AZURITE_BLOB_PORT" \
       --queueHost 127.0.0.1 --queuePort "$AZURITE_QUEUE_PORT" \
       --tableHost 127.0.0.1 --tablePort "$AZURITE_TABLE_PORT" \
-      --location "$STATE_DIR/azurite" --inMemoryPersistence \
+      --inMemoryPersistence \
       --skipApiVersionCheck --loose --silent
   launch cosmos "$COSMOS_PORT" env COSMOS_PORT="$COSMOS_PORT" node "$EMU_DIR/cosmos-emulator.js"
 
