@@ -26,6 +26,19 @@ param resourceGroupName string = ''
 @description('NCRONTAB schedule of the nightly fetch (UTC). Never RunOnStartup in production.')
 param fetchSchedule string = '0 30 2 * * *'
 
+@description('The AMS mailing types, \';\'-separated: an unsubscribe from an e-mail group opts out of the type with the same name.')
+param effectsMailingTypes string = ''
+
+@description('Hosts of the AMS\'s own pages, \';\'-separated: a click there is a scored Customer Action.')
+param effectsAmsHosts string = ''
+
+@description('Interest code rules: \'URL pattern => CODE, CODE | ...\'.')
+param effectsInterestCodes string = ''
+
+@description('Hard "user unknown" bounces of one address before it is marked invalid.')
+@minValue(1)
+param effectsUserUnknownBouncesBeforeInvalid int = 3
+
 @description('Whether the Real Magnet adapter runs (its secrets must be set in Key Vault first).')
 param realMagnetEnabled bool = true
 
@@ -49,6 +62,7 @@ var cosmosDatabaseName = 'emailintegration'
 var cosmosContainerName = 'individuals'
 var realMagnetUserNameSecretName = 'realmagnet-username'
 var realMagnetPasswordSecretName = 'realmagnet-password'
+var pageTokenKeySecretName = 'api-page-token-key'
 
 var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
 var deploymentStorageContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
@@ -191,10 +205,15 @@ module api 'app/api.bicep' = {
     runLogTableName: runLogTableName
     vendorDirectoryTableName: vendorDirectoryTableName
     fetchSchedule: fetchSchedule
+    effectsMailingTypes: effectsMailingTypes
+    effectsAmsHosts: effectsAmsHosts
+    effectsInterestCodes: effectsInterestCodes
+    effectsUserUnknownBouncesBeforeInvalid: effectsUserUnknownBouncesBeforeInvalid
     realMagnetEnabled: realMagnetEnabled
     realMagnetBaseUrl: realMagnetBaseUrl
     realMagnetUserNameSecretName: realMagnetUserNameSecretName
     realMagnetPasswordSecretName: realMagnetPasswordSecretName
+    pageTokenKeySecretName: pageTokenKeySecretName
   }
   // The host starts as soon as the site exists: its identity must already hold the data roles.
   dependsOn: [
@@ -218,6 +237,7 @@ output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_URI string = keyVault.outputs.uri
 output REALMAGNET_ENABLED bool = realMagnetEnabled
 // Space-separated Key Vault item names the postprovision hook checks (names only, never values).
+output API_PAGE_TOKEN_KEY_SECRET_NAME string = pageTokenKeySecretName
 output REALMAGNET_VAULT_ITEMS string = join([realMagnetUserNameSecretName, realMagnetPasswordSecretName], ' ')
 output LANDING_CONTAINER_NAME string = landingContainerName
 output LANDING_SYSTEM_TOPIC_NAME string = landingEvents.outputs.name

@@ -4,6 +4,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
+"$ROOT/scripts/install-chromium.sh"
 "$ROOT/scripts/emulators.sh" start
 
 RESULTS="$ROOT/.local/test-results"

@@ -11,6 +11,20 @@ if ! command -v az >/dev/null 2>&1; then
   exit 0
 fi
 
+# The continuation-token signing key is ours, not a vendor's: generate it once, never print it.
+if [ -n "${API_PAGE_TOKEN_KEY_SECRET_NAME:-}" ] && \
+   ! az keyvault secret show --vault-name "${AZURE_KEY_VAULT_NAME}" --name "${API_PAGE_TOKEN_KEY_SECRET_NAME}" --query id -o tsv >/dev/null 2>&1; then
+  key_file=$(mktemp)
+  trap 'rm -f "${key_file}"' EXIT
+  head -c 32 /dev/urandom | base64 | tr -d '\n' > "${key_file}"
+  if az keyvault secret set --vault-name "${AZURE_KEY_VAULT_NAME}" --name "${API_PAGE_TOKEN_KEY_SECRET_NAME}" --file "${key_file}" -o none; then
+    echo "postprovision: generated ${API_PAGE_TOKEN_KEY_SECRET_NAME} in ${AZURE_KEY_VAULT_NAME}."
+  else
+    echo "postprovision: could not set ${API_PAGE_TOKEN_KEY_SECRET_NAME}; the tab API answers 500 until it exists." >&2
+  fi
+  rm -f "${key_file}"
+fi
+
 missing=""
 for item in ${REALMAGNET_VAULT_ITEMS}; do
   if ! az keyvault secret show --vault-name "${AZURE_KEY_VAULT_NAME}" --name "${item}" --query id -o tsv >/dev/null 2>&1; then

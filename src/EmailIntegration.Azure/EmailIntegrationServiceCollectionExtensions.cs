@@ -10,9 +10,12 @@ using EmailIntegration.Azure.Store;
 using EmailIntegration.Pipeline.Apply;
 using EmailIntegration.Pipeline.FanOut;
 using EmailIntegration.Pipeline.Fetch;
+using EmailIntegration.Pipeline.Individuals;
 using EmailIntegration.Pipeline.Landing;
 using EmailIntegration.Pipeline.Observability;
 using EmailIntegration.Pipeline.Serve;
+using EmailIntegration.Vendors.HighRoad;
+using EmailIntegration.Vendors.Informz;
 using EmailIntegration.Vendors.RealMagnet;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
@@ -35,6 +38,8 @@ public static class EmailIntegrationServiceCollectionExtensions
         services.AddMetrics();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(PipelineMetrics.MeterName));
         services.AddSingleton<PipelineMetrics>();
+        services.AddOptions<EffectsOptions>().Bind(configuration.GetSection(EffectsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<EffectsOptions>>().Value.ToRules());
         services.AddSingleton(TimeProvider.System);
 
         // One client per service for the process's life, as the SDKs recommend.
@@ -65,11 +70,14 @@ public static class EmailIntegrationServiceCollectionExtensions
             });
 
         services.AddRealMagnet(configuration);
+        services.AddHighRoad(configuration);
+        services.AddInformz(configuration);
 
         services.AddSingleton<VendorTrackingFetcher>();
         services.AddSingleton<LandedFileFanOut>();
         services.AddSingleton<IndividualTrackingApplier>();
         services.AddSingleton<EmailIntegrationTabReader>();
+        services.AddSingleton<IndividualProfileService>();
         return services;
     }
 }

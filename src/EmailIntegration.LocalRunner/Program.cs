@@ -32,6 +32,12 @@ catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connectio
     return 1;
 }
 
+if (runner.Sandbox is not null)
+{
+    var sent = await AmsStandIn.SendIndividualsAsync(runner, runner.Sandbox, cancellation.Token);
+    Console.WriteLine($"AMS: sent {sent} individuals");
+}
+
 var runId = replayRunId;
 if (runId is null)
 {
@@ -53,10 +59,10 @@ foreach (var line in summary.Lines())
     Console.WriteLine(line);
 }
 
-// Point at the sandbox individual with the most activity, so the printed tab has rows to show.
-var individual = runner.Sandbox?.Data.ExpectedCountsByIndividual()
-    .OrderByDescending(e => e.Value.Total).ThenBy(e => e.Key, StringComparer.Ordinal).First().Key ?? "{individualId}";
+// Point at a sandbox individual with plenty of activity, so the printed tab has rows to show.
+var individual = runner.Sandbox?.SampleIndividualId() ?? "{individualId}";
 Console.WriteLine($"Tab: {runner.BaseUrl}/api/individuals/{individual}/email-integration?code={runner.FunctionKey}");
+Console.WriteLine($"Page: {runner.BaseUrl}/api/individuals/{individual}/email-integration/view?code={runner.FunctionKey}");
 
 if (once)
 {

@@ -40,6 +40,31 @@ public sealed class TableRunLog(TableServiceClient tables, IOptions<EmailIntegra
             ["QuarantineReason"] = entry.QuarantineReason,
         }, TableUpdateMode.Replace, cancellationToken);
 
+    public Task WriteApplyIssueAsync(ApplyIssueEntry entry, CancellationToken cancellationToken) =>
+        table.UpsertEntityAsync(new TableEntity(entry.RunId,
+            $"issue|{entry.Kind}|{RowKeySafe(entry.IndividualId)}|{RowKeySafe(entry.SourceFile)}|{RowKeySafe(entry.Detail ?? string.Empty)}")
+        {
+            ["Kind"] = entry.Kind.ToString(),
+            ["IndividualId"] = entry.IndividualId,
+            ["SourceFile"] = entry.SourceFile,
+            ["Detail"] = entry.Detail,
+            ["Events"] = entry.Events,
+        }, TableUpdateMode.Replace, cancellationToken);
+
+    public async Task<IReadOnlyList<ApplyIssueEntry>> ReadApplyIssuesAsync(string runId, CancellationToken cancellationToken)
+    {
+        var entries = new List<ApplyIssueEntry>();
+        await foreach (var e in table.QueryAsync<TableEntity>(
+                           e => e.PartitionKey == runId && e.RowKey.CompareTo("issue|") > 0 && e.RowKey.CompareTo("issue}") < 0,
+                           cancellationToken: cancellationToken))
+        {
+            entries.Add(new ApplyIssueEntry(runId, Enum.Parse<ApplyIssueKind>(e.GetString("Kind")), e.GetString("IndividualId"),
+                e.GetString("SourceFile"), e.GetString("Detail"), e.GetInt32("Events") ?? 0));
+        }
+
+        return entries;
+    }
+
     public async Task<IReadOnlyList<FetchLogEntry>> ReadFetchesAsync(string runId, CancellationToken cancellationToken)
     {
         var entries = new List<FetchLogEntry>();
@@ -72,5 +97,5 @@ public sealed class TableRunLog(TableServiceClient tables, IOptions<EmailIntegra
 
     /// <summary>Row keys may not contain '/', '\', '#' or '?'.</summary>
     private static string RowKeySafe(string value) =>
-        value.Replace('/', '|').Replace('\\', '|').Replace('#', '_').Replace('?', '_');
+        new(value.Select(c => c is '/' or '\\' ? '|' : c is '#' or '?' || char.IsControl(c) ? '_' : c).ToArray());
 }

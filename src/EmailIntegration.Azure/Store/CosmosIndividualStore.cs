@@ -72,7 +72,13 @@ public sealed class CosmosIndividualStore(Container container) : IIndividualDocu
     public async Task<DocumentPage> QueryAsync(string individualId, FormQuery query, CancellationToken cancellationToken)
     {
         // Values reach Cosmos only as parameters, never spliced into the text.
-        var filters = new List<(string Clause, string Name, object Value)> { ("c.type = @type", "@type", query.DocumentType) };
+        var anyType = query.DocumentType == FormQuery.AnyDocumentType;
+        var filters = new List<(string Clause, string Name, object Value)>();
+        if (!anyType)
+        {
+            filters.Add(("c.type = @type", "@type", query.DocumentType));
+        }
+
         if (query.Vendor is not null)
         {
             filters.Add(("c.vendor = @vendor", "@vendor", query.Vendor));
@@ -88,8 +94,9 @@ public sealed class CosmosIndividualStore(Container container) : IIndividualDocu
             filters.Add(("c.sortAt < @to", "@to", DocumentJson.Format(to)));
         }
 
-        var definition = new QueryDefinition(
-            $"SELECT * FROM c WHERE {string.Join(" AND ", filters.Select(f => f.Clause))} ORDER BY c.sortAt DESC");
+        var definition = new QueryDefinition(anyType && filters.Count == 0
+            ? "SELECT * FROM c"
+            : $"SELECT * FROM c WHERE {string.Join(" AND ", filters.Select(f => f.Clause))}{(anyType ? "" : " ORDER BY c.sortAt DESC")}");
         foreach (var (_, name, value) in filters)
         {
             definition = definition.WithParameter(name, value);

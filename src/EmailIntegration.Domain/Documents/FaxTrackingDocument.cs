@@ -1,9 +1,10 @@
 using EmailIntegration.Domain.Events;
+using EmailIntegration.Domain.Rules;
 
 namespace EmailIntegration.Domain.Documents;
 
 /// <summary>The Fax tracking child form: one row per (vendor, mailing, fax number).</summary>
-public sealed class FaxTrackingDocument : IndividualDocument
+public sealed class FaxTrackingDocument : MailingRowDocument
 {
     public required string FaxNumber { get; init; }
 
@@ -16,7 +17,7 @@ public sealed class FaxTrackingDocument : IndividualDocument
 
     public string? StatusKey { get; set; }
 
-    protected override void ApplyNew(TrackingEvent trackingEvent)
+    protected override void ApplyNew(TrackingEvent trackingEvent, EffectRules rules)
     {
         SentAt = Earliest(SentAt, trackingEvent.OccurredAt);
         var key = Descriptor.KeyOf(trackingEvent, latestWins: true);

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using EmailIntegration.Domain.Events;
+using EmailIntegration.Domain.Rules;
 
 namespace EmailIntegration.Domain.Documents;
 
@@ -13,16 +14,17 @@ namespace EmailIntegration.Domain.Documents;
 [JsonDerivedType(typeof(LinkTrackingDocument), DocumentTypes.LinkTracking)]
 [JsonDerivedType(typeof(FaxTrackingDocument), DocumentTypes.FaxTracking)]
 [JsonDerivedType(typeof(UnsubscribeDocument), DocumentTypes.Unsubscribe)]
+[JsonDerivedType(typeof(CommunicationDocument), DocumentTypes.Communication)]
+[JsonDerivedType(typeof(BounceDocument), DocumentTypes.Bounce)]
+[JsonDerivedType(typeof(CustomerActionDocument), DocumentTypes.CustomerAction)]
+[JsonDerivedType(typeof(InterestActivityDocument), DocumentTypes.InterestActivity)]
+[JsonDerivedType(typeof(ProfileDocument), DocumentTypes.Profile)]
 public abstract class IndividualDocument
 {
     [JsonPropertyName("id")]
     public required string Id { get; init; }
 
     public required string IndividualId { get; init; }
-
-    public required string Vendor { get; init; }
-
-    public required string MailingId { get; init; }
 
     /// <summary>The child form's newest-first ordering key.</summary>
     public DateTimeOffset SortAt { get; set; }
@@ -31,7 +33,7 @@ public abstract class IndividualDocument
     public List<string> AppliedEventIds { get; set; } = [];
 
     /// <summary>Folds one event in; returns false (and changes nothing) when it was already applied.</summary>
-    public bool Apply(TrackingEvent trackingEvent)
+    public bool Apply(TrackingEvent trackingEvent, EffectRules? rules = null)
     {
         var index = AppliedEventIds.BinarySearch(trackingEvent.EventId, StringComparer.Ordinal);
         if (index >= 0)
@@ -40,7 +42,7 @@ public abstract class IndividualDocument
         }
 
         AppliedEventIds.Insert(~index, trackingEvent.EventId);
-        ApplyNew(trackingEvent);
+        ApplyNew(trackingEvent, rules ?? EffectRules.None);
         return true;
     }
 
@@ -49,12 +51,20 @@ public abstract class IndividualDocument
     /// That is why dates take the earliest value and descriptive fields take the value of the
     /// event that sorts first (see <see cref="Descriptor"/>), never simply the last one seen.
     /// </summary>
-    protected abstract void ApplyNew(TrackingEvent trackingEvent);
+    protected abstract void ApplyNew(TrackingEvent trackingEvent, EffectRules rules);
 
     protected static DateTimeOffset Earliest(DateTimeOffset? current, DateTimeOffset candidate) =>
         current is { } value && value <= candidate ? value : candidate;
 
     }
+
+/// <summary>A child-form row of one vendor's mailing.</summary>
+public abstract class MailingRowDocument : IndividualDocument
+{
+    public required string Vendor { get; init; }
+
+    public required string MailingId { get; init; }
+}
 
 public static class DocumentTypes
 {
@@ -62,4 +72,9 @@ public static class DocumentTypes
     public const string LinkTracking = "linkTracking";
     public const string FaxTracking = "faxTracking";
     public const string Unsubscribe = "unsubscribe";
+    public const string Communication = "communication";
+    public const string Bounce = "bounce";
+    public const string CustomerAction = "customerAction";
+    public const string InterestActivity = "interestActivity";
+    public const string Profile = "profile";
 }

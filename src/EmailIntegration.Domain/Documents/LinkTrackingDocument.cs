@@ -1,9 +1,10 @@
 using EmailIntegration.Domain.Events;
+using EmailIntegration.Domain.Rules;
 
 namespace EmailIntegration.Domain.Documents;
 
 /// <summary>The Link tracking child form: one row per (vendor, mailing, link).</summary>
-public sealed class LinkTrackingDocument : IndividualDocument
+public sealed class LinkTrackingDocument : MailingRowDocument
 {
     public required string Url { get; init; }
 
@@ -17,7 +18,7 @@ public sealed class LinkTrackingDocument : IndividualDocument
 
     public string? DescriptorKey { get; set; }
 
-    protected override void ApplyNew(TrackingEvent trackingEvent)
+    protected override void ApplyNew(TrackingEvent trackingEvent, EffectRules rules)
     {
         ClickedAt = Earliest(ClickedAt, trackingEvent.OccurredAt);
         ClickCount++;

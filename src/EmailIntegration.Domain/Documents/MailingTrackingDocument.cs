@@ -1,9 +1,10 @@
 using EmailIntegration.Domain.Events;
+using EmailIntegration.Domain.Rules;
 
 namespace EmailIntegration.Domain.Documents;
 
 /// <summary>The Tracking child form: one row per (vendor, mailing) with received and first-opened dates.</summary>
-public sealed class MailingTrackingDocument : IndividualDocument
+public sealed class MailingTrackingDocument : MailingRowDocument
 {
     public string? MailingName { get; set; }
 
@@ -18,7 +19,7 @@ public sealed class MailingTrackingDocument : IndividualDocument
 
     public string? DescriptorKey { get; set; }
 
-    protected override void ApplyNew(TrackingEvent trackingEvent)
+    protected override void ApplyNew(TrackingEvent trackingEvent, EffectRules rules)
     {
         switch (trackingEvent.Kind)
         {

@@ -1,9 +1,10 @@
 using EmailIntegration.Domain.Events;
+using EmailIntegration.Domain.Rules;
 
 namespace EmailIntegration.Domain.Documents;
 
 /// <summary>The Unsubscribes child form: one row per (vendor, mailing, e-mail group).</summary>
-public sealed class UnsubscribeDocument : IndividualDocument
+public sealed class UnsubscribeDocument : MailingRowDocument
 {
     /// <summary>
     /// Groups match case- and whitespace-insensitively, so one row can see several spellings;
@@ -15,7 +16,7 @@ public sealed class UnsubscribeDocument : IndividualDocument
 
     public string? DescriptorKey { get; set; }
 
-    protected override void ApplyNew(TrackingEvent trackingEvent)
+    protected override void ApplyNew(TrackingEvent trackingEvent, EffectRules rules)
     {
         UnsubscribedAt = Earliest(UnsubscribedAt, trackingEvent.OccurredAt);
         var key = Descriptor.KeyOf(trackingEvent);

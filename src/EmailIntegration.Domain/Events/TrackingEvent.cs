@@ -36,4 +36,21 @@ public sealed record TrackingEvent
 
     /// <summary>The e-mail group an unsubscribe applies to.</summary>
     public string? EmailGroup { get; init; }
+
+    /// <summary>For <see cref="TrackingEventKind.Bounced"/>: hard (permanent) or soft (temporary).</summary>
+    public BounceSeverity? Bounce { get; init; }
+
+    /// <summary>For a bounce: whether the vendor says the address does not exist ("user unknown").</summary>
+    public bool UserUnknown { get; init; }
+
+    /// <summary>The vendor's own words for a bounce or failure, verbatim.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>
+    /// <see cref="EmailHash.Of"/> of the address the vendor sent to: lets rules count bounces per
+    /// address without the address itself travelling through queues and logs.
+    /// </summary>
+    public string? RecipientEmailHash { get; init; }
 }
+
+public enum BounceSeverity { Soft, Hard }

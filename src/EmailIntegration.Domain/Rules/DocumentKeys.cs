@@ -21,6 +21,18 @@ public static partial class DocumentKeys
     public static string Unsubscribe(string vendor, string mailingId, string? emailGroup) =>
         $"unsub|{Safe(vendor)}|{Safe(mailingId)}|{EventIdentity.Hash(Normalize.GroupName(emailGroup ?? string.Empty))}";
 
+    public static string Communication(string vendor, string mailingId) =>
+        $"comm|{Safe(vendor)}|{Safe(mailingId)}";
+
+    public static string Bounce(string vendor, string mailingId, string eventId) =>
+        $"bounce|{Safe(vendor)}|{Safe(mailingId)}|{Safe(eventId)}";
+
+    public static string CustomerAction(string vendor, string mailingId, string url) =>
+        $"action|{Safe(vendor)}|{Safe(mailingId)}|{EventIdentity.Hash(url)}";
+
+    public static string InterestActivity(string vendor, string mailingId, string url, string interestCode) =>
+        $"interest|{Safe(vendor)}|{Safe(mailingId)}|{EventIdentity.Hash(url)}|{Safe(interestCode)}";
+
     /// <summary>Cosmos ids may not contain '/', '\', '?' or '#', and vendor ids are not ours to trust.</summary>
     private static string Safe(string value) =>
         value.Length <= 64 && SafeKey().IsMatch(value) ? value : "h-" + EventIdentity.Hash(value);

@@ -7,11 +7,22 @@ namespace EmailIntegration.Domain.Rules;
 /// The effects of tracking events on one individual's documents. Pure: the caller reads the
 /// documents, this decides what they become, and the caller writes the ones that changed.
 /// </summary>
+/// <remarks>
+/// Effects per event kind:
+/// delivered → Tracking row (received) and Correspondence › communications row;
+/// opened → Tracking row (first open, gross count);
+/// link clicked → Link tracking row; on an AMS host also a Customer Action; per matching interest code an interest activity;
+/// fax sent → Fax tracking row;
+/// unsubscribed → Unsubscribes row and the profile's communication preferences;
+/// bounced → Correspondence › bounces row, and for a hard "user unknown" bounce the profile's address health;
+/// suppressed → the profile (address invalid); spam complaint → the profile (do-not-email).
+/// </remarks>
 public static class IndividualProjection
 {
     /// <summary>The ids of every document the events would touch, so the caller can read them in one call.</summary>
-    public static IReadOnlyList<string> DocumentIdsTouchedBy(IEnumerable<TrackingEvent> events) =>
-        events.Select(KeyOf).Where(id => id is not null).Select(id => id!).Distinct(StringComparer.Ordinal).ToList();
+    public static IReadOnlyList<string> DocumentIdsTouchedBy(IEnumerable<TrackingEvent> events, EffectRules? rules = null) =>
+        events.SelectMany(e => Targets(e, rules ?? EffectRules.None)).Select(t => t.Id)
+            .Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>
     /// Applies the events to the current documents (mutating those it is given) and returns the
@@ -20,8 +31,10 @@ public static class IndividualProjection
     public static ProjectionResult Apply(
         string individualId,
         IReadOnlyDictionary<string, IndividualDocument> current,
-        IEnumerable<TrackingEvent> events)
+        IEnumerable<TrackingEvent> events,
+        EffectRules? rules = null)
     {
+        rules ??= EffectRules.None;
         var documents = new Dictionary<string, IndividualDocument>(current, StringComparer.Ordinal);
         var changed = new Dictionary<string, IndividualDocument>(StringComparer.Ordinal);
         int applied = 0, duplicates = 0, notProjected = 0;
@@ -34,23 +47,31 @@ public static class IndividualProjection
                     $"Event {trackingEvent.EventId} belongs to another individual.", nameof(events));
             }
 
-            var id = KeyOf(trackingEvent);
-            if (id is null)
+            var targets = Targets(trackingEvent, rules);
+            if (targets.Count == 0)
             {
                 notProjected++;
                 continue;
             }
 
-            if (!documents.TryGetValue(id, out var document))
+            var changedAny = false;
+            foreach (var (id, create) in targets)
             {
-                document = Create(id, individualId, trackingEvent);
-                documents[id] = document;
+                if (!documents.TryGetValue(id, out var document))
+                {
+                    documents[id] = document = create(individualId);
+                }
+
+                if (document.Apply(trackingEvent, rules))
+                {
+                    changedAny = true;
+                    changed[id] = document;
+                }
             }
 
-            if (document.Apply(trackingEvent))
+            if (changedAny)
             {
                 applied++;
-                changed[id] = document;
             }
             else
             {
@@ -61,40 +82,76 @@ public static class IndividualProjection
         return new ProjectionResult(changed.Values.ToList(), applied, duplicates, notProjected);
     }
 
-    private static string? KeyOf(TrackingEvent e) => e.Kind switch
+    private static List<(string Id, Func<string, IndividualDocument> Create)> Targets(TrackingEvent e, EffectRules rules)
     {
-        TrackingEventKind.Delivered or TrackingEventKind.Opened => DocumentKeys.Tracking(e.Vendor, e.MailingId),
-        TrackingEventKind.LinkClicked when e.Url is not null => DocumentKeys.LinkTracking(e.Vendor, e.MailingId, e.Url),
-        TrackingEventKind.FaxSent when e.FaxNumber is not null => DocumentKeys.FaxTracking(e.Vendor, e.MailingId, e.FaxNumber),
-        TrackingEventKind.Unsubscribed => DocumentKeys.Unsubscribe(e.Vendor, e.MailingId, e.EmailGroup),
-        _ => null,
-    };
+        var targets = new List<(string, Func<string, IndividualDocument>)>();
+        void Add(string id, Func<string, IndividualDocument> create) => targets.Add((id, create));
+        void AddProfile() => Add(ProfileDocument.DocumentId, ProfileDocument.New);
+        void AddTracking()
+        {
+            var trackingId = DocumentKeys.Tracking(e.Vendor, e.MailingId);
+            Add(trackingId, i => new MailingTrackingDocument { Id = trackingId, IndividualId = i, Vendor = e.Vendor, MailingId = e.MailingId });
+        }
 
-    private static IndividualDocument Create(string id, string individualId, TrackingEvent e) => e.Kind switch
-    {
-        TrackingEventKind.Delivered or TrackingEventKind.Opened => new MailingTrackingDocument
+        switch (e.Kind)
         {
-            Id = id, IndividualId = individualId, Vendor = e.Vendor, MailingId = e.MailingId,
-        },
-        TrackingEventKind.LinkClicked => new LinkTrackingDocument
-        {
-            Id = id, IndividualId = individualId, Vendor = e.Vendor, MailingId = e.MailingId, Url = e.Url!,
-        },
-        TrackingEventKind.FaxSent => new FaxTrackingDocument
-        {
-            Id = id, IndividualId = individualId, Vendor = e.Vendor, MailingId = e.MailingId, FaxNumber = e.FaxNumber!,
-        },
-        TrackingEventKind.Unsubscribed => new UnsubscribeDocument
-        {
-            Id = id, IndividualId = individualId, Vendor = e.Vendor, MailingId = e.MailingId,
-        },
-        _ => throw new ArgumentOutOfRangeException(nameof(e), e.Kind, "No document for this event kind."),
-    };
+            case TrackingEventKind.Delivered:
+                AddTracking();
+                var communicationId = DocumentKeys.Communication(e.Vendor, e.MailingId);
+                Add(communicationId, i => new CommunicationDocument { Id = communicationId, IndividualId = i, Vendor = e.Vendor, MailingId = e.MailingId });
+                break;
+            case TrackingEventKind.Opened:
+                AddTracking();
+                break;
+            case TrackingEventKind.LinkClicked when e.Url is { Length: > 0 } url:
+                var linkId = DocumentKeys.LinkTracking(e.Vendor, e.MailingId, url);
+                Add(linkId, i => new LinkTrackingDocument { Id = linkId, IndividualId = i, Vendor = e.Vendor, MailingId = e.MailingId, Url = url });
+                if (rules.IsAmsLink(url))
+                {
+                    var actionId = DocumentKeys.CustomerAction(e.Vendor, e.MailingId, url);
+                    Add(actionId, i => new CustomerActionDocument { Id = actionId, IndividualId = i, Vendor = e.Vendor, MailingId = e.MailingId, Url = url });
+                }
+
+                foreach (var code in rules.InterestCodesFor(url))
+                {
+                    var interestId = DocumentKeys.InterestActivity(e.Vendor, e.MailingId, url, code);
+                    Add(interestId, i => new InterestActivityDocument
+                    {
+                        Id = interestId, IndividualId = i, Vendor = e.Vendor, MailingId = e.MailingId, Url = url, InterestCode = code,
+                    });
+                }
+
+                break;
+            case TrackingEventKind.FaxSent when e.FaxNumber is { Length: > 0 } fax:
+                var faxId = DocumentKeys.FaxTracking(e.Vendor, e.MailingId, fax);
+                Add(faxId, i => new FaxTrackingDocument { Id = faxId, IndividualId = i, Vendor = e.Vendor, MailingId = e.MailingId, FaxNumber = fax });
+                break;
+            case TrackingEventKind.Unsubscribed:
+                var unsubscribeId = DocumentKeys.Unsubscribe(e.Vendor, e.MailingId, e.EmailGroup);
+                Add(unsubscribeId, i => new UnsubscribeDocument { Id = unsubscribeId, IndividualId = i, Vendor = e.Vendor, MailingId = e.MailingId });
+                AddProfile();
+                break;
+            case TrackingEventKind.Bounced:
+                var bounceId = DocumentKeys.Bounce(e.Vendor, e.MailingId, e.EventId);
+                Add(bounceId, i => new BounceDocument { Id = bounceId, IndividualId = i, Vendor = e.Vendor, MailingId = e.MailingId });
+                if (e is { Bounce: BounceSeverity.Hard, UserUnknown: true })
+                {
+                    AddProfile();
+                }
+
+                break;
+            case TrackingEventKind.Suppressed or TrackingEventKind.SpamComplaint:
+                AddProfile();
+                break;
+        }
+
+        return targets;
+    }
 }
 
 /// <param name="Changed">Documents to write.</param>
 /// <param name="Applied">Events that changed a document.</param>
 /// <param name="Duplicates">Events already applied before.</param>
-/// <param name="NotProjected">Events of a kind or shape that has no document (yet).</param>
+/// <param name="NotProjected">Events of a kind or shape that has no document.</param>
 public sealed record ProjectionResult(
     IReadOnlyList<IndividualDocument> Changed, int Applied, int Duplicates, int NotProjected);

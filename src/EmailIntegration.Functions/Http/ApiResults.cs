@@ -1,3 +1,4 @@
+using System.Text;
 using EmailIntegration.Pipeline.Serve;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -6,19 +7,30 @@ using Microsoft.Extensions.Logging;
 namespace EmailIntegration.Functions.Http;
 
 /// <summary>
-/// JSON and RFC 7807 problem responses shared by the HTTP functions: a client error says what to
-/// fix; a server error says nothing about its cause (no stack trace, no data).
+/// JSON, HTML and RFC 7807 problem responses shared by the HTTP functions: a client error says what
+/// to fix; a server error says nothing about its cause (no stack trace, no data).
 /// </summary>
 public static class ApiResults
 {
+    public const string ProblemJson = "application/problem+json";
+
     public static IActionResult Json(object value) => new JsonResult(value, ApiJson.Options) { StatusCode = StatusCodes.Status200OK };
+
+    public static IActionResult Html(string html) => new HtmlResult(html);
 
     public static IActionResult Problem(int status, string title, string? detail = null) =>
         new ObjectResult(new ProblemDetails { Status = status, Title = title, Detail = detail })
         {
             StatusCode = status,
-            ContentTypes = { "application/problem+json" },
+            ContentTypes = { ProblemJson },
         };
+
+    public static IActionResult UnknownIndividual() =>
+        Problem(StatusCodes.Status404NotFound, "No e-mail integration data for this individual.");
+
+    /// <summary>The paging and filter query values (<c>pageSize</c>, <c>continuationToken</c>, <c>from</c>, <c>to</c>, <c>vendor</c>).</summary>
+    public static PageRequest PageRequestOf(HttpRequest request) => PageRequest.Parse(
+        request.Query["pageSize"], request.Query["continuationToken"], request.Query["from"], request.Query["to"], request.Query["vendor"]);
 
     public static async Task<IActionResult> HandleAsync(ILogger logger, Func<Task<IActionResult>> action)
     {
@@ -34,6 +46,24 @@ public static class ApiResults
         {
             logger.LogError(ex, "Request failed");
             return Problem(StatusCodes.Status500InternalServerError, "The request failed.");
+        }
+    }
+
+    /// <summary>A server-rendered page: UTF-8, not cached, no referrer (its URL carries the function key), no script.</summary>
+    private sealed class HtmlResult(string html) : IActionResult
+    {
+        public async Task ExecuteResultAsync(ActionContext context)
+        {
+            var response = context.HttpContext.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "text/html; charset=utf-8";
+            response.Headers.CacheControl = "no-store";
+            response.Headers["Referrer-Policy"] = "no-referrer";
+            response.Headers["X-Content-Type-Options"] = "nosniff";
+            response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+            var bytes = Encoding.UTF8.GetBytes(html);
+            response.ContentLength = bytes.Length;
+            await response.Body.WriteAsync(bytes, context.HttpContext.RequestAborted);
         }
     }
 }

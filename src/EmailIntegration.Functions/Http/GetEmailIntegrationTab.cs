@@ -6,15 +6,18 @@ using Microsoft.Extensions.Logging;
 
 namespace EmailIntegration.Functions.Http;
 
-/// <summary>GET the individual's E-Mail Integration tab: the first page of every child form.</summary>
+/// <summary>GET the individual's E-Mail Integration tab: the profile flags and the first page of every child form.</summary>
 public sealed class GetEmailIntegrationTab(EmailIntegrationTabReader reader, ILogger<GetEmailIntegrationTab> logger)
 {
+    public const string Route = "individuals/{individualId}/email-integration";
+
     [Function(nameof(GetEmailIntegrationTab))]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "individuals/{individualId}/email-integration")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Route)] HttpRequest request,
         string individualId,
         CancellationToken cancellationToken) =>
-        ApiResults.HandleAsync(logger, async () => await reader.GetTabAsync(individualId, cancellationToken) is { } tab
-            ? ApiResults.Json(tab)
-            : ApiResults.Problem(StatusCodes.Status404NotFound, "No e-mail integration data for this individual."));
+        ApiResults.HandleAsync(logger, async () =>
+            await reader.GetTabAsync(individualId, ApiResults.PageRequestOf(request) with { ContinuationToken = null }, cancellationToken) is { } tab
+                ? ApiResults.Json(tab)
+                : ApiResults.UnknownIndividual());
 }

@@ -1,6 +1,6 @@
 using EmailIntegration.Azure;
 using EmailIntegration.Azure.Configuration;
-using EmailIntegration.VendorSandbox.RealMagnet;
+using EmailIntegration.VendorSandbox;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -13,7 +13,7 @@ namespace EmailIntegration.LocalRunner.Hosting;
 /// </summary>
 public sealed class LocalRunnerApp : IAsyncDisposable
 {
-    private LocalRunnerApp(WebApplication app, RealMagnetSandbox? sandbox)
+    private LocalRunnerApp(WebApplication app, VendorSandboxes? sandbox)
     {
         App = app;
         Sandbox = sandbox;
@@ -21,7 +21,8 @@ public sealed class LocalRunnerApp : IAsyncDisposable
 
     public WebApplication App { get; }
 
-    public RealMagnetSandbox? Sandbox { get; }
+    /// <summary>The vendor sandboxes standing in for Real Magnet, Informz and HighRoad, when enabled.</summary>
+    public VendorSandboxes? Sandbox { get; }
 
     public IServiceProvider Services => App.Services;
 
@@ -46,16 +47,11 @@ public sealed class LocalRunnerApp : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(overrides);
         }
 
-        RealMagnetSandbox? sandbox = null;
+        VendorSandboxes? sandbox = null;
         if (builder.Configuration.GetValue("LocalRunner:Sandbox", false))
         {
-            sandbox = RealMagnetSandbox.Start(SandboxData.Generate(seed: 42, today: DateTimeOffset.UtcNow));
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Vendors:RealMagnet:BaseUrl"] = sandbox.Url.ToString(),
-                ["Vendors:RealMagnet:UserName"] = sandbox.UserName,
-                ["Vendors:RealMagnet:Password"] = sandbox.Password,
-            });
+            sandbox = VendorSandboxes.Start(seed: 42, today: DateTimeOffset.UtcNow);
+            builder.Configuration.AddInMemoryCollection(sandbox.AdapterSettings());
         }
 
         // The summary reports the counts; per-file and per-request lines only when asked for (Logging__LogLevel__EmailIntegration=Information).

@@ -29,7 +29,7 @@ public sealed class DocumentSnapshot(IReadOnlyDictionary<string, IndividualDocum
     public string? VersionOf(string id) => versions.GetValueOrDefault(id);
 }
 
-/// <param name="DocumentType">One of <see cref="DocumentTypes"/>.</param>
+/// <param name="DocumentType">One of <see cref="DocumentTypes"/>, or <see cref="AnyDocumentType"/>.</param>
 /// <param name="ContinuationToken">The store's own token from the previous page, or null for the first.</param>
 public sealed record FormQuery(
     string DocumentType,
@@ -37,7 +37,14 @@ public sealed record FormQuery(
     string? ContinuationToken = null,
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
-    string? Vendor = null);
+    string? Vendor = null)
+{
+    /// <summary>
+    /// As <see cref="DocumentType"/>: any document of the partition, unordered. Used with a page
+    /// size of 1 to ask whether the individual exists at all.
+    /// </summary>
+    public const string AnyDocumentType = "*";
+}
 
 public sealed record DocumentPage(IReadOnlyList<IndividualDocument> Documents, string? ContinuationToken);
 

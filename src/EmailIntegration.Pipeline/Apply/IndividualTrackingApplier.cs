@@ -1,5 +1,8 @@
 using System.Text.Json;
+using EmailIntegration.Domain.Documents;
+using EmailIntegration.Domain.Events;
 using EmailIntegration.Domain.Rules;
+using EmailIntegration.Pipeline.Fetch;
 using EmailIntegration.Pipeline.FanOut;
 using EmailIntegration.Pipeline.Landing;
 using EmailIntegration.Pipeline.Observability;
@@ -15,6 +18,8 @@ namespace EmailIntegration.Pipeline.Apply;
 public sealed class IndividualTrackingApplier(
     IIndividualDocumentStore store,
     IQuarantine quarantine,
+    IRunLog runLog,
+    EffectRules rules,
     PipelineMetrics metrics,
     ILogger<IndividualTrackingApplier> logger)
 {
@@ -31,12 +36,14 @@ public sealed class IndividualTrackingApplier(
             return ApplyOutcome.Rejected(reason!);
         }
 
-        var documentIds = IndividualProjection.DocumentIdsTouchedBy(message!.Events);
+        // The profile is read with the rest (one call) to know whether the AMS has sent this individual.
+        var documentIds = IndividualProjection.DocumentIdsTouchedBy(message!.Events, rules)
+            .Append(ProfileDocument.DocumentId).Distinct(StringComparer.Ordinal).ToList();
         for (var attempt = 1; ; attempt++)
         {
             var snapshot = await store.ReadAsync(message.IndividualId, documentIds, cancellationToken);
             var result = IndividualProjection.Apply(
-                message.IndividualId, snapshot.Documents.ToDictionary(), message.Events);
+                message.IndividualId, snapshot.Documents.ToDictionary(), message.Events, rules);
             try
             {
                 if (result.Changed.Count > 0)
@@ -46,6 +53,8 @@ public sealed class IndividualTrackingApplier(
 
                 metrics.EventsApplied.Add(result.Applied);
                 metrics.EventsDuplicate.Add(result.Duplicates);
+                metrics.EventsNotProjected.Add(result.NotProjected);
+                await ReportIssuesAsync(message, snapshot, cancellationToken);
                 return ApplyOutcome.Done(result.Applied, result.Duplicates, result.Changed.Count);
             }
             catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
@@ -54,6 +63,33 @@ public sealed class IndividualTrackingApplier(
                 logger.LogDebug("Concurrent update of individual {IndividualId}; attempt {Attempt}", message.IndividualId, attempt);
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), cancellationToken);
             }
+        }
+    }
+
+    /// <summary>
+    /// Kept, not dropped: events of an individual the AMS has not sent are applied to that
+    /// individual's partition (so they are there when the AMS sends it) and reported; so is an
+    /// unsubscribe whose e-mail group matches no mailing type.
+    /// </summary>
+    private async Task ReportIssuesAsync(TrackingMessage message, DocumentSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var runId = LandedFileName.TryParse(message.SourceFile, out var file) ? file!.RunId : "unknown";
+        var known = snapshot.Documents.GetValueOrDefault(ProfileDocument.DocumentId) is ProfileDocument { KnownToAms: true };
+        if (!known)
+        {
+            metrics.EventsOfUnknownIndividuals.Add(message.Events.Count);
+            await runLog.WriteApplyIssueAsync(new ApplyIssueEntry(
+                runId, ApplyIssueKind.UnknownIndividual, message.IndividualId, message.SourceFile, null, message.Events.Count), cancellationToken);
+        }
+
+        foreach (var group in message.Events
+                     .Where(e => e.Kind == TrackingEventKind.Unsubscribed && rules.MailingTypesOptedOutBy(e.EmailGroup).Count == 0)
+                     .GroupBy(e => e.EmailGroup ?? string.Empty, StringComparer.Ordinal))
+        {
+            logger.LogWarning("E-mail group {EmailGroup} of an unsubscribe matches no mailing type (individual {IndividualId})",
+                group.Key, message.IndividualId);
+            await runLog.WriteApplyIssueAsync(new ApplyIssueEntry(
+                runId, ApplyIssueKind.UnmatchedEmailGroup, message.IndividualId, message.SourceFile, group.Key, group.Count()), cancellationToken);
         }
     }
 

@@ -7,6 +7,11 @@ public interface IRunLog
 
     Task WriteFanOutAsync(FanOutLogEntry entry, CancellationToken cancellationToken);
 
+    /// <summary>Something the apply stage kept but could not fully place (unknown individual, unmatched e-mail group).</summary>
+    Task WriteApplyIssueAsync(ApplyIssueEntry entry, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<ApplyIssueEntry>> ReadApplyIssuesAsync(string runId, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<FetchLogEntry>> ReadFetchesAsync(string runId, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<FanOutLogEntry>> ReadFanOutsAsync(string runId, CancellationToken cancellationToken);
@@ -36,3 +41,9 @@ public sealed record FanOutLogEntry(
     int BadRecords,
     int Unmatched,
     string? QuarantineReason);
+
+public enum ApplyIssueKind { UnknownIndividual, UnmatchedEmailGroup }
+
+/// <param name="Detail">For an e-mail group, its name; never an address.</param>
+public sealed record ApplyIssueEntry(
+    string RunId, ApplyIssueKind Kind, string IndividualId, string SourceFile, string? Detail, int Events);

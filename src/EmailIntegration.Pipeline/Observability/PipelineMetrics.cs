@@ -23,6 +23,8 @@ public sealed class PipelineMetrics
         EventsUnmatched = meter.CreateCounter<long>("emailintegration.events_unmatched");
         EventsApplied = meter.CreateCounter<long>("emailintegration.events_applied");
         EventsDuplicate = meter.CreateCounter<long>("emailintegration.events_duplicate");
+        EventsNotProjected = meter.CreateCounter<long>("emailintegration.events_not_projected");
+        EventsOfUnknownIndividuals = meter.CreateCounter<long>("emailintegration.events_unknown_individual");
         MessagesRejected = meter.CreateCounter<long>("emailintegration.messages_rejected");
         ConcurrencyRetries = meter.CreateCounter<long>("emailintegration.concurrency_retries");
     }
@@ -37,6 +39,8 @@ public sealed class PipelineMetrics
     public Counter<long> EventsUnmatched { get; }
     public Counter<long> EventsApplied { get; }
     public Counter<long> EventsDuplicate { get; }
+    public Counter<long> EventsNotProjected { get; }
+    public Counter<long> EventsOfUnknownIndividuals { get; }
     public Counter<long> MessagesRejected { get; }
     public Counter<long> ConcurrencyRetries { get; }
 }

@@ -1,15 +1,43 @@
+using EmailIntegration.Domain.Events;
+using System.Text.Json.Serialization;
+
 namespace EmailIntegration.Pipeline.Serve;
 
-/// <summary>The E-Mail Integration tab as the profile screens read it: the first page of each child form.</summary>
-public sealed record EmailIntegrationTab(
-    string IndividualId,
-    FormPage<TrackingItem> Tracking,
-    FormPage<LinkTrackingItem> LinkTracking,
-    FormPage<FaxTrackingItem> FaxTracking,
-    FormPage<UnsubscribeItem> Unsubscribes);
+/// <summary>
+/// The E-Mail Integration tab as the profile screens read it: the profile flags and the first page
+/// of every child form in <see cref="ChildForms.All"/>, each under its <see cref="ChildForm.JsonName"/>.
+/// </summary>
+public sealed class EmailIntegrationTab(string individualId, ProfileFlags flags, IReadOnlyList<(ChildForm Form, FormPage Page)> forms)
+{
+    public string IndividualId { get; } = individualId;
 
-/// <param name="ContinuationToken">Opaque; pass it back to get the next page. Null on the last page.</param>
-public sealed record FormPage<T>(IReadOnlyList<T> Items, string? ContinuationToken);
+    public ProfileFlags Flags { get; } = flags;
+
+    /// <summary>The child forms in table order (serialized as top-level properties: "tracking", "linkTracking", ...).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<(ChildForm Form, FormPage Page)> Forms { get; } = forms;
+
+    [JsonExtensionData]
+    public Dictionary<string, object> FormsByJsonName => Forms.ToDictionary(f => f.Form.JsonName, f => (object)f.Page, StringComparer.Ordinal);
+
+    public FormPage this[string segment] => Forms.Single(f => f.Form.Segment == segment).Page;
+}
+
+/// <summary>
+/// The profile's flags. Null means unknown: the profile document does not exist yet (or is not
+/// read yet), and the page shows "unknown" rather than guessing.
+/// </summary>
+public sealed record ProfileFlags(bool? EmailInvalid, bool? DoNotEmail)
+{
+    public static readonly ProfileFlags Unknown = new(null, null);
+}
+
+/// <param name="Items">The form's items (<see cref="ChildForm.ItemType"/>), newest first.</param>
+/// <param name="ContinuationToken">Opaque and signed; pass it back with the same filters to get the next page. Null on the last page.</param>
+public sealed record FormPage(IReadOnlyList<object> Items, string? ContinuationToken)
+{
+    public IEnumerable<T> ItemsOf<T>() => Items.Cast<T>();
+}
 
 public sealed record TrackingItem(
     string Vendor, string MailingId, string? MailingName, string? MailingType,
@@ -24,3 +52,10 @@ public sealed record FaxTrackingItem(
 
 public sealed record UnsubscribeItem(
     string Vendor, string MailingId, string? EmailGroup, DateTimeOffset? UnsubscribedAt);
+
+public sealed record BounceItem(
+    string Vendor, string MailingId, string? MailingName, BounceSeverity Severity, bool UserUnknown,
+    string? VendorCode, string? Reason, DateTimeOffset? BouncedAt);
+
+public sealed record CommunicationItem(
+    string Vendor, string MailingId, string? MailingName, string? MailingType, DateTimeOffset? SentAt);

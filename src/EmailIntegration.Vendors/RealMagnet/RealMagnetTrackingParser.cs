@@ -42,6 +42,12 @@ public sealed class RealMagnetTrackingParser(IVendorDirectory directory) : ITrac
         "Blocked", "Rejected", "Undeliverable", "InvalidEmail", "BadAddress", "TransientFailure", "Bounce", "Bounced",
     };
 
+    /// <summary>Subcodes that mean the address itself is bad (permanent), per Higher Logic's activity codes.</summary>
+    private static readonly HashSet<string> HardBounceSubcodes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "HardBounce", "UserNotFound", "DomainNotFound", "InvalidEmail", "BadAddress", "Undeliverable",
+    };
+
     public string Vendor => VendorName;
 
     public async IAsyncEnumerable<ParsedRecord> ParseAsync(
@@ -129,6 +135,10 @@ public sealed class RealMagnetTrackingParser(IVendorDirectory directory) : ITrac
             MailingType = mailing?.MailingType,
             OccurredAt = occurredAt,
             Status = status,
+            Bounce = eventKind != TrackingEventKind.Bounced ? null
+                : HardBounceSubcodes.Contains(status ?? string.Empty) ? BounceSeverity.Hard : BounceSeverity.Soft,
+            UserUnknown = eventKind == TrackingEventKind.Bounced && string.Equals(status, "UserNotFound", StringComparison.OrdinalIgnoreCase),
+            RecipientEmailHash = EmailHash.Of(RealMagnetJson.GetText(row, ["Email", "EmailAddress"])),
         });
     }
 

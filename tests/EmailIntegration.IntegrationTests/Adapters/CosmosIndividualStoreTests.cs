@@ -74,7 +74,7 @@ public sealed class CosmosIndividualStoreTests : IAsyncLifetime
         do
         {
             var page = await Store.QueryAsync("IND-2", new FormQuery(DocumentTypes.Tracking, 3, token), default);
-            seen.AddRange(page.Documents.Select(d => d.MailingId));
+            seen.AddRange(page.Documents.Cast<MailingRowDocument>().Select(d => d.MailingId));
             token = page.ContinuationToken;
             pages++;
         }
@@ -95,7 +95,7 @@ public sealed class CosmosIndividualStoreTests : IAsyncLifetime
         var otherVendor = await Store.QueryAsync("IND-4",
             new FormQuery(DocumentTypes.Tracking, 25, Vendor: "informz"), default);
 
-        Assert.Equal(["m3", "m2"], page.Documents.Select(d => d.MailingId));
+        Assert.Equal(["m3", "m2"], page.Documents.Cast<MailingRowDocument>().Select(d => d.MailingId));
         Assert.Empty(otherVendor.Documents);
     }
 

@@ -1,8 +1,10 @@
 using System.Text;
 using Azure.Storage.Queues.Models;
 using EmailIntegration.Domain.Documents;
+using EmailIntegration.Domain.Rules;
 using EmailIntegration.Functions.Apply;
 using EmailIntegration.Pipeline.Apply;
+using EmailIntegration.Pipeline.Fetch;
 using EmailIntegration.Pipeline.Landing;
 using EmailIntegration.UnitTests.Pipeline;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,13 +18,14 @@ public sealed class ApplyIndividualTrackingTests
 {
     private readonly Mock<IIndividualDocumentStore> store = new();
     private readonly Mock<IQuarantine> quarantine = new();
+    private readonly Mock<IRunLog> runLog = new();
 
     public ApplyIndividualTrackingTests() =>
         store.Setup(s => s.ReadAsync(It.IsAny<string>(), It.IsAny<IReadOnlyCollection<string>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(DocumentSnapshot.Empty);
 
     private ApplyIndividualTracking Create() => new(new IndividualTrackingApplier(
-        store.Object, quarantine.Object, TestMetrics.Create(), NullLogger<IndividualTrackingApplier>.Instance));
+        store.Object, quarantine.Object, runLog.Object, EffectRules.None, TestMetrics.Create(), NullLogger<IndividualTrackingApplier>.Instance));
 
     private static QueueMessage QueueMessageOf(byte[] body) =>
         QueuesModelFactory.QueueMessage("queue-msg-1", "pop-receipt", new BinaryData(body), dequeueCount: 1);
@@ -34,8 +37,8 @@ public sealed class ApplyIndividualTrackingTests
 
         var outcome = await Create().Run(QueueMessageOf(body), CancellationToken.None);
 
-        Assert.Equal(ApplyOutcome.Done(applied: 2, duplicates: 0, written: 1), outcome);
-        store.Verify(s => s.SaveAsync("ind-1", It.Is<IReadOnlyList<IndividualDocument>>(d => d.Count == 1 && ((MailingTrackingDocument)d[0]).OpenCount == 1),
+        Assert.Equal(ApplyOutcome.Done(applied: 2, duplicates: 0, written: 2), outcome);
+        store.Verify(s => s.SaveAsync("ind-1", It.Is<IReadOnlyList<IndividualDocument>>(d => d.Count == 2 && d.OfType<MailingTrackingDocument>().Single().OpenCount == 1),
             DocumentSnapshot.Empty, It.IsAny<CancellationToken>()), Times.Once);
     }
 

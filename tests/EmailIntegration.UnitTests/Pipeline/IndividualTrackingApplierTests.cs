@@ -5,6 +5,7 @@ using EmailIntegration.Domain.Events;
 using EmailIntegration.Domain.Rules;
 using EmailIntegration.Pipeline.Apply;
 using EmailIntegration.Pipeline.FanOut;
+using EmailIntegration.Pipeline.Fetch;
 using EmailIntegration.Pipeline.Landing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
@@ -20,6 +21,7 @@ public sealed class IndividualTrackingApplierTests
 
     private readonly Mock<IIndividualDocumentStore> store = new(MockBehavior.Strict);
     private readonly Mock<IQuarantine> quarantine = new();
+    private readonly Mock<IRunLog> runLog = new();
     private readonly List<(IReadOnlyList<IndividualDocument> Documents, DocumentSnapshot Snapshot)> saves = [];
 
     private static readonly TrackingEvent Delivery = Delivered(Individual, "m-1", T0);
@@ -28,7 +30,7 @@ public sealed class IndividualTrackingApplierTests
     private static readonly TrackingEvent[] Events = [Delivery, Open, Click];
 
     private IndividualTrackingApplier Create() =>
-        new(store.Object, quarantine.Object, TestMetrics.Create(), NullLogger<IndividualTrackingApplier>.Instance);
+        new(store.Object, quarantine.Object, runLog.Object, EffectRules.None, TestMetrics.Create(), NullLogger<IndividualTrackingApplier>.Instance);
 
     internal static byte[] Body(string individualId, params TrackingEvent[] events) =>
         JsonSerializer.SerializeToUtf8Bytes(new TrackingMessage(individualId, "realmagnet/2026/11/29/run/links-00001.json", 0, events), TrackingMessage.Json);
@@ -66,7 +68,8 @@ public sealed class IndividualTrackingApplierTests
 
         var outcome = await Create().ApplyAsync(MessageId, Body(Individual, Events), CancellationToken.None);
 
-        Assert.Equal(ApplyOutcome.Done(applied: 3, duplicates: 0, written: 2), outcome);
+        // Tracking row, link row and the communications row the delivery implies.
+        Assert.Equal(ApplyOutcome.Done(applied: 3, duplicates: 0, written: 3), outcome);
         var (documents, snapshot) = Assert.Single(saves);
         Assert.Same(DocumentSnapshot.Empty, snapshot);
         var tracking = Assert.Single(documents.OfType<MailingTrackingDocument>());
@@ -88,7 +91,11 @@ public sealed class IndividualTrackingApplierTests
         await Create().ApplyAsync(MessageId, Body(Individual, Events), CancellationToken.None);
 
         Assert.Equal(
-            new[] { DocumentKeys.Tracking(Vendor, "m-1"), DocumentKeys.LinkTracking(Vendor, "m-1", "https://example.org/a") }.Order(StringComparer.Ordinal),
+            new[]
+            {
+                DocumentKeys.Tracking(Vendor, "m-1"), DocumentKeys.Communication(Vendor, "m-1"),
+                DocumentKeys.LinkTracking(Vendor, "m-1", "https://example.org/a"), ProfileDocument.DocumentId,
+            }.Order(StringComparer.Ordinal),
             requested!.Order(StringComparer.Ordinal));
     }
 

@@ -1,0 +1,62 @@
+using EmailIntegration.Pipeline.Serve;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace EmailIntegration.Functions.Http;
+
+/// <summary>
+/// GET one page of one child form. One function per route, each a line over the form's row in
+/// <see cref="ChildForms"/>: the Functions host picks among overlapping routes by function name, not
+/// by ASP.NET Core's precedence (azure-functions-host#9876), so no route here is a parameter that
+/// could shadow another.
+/// </summary>
+public sealed class GetChildFormPage(EmailIntegrationTabReader reader, ILogger<GetChildFormPage> logger)
+{
+    [Function("GetTrackingPage")]
+    public Task<IActionResult> Tracking(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "individuals/{individualId}/email-integration/tracking")] HttpRequest request,
+        string individualId, CancellationToken cancellationToken) => ServeAsync("tracking", request, individualId, cancellationToken);
+
+    [Function("GetLinkTrackingPage")]
+    public Task<IActionResult> LinkTracking(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "individuals/{individualId}/email-integration/link-tracking")] HttpRequest request,
+        string individualId, CancellationToken cancellationToken) => ServeAsync("link-tracking", request, individualId, cancellationToken);
+
+    [Function("GetFaxTrackingPage")]
+    public Task<IActionResult> FaxTracking(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "individuals/{individualId}/email-integration/fax-tracking")] HttpRequest request,
+        string individualId, CancellationToken cancellationToken) => ServeAsync("fax-tracking", request, individualId, cancellationToken);
+
+    [Function("GetUnsubscribesPage")]
+    public Task<IActionResult> Unsubscribes(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "individuals/{individualId}/email-integration/unsubscribes")] HttpRequest request,
+        string individualId, CancellationToken cancellationToken) => ServeAsync("unsubscribes", request, individualId, cancellationToken);
+
+    [Function("GetBouncesPage")]
+    public Task<IActionResult> Bounces(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "individuals/{individualId}/email-integration/bounces")] HttpRequest request,
+        string individualId, CancellationToken cancellationToken) => ServeAsync("bounces", request, individualId, cancellationToken);
+
+    [Function("GetCommunicationsPage")]
+    public Task<IActionResult> Communications(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "individuals/{individualId}/email-integration/communications")] HttpRequest request,
+        string individualId, CancellationToken cancellationToken) => ServeAsync("communications", request, individualId, cancellationToken);
+
+    [Function("GetCustomerActionsPage")]
+    public Task<IActionResult> CustomerActions(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "individuals/{individualId}/customer-actions")] HttpRequest request,
+        string individualId, CancellationToken cancellationToken) => ServeAsync("customer-actions", request, individualId, cancellationToken);
+
+    [Function("GetInterestActivitiesPage")]
+    public Task<IActionResult> InterestActivities(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "individuals/{individualId}/interest-activities")] HttpRequest request,
+        string individualId, CancellationToken cancellationToken) => ServeAsync("interest-activities", request, individualId, cancellationToken);
+
+    private Task<IActionResult> ServeAsync(string segment, HttpRequest request, string individualId, CancellationToken cancellationToken) =>
+        ApiResults.HandleAsync(logger, async () =>
+            await reader.GetPageAsync(individualId, ChildForms.Get(segment), ApiResults.PageRequestOf(request), cancellationToken) is { } page
+                ? ApiResults.Json(page)
+                : ApiResults.UnknownIndividual());
+}

@@ -1,0 +1,280 @@
+using System.Reflection;
+using System.Text.Json;
+using EmailIntegration.Pipeline.Serve;
+using Microsoft.OpenApi;
+
+namespace EmailIntegration.Functions.Http;
+
+/// <summary>
+/// The OpenAPI 3.1 description of the tab API, built in code from <see cref="ChildForms"/>: every
+/// form's paging route, the tab, the page and this document, with their parameters and responses.
+/// Item schemas come from the item records by reflection, so a new form is described by its row.
+/// </summary>
+public static class OpenApiDocumentFactory
+{
+    public const string ProblemSchema = "ProblemDetails";
+    public const string FlagsSchema = "ProfileFlags";
+    public const string TabSchema = "EmailIntegrationTab";
+
+    private static readonly NullabilityInfoContext Nullability = new();
+
+    public static OpenApiDocument Create()
+    {
+        var document = new OpenApiDocument
+        {
+            Info = new OpenApiInfo
+            {
+                Title = "E-Mail Integration tab API",
+                Version = "1.0",
+                Description = "The E-Mail Integration tab of the profile screens. Lists are newest first and paged with signed, " +
+                    "opaque continuation tokens that are bound to the list and to the filters they were issued for.",
+            },
+            Servers = [new OpenApiServer { Url = "/api" }],
+            Components = new OpenApiComponents
+            {
+                Schemas = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal),
+                SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal)
+                {
+                    ["functionKeyQuery"] = new OpenApiSecurityScheme
+                    {
+                        Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Query, Name = "code", Description = "The function key.",
+                    },
+                    ["functionKeyHeader"] = new OpenApiSecurityScheme
+                    {
+                        Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "x-functions-key", Description = "The function key.",
+                    },
+                },
+            },
+            Paths = [],
+        };
+        document.Security =
+        [
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("functionKeyQuery", document)] = [] },
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("functionKeyHeader", document)] = [] },
+        ];
+
+        var schemas = document.Components.Schemas!;
+        schemas[ProblemSchema] = Problem();
+        schemas[FlagsSchema] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = "The profile's flags; null means unknown.",
+            Required = new HashSet<string> { "emailInvalid", "doNotEmail" },
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["emailInvalid"] = new OpenApiSchema { Type = JsonSchemaType.Boolean | JsonSchemaType.Null },
+                ["doNotEmail"] = new OpenApiSchema { Type = JsonSchemaType.Boolean | JsonSchemaType.Null },
+            },
+            AdditionalPropertiesAllowed = false,
+        };
+
+        var tab = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = "The profile flags and the first page of every child form.",
+            Required = new HashSet<string> { "individualId", "flags" },
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["individualId"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                ["flags"] = new OpenApiSchemaReference(FlagsSchema, document),
+            },
+            AdditionalPropertiesAllowed = false,
+        };
+        schemas[TabSchema] = tab;
+
+        foreach (var form in ChildForms.All)
+        {
+            var itemName = ItemSchemaName(form);
+            schemas[itemName] = ItemSchema(form.ItemType);
+            var pageName = PageSchemaName(form);
+            schemas[pageName] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Description = $"One page of {form.Title.ToLowerInvariant()}, newest first.",
+                Required = new HashSet<string> { "items", "continuationToken" },
+                Properties = new Dictionary<string, IOpenApiSchema>
+                {
+                    ["items"] = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchemaReference(itemName, document) },
+                    ["continuationToken"] = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.String | JsonSchemaType.Null,
+                        Description = "Pass it back, with the same filters, for the next page; null on the last page.",
+                    },
+                },
+                AdditionalPropertiesAllowed = false,
+            };
+            tab.Properties[form.JsonName] = new OpenApiSchemaReference(pageName, document);
+            tab.Required.Add(form.JsonName);
+
+            document.Paths["/" + form.Route] = Get(document, $"Get{Pascal(form.Segment)}Page",
+                $"One page of {form.Title.ToLowerInvariant()}", [.. Filters(), ContinuationToken()],
+                "application/json", new OpenApiSchemaReference(pageName, document), "The page.");
+        }
+
+        document.Paths["/" + GetEmailIntegrationTab.Route] = Get(document, nameof(GetEmailIntegrationTab),
+            "The tab: profile flags and the first page of every child form", Filters(),
+            "application/json", new OpenApiSchemaReference(TabSchema, document), "The tab.");
+
+        document.Paths["/" + GetEmailIntegrationTab.Route + "/view"] = Get(document, nameof(GetEmailIntegrationView),
+            "The tab as one HTML page", [.. Filters(), .. ChildForms.All.Select(ViewToken)],
+            "text/html", new OpenApiSchema { Type = JsonSchemaType.String }, "The page.");
+
+        var openApi = Get(document, nameof(GetOpenApiDocument), "This document", [], "application/json",
+            new OpenApiSchema { Type = JsonSchemaType.Object }, "The OpenAPI document.", individual: false);
+        foreach (var operation in openApi.Operations!.Values)
+        {
+            operation.Security = [];
+            operation.Responses!.Remove("401");
+        }
+
+        document.Paths["/" + GetOpenApiDocument.Route] = openApi;
+        return document;
+    }
+
+    public static string ItemSchemaName(ChildForm form) => Pascal(form.Segment) + "Item";
+
+    public static string PageSchemaName(ChildForm form) => Pascal(form.Segment) + "Page";
+
+    private static OpenApiPathItem Get(
+        OpenApiDocument document, string operationId, string summary, IEnumerable<IOpenApiParameter> parameters,
+        string mediaType, IOpenApiSchema schema, string description, bool individual = true)
+    {
+        var operation = new OpenApiOperation
+        {
+            OperationId = operationId,
+            Summary = summary,
+            Parameters = (individual ? [IndividualId()] : new List<IOpenApiParameter>()).Concat(parameters).ToList(),
+            Responses = new OpenApiResponses
+            {
+                ["200"] = new OpenApiResponse
+                {
+                    Description = description,
+                    Content = new Dictionary<string, IOpenApiMediaType> { [mediaType] = new OpenApiMediaType { Schema = schema } },
+                },
+            },
+        };
+        if (individual)
+        {
+            operation.Responses["400"] = ProblemResponse(document, "A malformed individual id, date, page size, vendor or continuation token.");
+            operation.Responses["404"] = ProblemResponse(document, "The individual is unknown.");
+        }
+
+        operation.Responses["401"] = ProblemResponse(document, "No valid function key.");
+        operation.Responses["500"] = ProblemResponse(document, "The request failed; the response says nothing of the cause.");
+        var path = new OpenApiPathItem();
+        path.AddOperation(HttpMethod.Get, operation);
+        return path;
+    }
+
+    private static OpenApiResponse ProblemResponse(OpenApiDocument document, string description) => new()
+    {
+        Description = description,
+        Content = new Dictionary<string, IOpenApiMediaType>
+        {
+            [ApiResults.ProblemJson] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(ProblemSchema, document) },
+        },
+    };
+
+    private static OpenApiSchema Problem() => new()
+    {
+        Type = JsonSchemaType.Object,
+        Description = "RFC 7807 problem details.",
+        Required = new HashSet<string> { "title", "status" },
+        Properties = new Dictionary<string, IOpenApiSchema>
+        {
+            ["type"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["title"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" },
+            ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["instance"] = new OpenApiSchema { Type = JsonSchemaType.String },
+        },
+    };
+
+    private static OpenApiParameter IndividualId() => new()
+    {
+        Name = "individualId",
+        In = ParameterLocation.Path,
+        Required = true,
+        Description = "The AMS individual id.",
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[A-Za-z0-9_.-]{1,64}$" },
+    };
+
+    private static List<IOpenApiParameter> Filters() =>
+    [
+        new OpenApiParameter
+        {
+            Name = "pageSize", In = ParameterLocation.Query, Description = "Items per page.",
+            Schema = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = PageRequest.MaxPageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Default = JsonSerializer.SerializeToNode(PageRequest.DefaultPageSize),
+            },
+        },
+        new OpenApiParameter
+        {
+            Name = "from", In = ParameterLocation.Query, Description = "Only rows at or after this time (ISO-8601 date or date-time; UTC unless it has an offset).",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" },
+        },
+        new OpenApiParameter
+        {
+            Name = "to", In = ParameterLocation.Query, Description = "Only rows before this time (exclusive; ISO-8601 date or date-time).",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" },
+        },
+        new OpenApiParameter
+        {
+            Name = "vendor", In = ParameterLocation.Query, Description = "Only rows of this vendor, e.g. realmagnet.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[A-Za-z0-9-]{1,32}$" },
+        },
+    ];
+
+    private static OpenApiParameter ContinuationToken() => new()
+    {
+        Name = "continuationToken",
+        In = ParameterLocation.Query,
+        Description = "The previous page's continuationToken; valid only with the filters it was issued for.",
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+    };
+
+    private static OpenApiParameter ViewToken(ChildForm form) => new()
+    {
+        Name = form.ViewTokenParameter,
+        In = ParameterLocation.Query,
+        Description = $"The continuation token of the {form.Title.ToLowerInvariant()} page to show.",
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+    };
+
+    /// <summary>An item record as the API writes it (<see cref="ApiJson"/>): camelCase, every property present, nulls as null.</summary>
+    private static OpenApiSchema ItemSchema(Type itemType)
+    {
+        var schema = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal),
+            Required = new HashSet<string>(StringComparer.Ordinal),
+            AdditionalPropertiesAllowed = false,
+        };
+        foreach (var property in itemType.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var name = ApiJson.Options.PropertyNamingPolicy!.ConvertName(property.Name);
+            var nullable = Nullability.Create(property).ReadState == NullabilityState.Nullable;
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            var (jsonType, format) = type switch
+            {
+                _ when type == typeof(string) => (JsonSchemaType.String, null),
+                _ when type == typeof(DateTimeOffset) => (JsonSchemaType.String, "date-time"),
+                _ when type == typeof(int) => (JsonSchemaType.Integer, "int32"),
+                _ when type == typeof(long) => (JsonSchemaType.Integer, "int64"),
+                _ when type == typeof(bool) => (JsonSchemaType.Boolean, null),
+                _ when type.IsEnum => (JsonSchemaType.String, (string?)null),
+                _ => throw new NotSupportedException($"{itemType.Name}.{property.Name}: describe {type.Name} in {nameof(OpenApiDocumentFactory)}."),
+            };
+            schema.Properties[name] = new OpenApiSchema { Type = nullable ? jsonType | JsonSchemaType.Null : jsonType, Format = format };
+            schema.Required.Add(name);
+        }
+
+        return schema;
+    }
+
+    private static string Pascal(string segment) =>
+        string.Concat(segment.Split('-').Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
+}

@@ -1,0 +1,26 @@
+using EmailIntegration.Functions.Http;
+using EmailIntegration.Pipeline.Individuals;
+using EmailIntegration.Pipeline.Serve;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace EmailIntegration.Functions.Individuals;
+
+/// <summary>GET the individual's e-mail profile: address, validity, do-not-email, preferences, scoring and interests.</summary>
+public sealed class GetIndividualProfile(IndividualProfileService profiles, ILogger<GetIndividualProfile> logger)
+{
+    [Function(nameof(GetIndividualProfile))]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "individuals/{individualId}/profile")] HttpRequest request,
+        string individualId,
+        CancellationToken cancellationToken) =>
+        ApiResults.HandleAsync(logger, async () =>
+        {
+            EmailIntegrationTabReader.EnsureValidIndividualId(individualId);
+            return await profiles.GetAsync(individualId, cancellationToken) is { } profile
+                ? ApiResults.Json(profile)
+                : ApiResults.Problem(StatusCodes.Status404NotFound, "No profile for this individual.");
+        });
+}

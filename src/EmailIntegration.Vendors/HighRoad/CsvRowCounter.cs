@@ -1,0 +1,72 @@
+namespace EmailIntegration.Vendors.HighRoad;
+
+/// <summary>
+/// Counts the records of a CSV as its bytes stream past, chunk by chunk: line breaks outside double quotes end a
+/// record, blank lines are not records, and the first record is the header. Delimiters do not matter and UTF-8 needs no
+/// decoding (quote, CR and LF are single bytes), so a 100 MB export is counted without ever becoming a string.
+/// </summary>
+public sealed class CsvRowCounter
+{
+    private bool _inQuotes;
+    private bool _lineHasContent;
+    private bool _lastWasCr;
+    private long _records;
+
+    /// <summary>Data rows seen so far (records after the header).</summary>
+    public long DataRows => Math.Max(0, _records - 1);
+
+    public void Feed(ReadOnlySpan<byte> chunk)
+    {
+        foreach (var b in chunk)
+        {
+            if (_lastWasCr && b == (byte)'\n')
+            {
+                _lastWasCr = false;
+                continue;
+            }
+
+            _lastWasCr = false;
+            if (b == (byte)'"')
+            {
+                _inQuotes = !_inQuotes;
+                _lineHasContent = true;
+            }
+            else if (!_inQuotes && b is (byte)'\n' or (byte)'\r')
+            {
+                EndLine();
+                _lastWasCr = b == (byte)'\r';
+            }
+            else if (!IsBom(b))
+            {
+                _lineHasContent = true;
+            }
+        }
+    }
+
+    /// <summary>Ends the input: a last record without a line break counts too.</summary>
+    public long Complete()
+    {
+        EndLine();
+        return DataRows;
+    }
+
+    public static long Count(ReadOnlySpan<byte> csv)
+    {
+        var counter = new CsvRowCounter();
+        counter.Feed(csv);
+        return counter.Complete();
+    }
+
+    private void EndLine()
+    {
+        if (_lineHasContent)
+        {
+            _records++;
+        }
+
+        _lineHasContent = false;
+    }
+
+    // The UTF-8 BOM's bytes (EF BB BF) alone do not make a line.
+    private static bool IsBom(byte b) => b is 0xEF or 0xBB or 0xBF;
+}

@@ -1,0 +1,280 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using EmailIntegration.Pipeline.Fetch;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EmailIntegration.Vendors.HighRoad;
+
+/// <summary>
+/// The nightly fetch of HighRoad's tracking export (vendor <c>highroad</c>). HighRoad publishes no API specification, so
+/// the adapter lands CSV files as they are, one <see cref="FetchedPage"/> (kind <c>export</c>, extension <c>csv</c>) per
+/// file, and <see cref="HighRoadCsvParser"/> reads them with the configured layout.
+/// <list type="bullet">
+/// <item><see cref="HighRoadSource.Https"/>: GET <see cref="HighRoadOptions.HttpsUrl"/> with <c>{from}</c>/<c>{to}</c>
+/// (yyyy-MM-dd, end exclusive) and <c>{toInclusive}</c> filled from the window → one page.</item>
+/// <item><see cref="HighRoadSource.Sftp"/>: every file in the remote directory that matches the pattern and was written in
+/// [window start, window end) → one page each, oldest first.</item>
+/// <item><see cref="HighRoadSource.Drop"/>: disabled; operators upload files straight into the landing container under
+/// <c>highroad/yyyy/MM/dd/&lt;runId&gt;/export-00001.csv</c>, which the blob trigger picks up.</item>
+/// </list>
+/// </summary>
+/// <remarks>
+/// Windows end at today 00:00 UTC, like the other vendors: an SFTP file still being written tonight has today's time and
+/// waits for the next run; consecutive windows are contiguous, so no file falls between two runs (a file whose time is
+/// set back before the watermark, e.g. uploaded with <c>scp -p</c>, is not seen: upload with the current time).
+/// Record counts are the data rows, counted while the bytes stream in. An empty file (no bytes, or only a BOM/blank
+/// lines) is not landed.
+/// </remarks>
+public sealed class HighRoadTrackingSource(
+    HighRoadHttpClient http,
+    IHighRoadSftpConnector sftp,
+    IOptions<HighRoadOptions> options,
+    ILogger<HighRoadTrackingSource> logger) : IVendorTrackingSource
+{
+    public const string VendorName = "highroad";
+
+    /// <summary>The landed file kind.</summary>
+    public const string ExportKind = "export";
+
+    public const string Extension = "csv";
+
+    public string Vendor => VendorName;
+
+    public bool IsEnabled => options.Value.Enabled && options.Value.Source != HighRoadSource.Drop;
+
+    public TrackingWindow? PlanWindow(DateTimeOffset? watermark, DateTimeOffset now)
+    {
+        var o = options.Value;
+        var end = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        var start = watermark?.ToUniversalTime() ?? end.AddDays(-o.InitialLookbackDays);
+        if (end > start.AddDays(o.MaxWindowDays))
+        {
+            end = start.AddDays(o.MaxWindowDays);
+        }
+
+        return start >= end ? null : new TrackingWindow(start, end);
+    }
+
+    public IAsyncEnumerable<FetchedPage> FetchAsync(TrackingWindow window, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        return options.Value.Source switch
+        {
+            HighRoadSource.Https => FetchHttpsAsync(window, cancellationToken),
+            HighRoadSource.Sftp => FetchSftpAsync(window, cancellationToken),
+            _ => throw new VendorFetchException(VendorName, "the source is Drop: files are uploaded into the landing container, not fetched"),
+        };
+    }
+
+    /// <summary>Fills <c>{from}</c>, <c>{to}</c> (exclusive) and <c>{toInclusive}</c> with yyyy-MM-dd dates.</summary>
+    public static string ExpandUrl(string template, DateOnly from, DateOnly to)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return template
+            .Replace("{from}", Iso(from), StringComparison.OrdinalIgnoreCase)
+            .Replace("{toInclusive}", Iso(to.AddDays(-1)), StringComparison.OrdinalIgnoreCase)
+            .Replace("{to}", Iso(to), StringComparison.OrdinalIgnoreCase);
+    }
+
+    private async IAsyncEnumerable<FetchedPage> FetchHttpsAsync(TrackingWindow window, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var (from, to) = Dates(window);
+        if (string.IsNullOrWhiteSpace(o.HttpsUrl)
+            || !Uri.TryCreate(ExpandUrl(o.HttpsUrl, from, to), UriKind.Absolute, out var url))
+        {
+            throw new VendorFetchException(VendorName, "HttpsUrl is not an absolute URL");
+        }
+
+        HighRoadDownload download;
+        try
+        {
+            download = await http.DownloadAsync(url, cancellationToken);
+        }
+        catch (HighRoadTransferException ex)
+        {
+            throw new VendorFetchException(VendorName, ex.Message, ex);
+        }
+
+        if (IsEmpty(download.Content.Span))
+        {
+            logger.LogInformation("HighRoad export {From}..{To} from {Host} is empty; nothing landed", from, to, url.Host);
+            yield break;
+        }
+
+        logger.LogInformation("HighRoad export {From}..{To} from {Host}: {Rows} rows", from, to, url.Host, download.DataRows);
+        yield return new FetchedPage(ExportKind, 1, Extension, download.Content, download.DataRows);
+    }
+
+    private async IAsyncEnumerable<FetchedPage> FetchSftpAsync(TrackingWindow window, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var directory = string.IsNullOrWhiteSpace(o.Sftp.RemoteDirectory) ? "/" : o.Sftp.RemoteDirectory;
+        var pattern = Glob(o.Sftp.FilePattern);
+        var maxBytes = (long)o.MaxFileMegabytes * 1024 * 1024;
+
+        IHighRoadSftpSession session;
+        try
+        {
+            session = await sftp.ConnectAsync(cancellationToken);
+        }
+        catch (HighRoadTransferException ex)
+        {
+            throw new VendorFetchException(VendorName, ex.Message, ex);
+        }
+
+        await using (session)
+        {
+            IReadOnlyList<HighRoadRemoteFile> listing;
+            try
+            {
+                listing = await session.ListFilesAsync(directory, cancellationToken);
+            }
+            catch (HighRoadTransferException ex)
+            {
+                throw new VendorFetchException(VendorName, ex.Message, ex);
+            }
+
+            var files = listing
+                .Where(f => pattern.IsMatch(f.Name) && f.LastWriteUtc >= window.Start && f.LastWriteUtc < window.End)
+                .OrderBy(f => f.LastWriteUtc).ThenBy(f => f.Name, StringComparer.Ordinal)
+                .ToList();
+            var page = 0;
+            foreach (var file in files)
+            {
+                if (file.Length > maxBytes)
+                {
+                    throw new VendorFetchException(VendorName,
+                        $"{file.Name} is {file.Length} bytes, more than MaxFileMegabytes ({o.MaxFileMegabytes})");
+                }
+
+                var buffer = new CountingBuffer(file.Length, maxBytes);
+                try
+                {
+                    await session.DownloadAsync(file.FullPath, buffer, cancellationToken);
+                }
+                catch (HighRoadTransferException ex)
+                {
+                    throw new VendorFetchException(VendorName, ex.Message, ex);
+                }
+                catch (InvalidDataException ex)
+                {
+                    throw new VendorFetchException(VendorName, $"{file.Name}: {ex.Message}", ex);
+                }
+
+                var content = buffer.Content;
+                if (IsEmpty(content.Span))
+                {
+                    logger.LogInformation("HighRoad SFTP file {File} is empty; not landed", file.Name);
+                    continue;
+                }
+
+                var rows = buffer.Complete();
+                page++;
+                logger.LogInformation("HighRoad SFTP file {File} ({LastWrite:o}) → export page {Page}: {Rows} rows",
+                    file.Name, file.LastWriteUtc, page, rows);
+                yield return new FetchedPage(ExportKind, page, Extension, content, rows);
+            }
+
+            logger.LogInformation("HighRoad SFTP {Directory} {WindowStart:o}..{WindowEnd:o}: {Files} of {Listed} files in the window",
+                directory, window.Start, window.End, files.Count, listing.Count);
+        }
+    }
+
+    private static (DateOnly From, DateOnly To) Dates(TrackingWindow window)
+    {
+        var from = DateOnly.FromDateTime(window.Start.UtcDateTime);
+        var to = DateOnly.FromDateTime(window.End.UtcDateTime);
+        if (window.End.UtcDateTime.TimeOfDay > TimeSpan.Zero)
+        {
+            to = to.AddDays(1);
+        }
+
+        return (from, to);
+    }
+
+    /// <summary>No bytes, or only a UTF-8 BOM and whitespace.</summary>
+    internal static bool IsEmpty(ReadOnlySpan<byte> content)
+    {
+        if (content.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            content = content[3..];
+        }
+
+        foreach (var b in content)
+        {
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    internal static Regex Glob(string? pattern)
+    {
+        var p = string.IsNullOrWhiteSpace(pattern) ? "*" : pattern.Trim();
+        var regex = "^" + Regex.Escape(p).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal) + "$";
+        return new Regex(regex, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>A write-only stream that keeps the bytes once and counts CSV rows as they arrive.</summary>
+    private sealed class CountingBuffer(long expectedLength, long maxBytes) : Stream
+    {
+        private readonly MemoryStream _bytes = new(expectedLength is > 0 and <= int.MaxValue ? (int)expectedLength : 81_920);
+        private readonly CsvRowCounter _counter = new();
+
+        public ReadOnlyMemory<byte> Content => _bytes.GetBuffer().AsMemory(0, (int)_bytes.Length);
+
+        public int Complete() => (int)Math.Min(_counter.Complete(), int.MaxValue);
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => _bytes.Length;
+
+        public override long Position { get => _bytes.Length; set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (_bytes.Length + buffer.Length > maxBytes)
+            {
+                throw new InvalidDataException($"the file is larger than {maxBytes} bytes");
+            }
+
+            _counter.Feed(buffer);
+            _bytes.Write(buffer);
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            Write(buffer.AsSpan(offset, count));
+            return Task.CompletedTask;
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Write(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,246 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Xml;
+using EmailIntegration.Pipeline.Fetch;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace EmailIntegration.Vendors.Informz;
+
+/// <summary>
+/// Typed HttpClient for the Informz AAPI (<c>InformzService.svc</c>): every call is one SOAP <c>PostInformzMessage</c> carrying
+/// a GridRequest (read) or an ActionRequest (write) built by <see cref="InformzDocuments"/>, with the brand id, user and password
+/// inside the document. Grid calls return the raw response bytes unchanged, so the fetch lands exactly what the vendor sent.
+/// </summary>
+/// <remarks>
+/// <para>Vendor pages: setup and endpoint http://informz.knowledgeowl.com/help/setup-api ; API Quick Start Guide
+/// https://support.higherlogic.com/hc/en-us/articles/360033049051-API-Quick-Start-Guide ; API General Information
+/// https://support.higherlogic.com/hc/en-us/articles/360033049191-API-General-Information ; Grid Request Overview
+/// https://support.higherlogic.com/hc/en-us/articles/360033049251-Grid-Request-Overview ; Action Requests
+/// https://support.higherlogic.com/hc/en-us/articles/360032692072-Action-Requests ; Optout
+/// https://support.higherlogic.com/hc/en-us/articles/360044601832-Optout ; BulkUpload
+/// https://support.higherlogic.com/hc/en-us/articles/360032692112-ActionRequest-BulkUpload .</para>
+/// <para>How the service reports a refused login is not documented. A WCF service answers a FaultException with HTTP 500 and
+/// a SOAP Fault: a <c>Client</c>/<c>Sender</c> fault (the request is wrong, e.g. credentials) is not retried and becomes
+/// <see cref="VendorFetchException"/> "… was refused"; its text is reported only with the user, password and any e-mail
+/// address masked. Other 5xx, 408 and 429 (honouring Retry-After) are retried by the resilience handler added in
+/// <see cref="InformzServiceCollectionExtensions.AddInformz"/>.</para>
+/// </remarks>
+public sealed class InformzClient(HttpClient http, IOptions<InformzOptions> options, ILogger<InformzClient> logger)
+{
+    public const string Vendor = "informz";
+
+    internal const string StatusKey = "Informz.Status";
+
+    private static readonly MediaTypeHeaderValue SoapMediaType = new("text/xml") { CharSet = "utf-8" };
+
+    /// <summary>One GridRequest; the raw SOAP response, byte for byte.</summary>
+    /// <exception cref="VendorFetchException">HTTP failure after retries, a SOAP fault, or the call abandoned.</exception>
+    public Task<byte[]> GetGridAsync(GridQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.NumberOfRows is { } rows)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, InformzOptions.MaxPageSize);
+        }
+
+        return PostAsync(query.GridType, InformzDocuments.GridRequest(options.Value, query), cancellationToken);
+    }
+
+    /// <summary>Optout of the given e-mail addresses from the interests (no remote ids).</summary>
+    public Task<InformzActionResult> OptOutAsync(
+        IReadOnlyCollection<string> interestNames, IReadOnlyCollection<string> emails, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(emails);
+        return OptOutAsync(interestNames, emails.Select(e => new InformzSubscriber(e)).ToList(), cancellationToken);
+    }
+
+    /// <summary>ActionRequest <c>Optout {InterestNames, Subscribers}</c>: removes the subscribers from the interests.</summary>
+    public async Task<InformzActionResult> OptOutAsync(
+        IReadOnlyCollection<string> interestNames, IReadOnlyCollection<InformzSubscriber> subscribers, CancellationToken cancellationToken)
+    {
+        var document = InformzDocuments.OptOut(options.Value, interestNames, subscribers);
+        return await ActionAsync("Optout", document, cancellationToken);
+    }
+
+    /// <summary>ActionRequest <c>Subscribe</c> (synchronous, at most 1,000 subscribers).</summary>
+    public async Task<InformzActionResult> SubscribeAsync(
+        IReadOnlyCollection<string> interestNames, InformzInterestAction action, IReadOnlyCollection<InformzSubscriber> subscribers,
+        CancellationToken cancellationToken)
+    {
+        var document = InformzDocuments.Subscribe(options.Value, interestNames, action, subscribers);
+        return await ActionAsync("Subscribe", document, cancellationToken);
+    }
+
+    /// <summary>ActionRequest <c>BulkUpload</c> (asynchronous at the vendor): the result carries the UploadID.</summary>
+    public async Task<InformzActionResult> BulkUploadAsync(InformzBulkUpload upload, CancellationToken cancellationToken)
+    {
+        var document = InformzDocuments.BulkUpload(options.Value, upload);
+        return await ActionAsync("BulkUpload", document, cancellationToken);
+    }
+
+    private async Task<InformzActionResult> ActionAsync(string action, string document, CancellationToken cancellationToken)
+    {
+        var body = await PostAsync(action, document, cancellationToken);
+        try
+        {
+            using var stream = new MemoryStream(body, writable: false);
+            return await InformzXml.ReadActionResultAsync(stream, action, cancellationToken);
+        }
+        catch (InformzFaultException fault)
+        {
+            throw Refused(action, fault);
+        }
+        catch (Exception ex) when (ex is XmlException or EmailIntegration.Pipeline.FanOut.UnreadableFileException)
+        {
+            throw new VendorFetchException(Vendor, $"{action} returned a response that is not a readable ActionResponse");
+        }
+    }
+
+    private async Task<byte[]> PostAsync(string operation, string document, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        using var request = new HttpRequestMessage(HttpMethod.Post, (Uri?)null);
+        var content = new ByteArrayContent(InformzDocuments.Envelope(document));
+        content.Headers.ContentType = SoapMediaType;
+        request.Content = content;
+        request.Headers.TryAddWithoutValidation("SOAPAction", "\"" + o.SoapAction + "\"");
+
+        var started = Stopwatch.GetTimestamp();
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        }
+        catch (ExecutionRejectedException ex)
+        {
+            // Polly's total timeout or open circuit: neither is a TimeoutException nor an HttpRequestException.
+            throw new VendorFetchException(Vendor, $"{operation} was abandoned: {ex.GetType().Name}", ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new VendorFetchException(Vendor, $"{operation} failed: {ex.HttpRequestError}", ex);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new VendorFetchException(Vendor, $"{operation} timed out", ex);
+        }
+
+        using (response)
+        {
+            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            logger.LogDebug("Informz {Operation} answered {Status} with {Bytes} bytes in {ElapsedMs} ms",
+                operation, (int)response.StatusCode, bytes.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+
+            var fault = await TryReadFaultAsync(bytes, cancellationToken);
+            if (fault is not null)
+            {
+                var refused = Refused(operation, fault);
+                refused.Data[StatusKey] = response.StatusCode;
+                throw refused;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                // No response body in the message: vendors may echo the request, which carries the credentials.
+                var ex = new VendorFetchException(Vendor, string.Create(CultureInfo.InvariantCulture,
+                    $"{operation} failed with HTTP {(int)response.StatusCode} ({response.StatusCode})"));
+                ex.Data[StatusKey] = response.StatusCode;
+                throw ex;
+            }
+
+            return bytes;
+        }
+    }
+
+    private VendorFetchException Refused(string operation, InformzFaultException fault)
+    {
+        var o = options.Value;
+        var text = InformzXml.Redact(fault.Text, o.Password, o.User);
+        var what = fault.IsSenderFault ? "was refused" : "failed";
+        return new VendorFetchException(Vendor,
+            $"{operation} {what} (SOAP fault {fault.Code ?? "without code"}{(text.Length > 0 ? ": " + text : string.Empty)})");
+    }
+
+    /// <summary>The SOAP Fault in a response body, if that is what it is; never throws.</summary>
+    internal static async Task<InformzFaultException?> TryReadFaultAsync(byte[] body, CancellationToken cancellationToken)
+    {
+        // Cheap test first: a grid page is large and has no "Fault" element at the top.
+        if (body.Length == 0 || body.AsSpan().IndexOf("Fault"u8) < 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var stream = new MemoryStream(body, writable: false);
+            using var reader = XmlReader.Create(stream, InformzXml.SafeSettings(async: true));
+            await reader.MoveToContentAsync();
+            if (reader.LocalName != "Envelope")
+            {
+                return null;
+            }
+
+            // Envelope → (Header) → Body → first child.
+            while (await reader.ReadAsync())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (reader.NodeType == XmlNodeType.Element && reader.Depth == 2)
+                {
+                    if (reader.LocalName != "Fault")
+                    {
+                        return null;
+                    }
+
+                    string? code = null, text = null;
+                    var depth = reader.Depth;
+                    var advanced = false;
+                    while ((advanced || await reader.ReadAsync()) && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
+                    {
+                        advanced = false;
+                        if (reader.NodeType != XmlNodeType.Element || reader.IsEmptyElement)
+                        {
+                            continue;
+                        }
+
+                        if (reader.LocalName is "faultcode" or "Value" && code is null)
+                        {
+                            code = (await reader.ReadElementContentAsStringAsync()).Trim();
+                            advanced = true;
+                        }
+                        else if (reader.LocalName is "faultstring" or "Text" && text is null)
+                        {
+                            text = (await reader.ReadElementContentAsStringAsync()).Trim();
+                            advanced = true;
+                        }
+                    }
+
+                    var local = code is null ? null : code[(code.IndexOf(':', StringComparison.Ordinal) + 1)..];
+                    return new InformzFaultException(local, text);
+                }
+            }
+        }
+        catch (XmlException)
+        {
+            return null;
+        }
+
+        return null;
+    }
+
+    /// <summary>For the resilience handler: a 500 carrying a Client/Sender fault is final, not transient.</summary>
+    internal static async ValueTask<bool> IsSenderFaultAsync(HttpResponseMessage response)
+    {
+        if (response.StatusCode != HttpStatusCode.InternalServerError)
+        {
+            return false;
+        }
+
+        var body = await response.Content.ReadAsByteArrayAsync();
+        return await TryReadFaultAsync(body, CancellationToken.None) is { IsSenderFault: true };
+    }
+}

@@ -1,0 +1,555 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Xml;
+using EmailIntegration.Pipeline.FanOut;
+
+namespace EmailIntegration.Vendors.Informz;
+
+/// <summary>One <c>&lt;Record&gt;</c> of a GridResponse: its 0-based index in the file, its <c>row</c> attribute and its
+/// <c>&lt;Field element="…"&gt;</c> values keyed by lower-cased element name (an empty field is null).</summary>
+internal sealed record GridRecord(int Index, string? Row, string GridType, IReadOnlyDictionary<string, string?> Fields)
+{
+    public string? this[string element] => Fields.TryGetValue(element, out var value) ? value : null;
+
+    public string Position => Row is null ? $"record {Index}" : $"record {Index} (row {Row})";
+}
+
+/// <summary>
+/// Safe, streaming XML for the Informz AAPI: the SOAP envelope of <c>PostInformzMessage</c> and the GridRequest /
+/// GridResponse / ActionResponse documents it carries as an escaped string.
+/// </summary>
+/// <remarks>
+/// Every reader prohibits DTDs and has no resolver: a document with a DOCTYPE (entity expansion, "billion laughs", external
+/// entities) is rejected before anything in it is expanded or fetched. The response document inside
+/// <c>PostInformzMessageResult</c> is read through a <see cref="TextReader"/> that pulls the escaped text chunk by chunk from the
+/// envelope's reader, so neither document is ever held whole.
+/// </remarks>
+internal static partial class InformzXml
+{
+    public const string Namespace = "http://partner.informz.net/aapi/2009/08/";
+    public const string SoapNamespace = "http://schemas.xmlsoap.org/soap/envelope/";
+    public const string Soap12Namespace = "http://www.w3.org/2003/05/soap-envelope";
+
+    /// <summary>Settings every Informz reader uses: no DTD, no resolver, no entity expansion beyond XML's five.</summary>
+    public static XmlReaderSettings SafeSettings(bool async) => new()
+    {
+        Async = async,
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        MaxCharactersFromEntities = 1024,
+        IgnoreComments = true,
+        IgnoreProcessingInstructions = true,
+        IgnoreWhitespace = true,
+        CloseInput = false,
+    };
+
+    /// <summary>
+    /// Streams the records of a GridResponse, bare or inside a SOAP envelope. Throws <see cref="UnreadableFileException"/>
+    /// (naming the records read and the line/position) where the XML stops being readable; records yielded before stand.
+    /// </summary>
+    public static async IAsyncEnumerable<GridRecord> ReadGridRecordsAsync(
+        Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var index = 0;
+        XmlReader? outer = null;
+        XmlReader? inner = null;
+        try
+        {
+            try
+            {
+                outer = XmlReader.Create(stream, SafeSettings(async: true));
+                inner = await OpenResponseAsync(outer, "GridResponse", cancellationToken);
+            }
+            catch (XmlException ex)
+            {
+                throw Unreadable(index, ex, inner is not null);
+            }
+            catch (InformzFaultException ex)
+            {
+                throw new UnreadableFileException(ex.Message);
+            }
+
+            var reader = inner ?? outer;
+            var cursor = new GridCursor();
+            while (true)
+            {
+                GridRecord? record;
+                try
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    record = await NextRecordAsync(reader, index, cursor);
+                }
+                catch (XmlException ex)
+                {
+                    throw Unreadable(index, ex, inner is not null);
+                }
+
+                if (record is null)
+                {
+                    break;
+                }
+
+                index++;
+                yield return record;
+            }
+
+            if (inner is not null)
+            {
+                try
+                {
+                    // The rest of the envelope must be well-formed too (a truncated page must not pass as complete).
+                    while (await outer.ReadAsync())
+                    {
+                    }
+                }
+                catch (XmlException ex)
+                {
+                    throw Unreadable(index, ex, inner: false);
+                }
+            }
+        }
+        finally
+        {
+            inner?.Dispose();
+            outer?.Dispose();
+        }
+    }
+
+    private static UnreadableFileException Unreadable(int records, XmlException ex, bool inner) => new(
+        $"The Informz {(inner ? "response document" : "SOAP envelope")} is not readable after {records} records, at line "
+        + $"{ex.LineNumber}, position {ex.LinePosition}: {ex.Message}", ex);
+
+    /// <summary>
+    /// Moves <paramref name="outer"/> to the response document. For a SOAP envelope returns a reader over the escaped text
+    /// of <c>PostInformzMessageResult</c> (a SOAP Fault throws <see cref="InformzFaultException"/>); for a bare
+    /// <paramref name="expectedRoot"/> returns null and leaves <paramref name="outer"/> on its root.
+    /// </summary>
+    private static async Task<XmlReader?> OpenResponseAsync(XmlReader outer, string expectedRoot, CancellationToken cancellationToken)
+    {
+        await outer.MoveToContentAsync();
+        if (outer.NodeType != XmlNodeType.Element)
+        {
+            throw new UnreadableFileException("The Informz response has no root element.");
+        }
+
+        if (outer.LocalName == expectedRoot)
+        {
+            return null;
+        }
+
+        if (outer.LocalName != "Envelope" || outer.NamespaceURI is not (SoapNamespace or Soap12Namespace))
+        {
+            throw new UnreadableFileException($"Expected a SOAP envelope or {expectedRoot}, found <{Shorten(outer.LocalName)}>.");
+        }
+
+        var soap = outer.NamespaceURI;
+        if (!await ReadToChildAsync(outer, "Body", soap))
+        {
+            throw new UnreadableFileException("The SOAP envelope has no Body.");
+        }
+
+        if (!await ReadToFirstChildElementAsync(outer))
+        {
+            throw new UnreadableFileException("The SOAP Body is empty.");
+        }
+
+        if (outer.LocalName == "Fault" && outer.NamespaceURI == soap)
+        {
+            throw await ReadFaultAsync(outer, soap);
+        }
+
+        if (outer.LocalName != "PostInformzMessageResponse" || !await ReadToChildAsync(outer, "PostInformzMessageResult", null))
+        {
+            throw new UnreadableFileException($"The SOAP Body holds <{Shorten(outer.LocalName)}>, not a PostInformzMessageResult.");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var text = new ElementTextReader(outer);
+        await text.StartAsync();
+        var inner = XmlReader.Create(text, SafeSettings(async: true));
+        await inner.MoveToContentAsync();
+        if (inner.NodeType != XmlNodeType.Element || inner.LocalName != expectedRoot)
+        {
+            var found = inner.NodeType == XmlNodeType.Element ? inner.LocalName : inner.NodeType.ToString();
+            inner.Dispose();
+            throw new UnreadableFileException($"The PostInformzMessageResult holds <{Shorten(found)}>, not a {expectedRoot}.");
+        }
+
+        return inner;
+    }
+
+    /// <summary>Reads forward to the next Record of any Grid; null at the end of the GridResponse.</summary>
+    private static async Task<GridRecord?> NextRecordAsync(XmlReader reader, int index, GridCursor cursor)
+    {
+        while (await reader.ReadAsync())
+        {
+            if (reader.NodeType != XmlNodeType.Element)
+            {
+                continue;
+            }
+
+            if (reader.LocalName == "Grid")
+            {
+                cursor.GridType = reader.GetAttribute("type") ?? string.Empty;
+                continue;
+            }
+
+            if (reader.LocalName != "Record")
+            {
+                continue;
+            }
+
+            var row = reader.GetAttribute("row");
+            var fields = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            if (reader.IsEmptyElement)
+            {
+                return new GridRecord(index, row, cursor.GridType, fields);
+            }
+
+            var depth = reader.Depth;
+            var advanced = false;
+            while (advanced || await reader.ReadAsync())
+            {
+                advanced = false;
+                if (reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth)
+                {
+                    return new GridRecord(index, row, cursor.GridType, fields);
+                }
+
+                if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "Field")
+                {
+                    var element = reader.GetAttribute("element");
+                    string? value = null;
+                    if (!reader.IsEmptyElement)
+                    {
+                        // Leaves the reader on the node after </Field>.
+                        value = await reader.ReadElementContentAsStringAsync();
+                        advanced = true;
+                    }
+
+                    if (element is not null)
+                    {
+                        fields[element.Trim().ToLowerInvariant()] = string.IsNullOrEmpty(value) ? null : value;
+                    }
+                }
+            }
+
+            throw new XmlException("The document ended inside a Record.");
+        }
+
+        return null;
+    }
+
+    private sealed class GridCursor
+    {
+        public string GridType { get; set; } = string.Empty;
+    }
+
+    /// <summary>Reads an ActionResponse (bare or in an envelope) whole: it is a handful of elements.</summary>
+    public static async Task<InformzActionResult> ReadActionResultAsync(Stream stream, string action, CancellationToken cancellationToken)
+    {
+        using var outer = XmlReader.Create(stream, SafeSettings(async: true));
+        var inner = await OpenResponseAsync(outer, "ActionResponse", cancellationToken);
+        using var owned = inner;
+        var reader = inner ?? outer;
+        string? status = null, message = null, uploadId = null;
+        int? count = null;
+        var responses = 0;
+        var advanced = false;
+        while (advanced || await reader.ReadAsync())
+        {
+            advanced = false;
+            if (reader.NodeType != XmlNodeType.Element)
+            {
+                continue;
+            }
+
+            var name = reader.LocalName;
+            if (name == "Responses")
+            {
+                responses++;
+                continue;
+            }
+
+            if (reader.IsEmptyElement || name is not ("Count" or "Status" or "Message" or "UploadID" or "UploadId"))
+            {
+                continue;
+            }
+
+            // Leaves the reader on the node after the end tag, which the loop must look at before reading on.
+            var text = (await reader.ReadElementContentAsStringAsync()).Trim();
+            advanced = true;
+            switch (name)
+            {
+                case "Count":
+                    count = int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var c)
+                        ? c
+                        : null;
+                    break;
+                case "Status":
+                    status = text;
+                    break;
+                case "Message":
+                    message = RedactEmails(text);
+                    break;
+                default:
+                    uploadId = text;
+                    break;
+            }
+        }
+
+        var success = status is not null && status.Equals("success", StringComparison.OrdinalIgnoreCase)
+                      || (status is null && responses > 0 && (count is not null || uploadId is not null));
+        return new InformzActionResult(action, success, status, count, message, uploadId);
+    }
+
+    private static async Task<InformzFaultException> ReadFaultAsync(XmlReader reader, string soap)
+    {
+        string? code = null, text = null;
+        var depth = reader.Depth;
+        if (!reader.IsEmptyElement)
+        {
+            var advanced = false;
+            while ((advanced || await reader.ReadAsync()) && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
+            {
+                advanced = false;
+                if (reader.NodeType != XmlNodeType.Element || reader.IsEmptyElement)
+                {
+                    continue;
+                }
+
+                // SOAP 1.1: faultcode/faultstring; SOAP 1.2: Code/Value and Reason/Text.
+                if (reader.LocalName is "faultcode" or "Value" && code is null)
+                {
+                    code = (await reader.ReadElementContentAsStringAsync()).Trim();
+                    advanced = true;
+                }
+                else if (reader.LocalName is "faultstring" or "Text" && text is null)
+                {
+                    text = (await reader.ReadElementContentAsStringAsync()).Trim();
+                    advanced = true;
+                }
+            }
+        }
+
+        var local = code is null ? null : code[(code.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        _ = soap;
+        return new InformzFaultException(local, text);
+    }
+
+    private static async Task<bool> ReadToChildAsync(XmlReader reader, string localName, string? ns)
+    {
+        if (reader.IsEmptyElement)
+        {
+            return false;
+        }
+
+        var depth = reader.Depth;
+        while (await reader.ReadAsync())
+        {
+            if (reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth)
+            {
+                return false;
+            }
+
+            if (reader.NodeType == XmlNodeType.Element && reader.Depth == depth + 1)
+            {
+                if (reader.LocalName == localName && (ns is null || reader.NamespaceURI == ns))
+                {
+                    return true;
+                }
+
+                await reader.SkipAsync();
+                if (reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth)
+                {
+                    return false;
+                }
+
+                if (reader.NodeType == XmlNodeType.Element && reader.Depth == depth + 1
+                    && reader.LocalName == localName && (ns is null || reader.NamespaceURI == ns))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static async Task<bool> ReadToFirstChildElementAsync(XmlReader reader)
+    {
+        if (reader.IsEmptyElement)
+        {
+            return false;
+        }
+
+        var depth = reader.Depth;
+        while (await reader.ReadAsync())
+        {
+            if (reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth)
+            {
+                return false;
+            }
+
+            if (reader.NodeType == XmlNodeType.Element)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Masks anything that looks like an e-mail address in vendor text we keep or report.</summary>
+    public static string RedactEmails(string text) => EmailLike().Replace(text, "[e-mail]");
+
+    /// <summary>Removes the secrets from vendor text before it goes into a message.</summary>
+    public static string Redact(string? text, params string?[] secrets)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return string.Empty;
+        }
+
+        foreach (var secret in secrets)
+        {
+            if (!string.IsNullOrEmpty(secret))
+            {
+                text = text.Replace(secret, "***", StringComparison.Ordinal);
+            }
+        }
+
+        text = RedactEmails(text);
+        return text.Length <= 200 ? text : text[..200] + "…";
+    }
+
+    public static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
+
+    [GeneratedRegex(@"[^\s<>""'@]+@[^\s<>""'@]+\.[^\s<>""'@]+", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex EmailLike();
+
+    /// <summary>The text content of one element (text and CDATA nodes), handed out in chunks as it is read.</summary>
+    private sealed class ElementTextReader(XmlReader outer) : TextReader
+    {
+        private int _depth;
+        private bool _done;
+
+        public async Task StartAsync()
+        {
+            _depth = outer.Depth;
+            if (outer.IsEmptyElement)
+            {
+                _done = true;
+                return;
+            }
+
+            await outer.ReadAsync();
+        }
+
+        public override int Read(char[] buffer, int index, int count)
+        {
+            while (!_done && count > 0)
+            {
+                switch (outer.NodeType)
+                {
+                    case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
+                        var n = outer.ReadValueChunk(buffer, index, count);
+                        if (n > 0)
+                        {
+                            return n;
+                        }
+
+                        outer.Read();
+                        break;
+                    case XmlNodeType.EndElement when outer.Depth == _depth:
+                        _done = true;
+                        break;
+                    case XmlNodeType.Element:
+                        throw new XmlException("PostInformzMessageResult holds markup, not an escaped document.");
+                    default:
+                        if (!outer.Read())
+                        {
+                            _done = true;
+                        }
+
+                        break;
+                }
+            }
+
+            return 0;
+        }
+
+        public override async Task<int> ReadAsync(char[] buffer, int index, int count)
+        {
+            while (!_done && count > 0)
+            {
+                switch (outer.NodeType)
+                {
+                    case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
+                        var n = await outer.ReadValueChunkAsync(buffer, index, count);
+                        if (n > 0)
+                        {
+                            return n;
+                        }
+
+                        await outer.ReadAsync();
+                        break;
+                    case XmlNodeType.EndElement when outer.Depth == _depth:
+                        _done = true;
+                        break;
+                    case XmlNodeType.Element:
+                        throw new XmlException("PostInformzMessageResult holds markup, not an escaped document.");
+                    default:
+                        if (!await outer.ReadAsync())
+                        {
+                            _done = true;
+                        }
+
+                        break;
+                }
+            }
+
+            return 0;
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<char> buffer, CancellationToken cancellationToken = default)
+        {
+            var array = new char[buffer.Length];
+            var n = await ReadAsync(array, 0, array.Length);
+            array.AsMemory(0, n).CopyTo(buffer);
+            return n;
+        }
+
+        public override int Read()
+        {
+            var one = new char[1];
+            return Read(one, 0, 1) == 0 ? -1 : one[0];
+        }
+
+        public override int Peek() => -1;
+    }
+
+    /// <summary>UTF-8 without a BOM, no declaration: what we put on the wire and inside the envelope.</summary>
+    public static XmlWriterSettings WriterSettings => new()
+    {
+        Encoding = new UTF8Encoding(false),
+        OmitXmlDeclaration = true,
+        Indent = false,
+        NewLineHandling = NewLineHandling.Entitize,
+    };
+}
+
+/// <summary>A SOAP Fault from the service. Carries the fault code and the vendor's text, which the client redacts.</summary>
+internal sealed class InformzFaultException(string? code, string? text)
+    : Exception($"The Informz service answered a SOAP fault ({code ?? "no code"}).")
+{
+    public string? Code { get; } = code;
+
+    public string? Text { get; } = text;
+
+    /// <summary>SOAP 1.1 "Client" / SOAP 1.2 "Sender": the request itself is wrong (credentials, syntax); retrying won't help.</summary>
+    public bool IsSenderFault => Code is not null
+        && (Code.Equals("Client", StringComparison.OrdinalIgnoreCase) || Code.Equals("Sender", StringComparison.OrdinalIgnoreCase)
+            || Code.StartsWith("Client.", StringComparison.OrdinalIgnoreCase));
+}
