@@ -42,6 +42,24 @@ param effectsUserUnknownBouncesBeforeInvalid int = 3
 @description('Whether the Real Magnet adapter runs (its secrets must be set in Key Vault first).')
 param realMagnetEnabled bool = true
 
+@description('Real Magnet category id per mailing type for opt-outs, e.g. {"Newsletter": "123", "Events": "456", "Advocacy": "789"}.')
+param realMagnetOptOutCategories object = {}
+
+@description('Whether the Informz adapter runs (its secrets must be set in Key Vault first).')
+param informzEnabled bool = false
+
+@description('Informz API endpoint (US; Canada is partner.informz.ca).')
+param informzBaseUrl string = 'https://partner.informz.net/aapi/InformzService.svc'
+
+@description('Informz brand id.')
+param informzBrandId string = ''
+
+@description('Whether the HighRoad adapter fetches its CSV export over HTTPS (Drop needs no fetch; SFTP settings are set by hand).')
+param highRoadEnabled bool = false
+
+@description('HighRoad export URL with {from}/{to} placeholders.')
+param highRoadHttpsUrl string = ''
+
 @description('Real Magnet REST ApiAdapter base URL.')
 param realMagnetBaseUrl string = 'https://dna.magnetmail.net/ApiAdapter/Rest/'
 
@@ -58,11 +76,19 @@ var trackingQueueName = 'tracking'
 var watermarkTableName = 'Watermarks'
 var runLogTableName = 'RunLog'
 var vendorDirectoryTableName = 'VendorDirectory'
+var outboundContainerName = 'outbound'
+var outboundQueueName = 'outbound'
+var blastStatusTableName = 'BlastStatus'
+var optOutStatusTableName = 'OptOutStatus'
 var cosmosDatabaseName = 'emailintegration'
 var cosmosContainerName = 'individuals'
 var realMagnetUserNameSecretName = 'realmagnet-username'
 var realMagnetPasswordSecretName = 'realmagnet-password'
 var pageTokenKeySecretName = 'api-page-token-key'
+var informzUserSecretName = 'informz-user'
+var informzPasswordSecretName = 'informz-password'
+var highRoadUserNameSecretName = 'highroad-username'
+var highRoadPasswordSecretName = 'highroad-password'
 
 var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
 var deploymentStorageContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
@@ -104,16 +130,21 @@ module storage 'core/storage/storage-account.bicep' = {
     containerNames: [
       landingContainerName
       quarantineContainerName
+      outboundContainerName
       deploymentStorageContainerName
     ]
     queueNames: [
       trackingQueueName
       '${trackingQueueName}-poison'
+      outboundQueueName
+      '${outboundQueueName}-poison'
     ]
     tableNames: [
       watermarkTableName
       runLogTableName
       vendorDirectoryTableName
+      blastStatusTableName
+      optOutStatusTableName
     ]
   }
 }
@@ -204,6 +235,10 @@ module api 'app/api.bicep' = {
     watermarkTableName: watermarkTableName
     runLogTableName: runLogTableName
     vendorDirectoryTableName: vendorDirectoryTableName
+    outboundContainerName: outboundContainerName
+    outboundQueueName: outboundQueueName
+    blastStatusTableName: blastStatusTableName
+    optOutStatusTableName: optOutStatusTableName
     fetchSchedule: fetchSchedule
     effectsMailingTypes: effectsMailingTypes
     effectsAmsHosts: effectsAmsHosts
@@ -214,6 +249,16 @@ module api 'app/api.bicep' = {
     realMagnetUserNameSecretName: realMagnetUserNameSecretName
     realMagnetPasswordSecretName: realMagnetPasswordSecretName
     pageTokenKeySecretName: pageTokenKeySecretName
+    realMagnetOptOutCategories: realMagnetOptOutCategories
+    informzEnabled: informzEnabled
+    informzBaseUrl: informzBaseUrl
+    informzBrandId: informzBrandId
+    informzUserSecretName: informzUserSecretName
+    informzPasswordSecretName: informzPasswordSecretName
+    highRoadEnabled: highRoadEnabled
+    highRoadHttpsUrl: highRoadHttpsUrl
+    highRoadUserNameSecretName: highRoadUserNameSecretName
+    highRoadPasswordSecretName: highRoadPasswordSecretName
   }
   // The host starts as soon as the site exists: its identity must already hold the data roles.
   dependsOn: [
@@ -239,6 +284,14 @@ output REALMAGNET_ENABLED bool = realMagnetEnabled
 // Space-separated Key Vault item names the postprovision hook checks (names only, never values).
 output API_PAGE_TOKEN_KEY_SECRET_NAME string = pageTokenKeySecretName
 output REALMAGNET_VAULT_ITEMS string = join([realMagnetUserNameSecretName, realMagnetPasswordSecretName], ' ')
+output VENDOR_VAULT_ITEMS string = join([
+  realMagnetUserNameSecretName
+  realMagnetPasswordSecretName
+  informzUserSecretName
+  informzPasswordSecretName
+  highRoadUserNameSecretName
+  highRoadPasswordSecretName
+], ' ')
 output LANDING_CONTAINER_NAME string = landingContainerName
 output LANDING_SYSTEM_TOPIC_NAME string = landingEvents.outputs.name
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName

@@ -52,6 +52,15 @@ param watermarkTableName string
 param runLogTableName string
 param vendorDirectoryTableName string
 
+@description('Outbound resource names (the %OutboundQueue% setting the queue trigger binds to).')
+param outboundContainerName string
+param outboundQueueName string
+param blastStatusTableName string
+param optOutStatusTableName string
+
+@description('Real Magnet category id per AMS mailing type ({ Newsletter: \'123\', ... }) for opt-outs; a missing type is not pushed to Real Magnet.')
+param realMagnetOptOutCategories object = {}
+
 @description('NCRONTAB schedule of the nightly fetch (UTC).')
 param fetchSchedule string
 
@@ -70,6 +79,19 @@ param realMagnetBaseUrl string
 @description('Key Vault secret names of the Real Magnet credentials (values are set after provisioning).')
 param realMagnetUserNameSecretName string
 param realMagnetPasswordSecretName string
+
+@description('Informz: whether it runs, its endpoint and brand, and the Key Vault secret names of its credentials.')
+param informzEnabled bool
+param informzBaseUrl string
+param informzBrandId string
+param informzUserSecretName string
+param informzPasswordSecretName string
+
+@description('HighRoad: whether the HTTPS export is fetched, its URL, and the Key Vault secret names of its credentials.')
+param highRoadEnabled bool
+param highRoadHttpsUrl string
+param highRoadUserNameSecretName string
+param highRoadPasswordSecretName string
 
 @description('Key Vault secret name of the key that signs the tab API\'s continuation tokens (postprovision generates it).')
 param pageTokenKeySecretName string
@@ -168,6 +190,85 @@ var appSettings = [
     name: 'VendorDirectoryTable'
     value: vendorDirectoryTableName
   }
+  // Outbound side (OutboundStorageOptions): landed blasts, the outbound queue, blast and opt-out status tables.
+  {
+    name: 'OutboundContainer'
+    value: outboundContainerName
+  }
+  {
+    name: 'OutboundQueue'
+    value: outboundQueueName
+  }
+  {
+    name: 'BlastStatusTable'
+    value: blastStatusTableName
+  }
+  {
+    name: 'OptOutStatusTable'
+    value: optOutStatusTableName
+  }
+  // Field map per vendor (OutboundOptions, section Outbound:FieldMaps:{vendor}): AMS field → vendor field.
+  {
+    name: 'Outbound__FieldMaps__realmagnet__Email'
+    value: 'Email'
+  }
+  {
+    name: 'Outbound__FieldMaps__realmagnet__FirstName'
+    value: 'FirstName'
+  }
+  {
+    name: 'Outbound__FieldMaps__realmagnet__LastName'
+    value: 'LastName'
+  }
+  {
+    name: 'Outbound__FieldMaps__realmagnet__IndividualId'
+    value: 'CustomMemberID'
+  }
+  {
+    name: 'Outbound__FieldMaps__informz__Email'
+    value: 'Email'
+  }
+  {
+    name: 'Outbound__FieldMaps__informz__IndividualId'
+    value: 'ID'
+  }
+  {
+    name: 'Outbound__FieldMaps__informz__FirstName'
+    value: 'FirstName'
+  }
+  {
+    name: 'Outbound__FieldMaps__informz__LastName'
+    value: 'LastName'
+  }
+  {
+    name: 'Outbound__FieldMaps__highroad__IndividualId'
+    value: 'Individual ID'
+  }
+  {
+    name: 'Outbound__FieldMaps__highroad__Email'
+    value: 'Email'
+  }
+  {
+    name: 'Outbound__FieldMaps__highroad__FirstName'
+    value: 'First Name'
+  }
+  {
+    name: 'Outbound__FieldMaps__highroad__LastName'
+    value: 'Last Name'
+  }
+  // Real Magnet category id per mailing type, for UnsubscribeRecipient (the association's own ids; empty = not pushed).
+  {
+    name: 'Outbound__RealMagnet__Categories__Newsletter'
+    value: string(realMagnetOptOutCategories.?Newsletter ?? '')
+  }
+  {
+    name: 'Outbound__RealMagnet__Categories__Events'
+    value: string(realMagnetOptOutCategories.?Events ?? '')
+  }
+  {
+    name: 'Outbound__RealMagnet__Categories__Advocacy'
+    value: string(realMagnetOptOutCategories.?Advocacy ?? '')
+  }
   {
     name: 'TrackingTransport'
     value: 'ServiceBus'
@@ -210,6 +311,48 @@ var appSettings = [
   {
     name: 'Vendors__RealMagnet__Password'
     value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${realMagnetPasswordSecretName})'
+  }
+  // Informz (InformzOptions, section Vendors:Informz).
+  {
+    name: 'Vendors__Informz__Enabled'
+    value: toLower(string(informzEnabled))
+  }
+  {
+    name: 'Vendors__Informz__BaseUrl'
+    value: informzBaseUrl
+  }
+  {
+    name: 'Vendors__Informz__BrandId'
+    value: informzBrandId
+  }
+  {
+    name: 'Vendors__Informz__User'
+    value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${informzUserSecretName})'
+  }
+  {
+    name: 'Vendors__Informz__Password'
+    value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${informzPasswordSecretName})'
+  }
+  // HighRoad (HighRoadOptions, section Vendors:HighRoad); column and kind maps keep their defaults unless set by hand.
+  {
+    name: 'Vendors__HighRoad__Enabled'
+    value: toLower(string(highRoadEnabled))
+  }
+  {
+    name: 'Vendors__HighRoad__Source'
+    value: 'Https'
+  }
+  {
+    name: 'Vendors__HighRoad__HttpsUrl'
+    value: highRoadHttpsUrl
+  }
+  {
+    name: 'Vendors__HighRoad__HttpsUserName'
+    value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${highRoadUserNameSecretName})'
+  }
+  {
+    name: 'Vendors__HighRoad__HttpsPassword'
+    value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${highRoadPasswordSecretName})'
   }
 ]
 

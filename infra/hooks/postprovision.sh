@@ -4,10 +4,10 @@
 set -eu
 
 : "${AZURE_KEY_VAULT_NAME:?run through azd (output of infra/main.bicep)}"
-: "${REALMAGNET_VAULT_ITEMS:?run through azd (output of infra/main.bicep)}"
+VENDOR_VAULT_ITEMS="${VENDOR_VAULT_ITEMS:-${REALMAGNET_VAULT_ITEMS:?run through azd (output of infra/main.bicep)}}"
 
 if ! command -v az >/dev/null 2>&1; then
-  echo "postprovision: Azure CLI (az) not found; check the Key Vault secrets by hand: ${REALMAGNET_VAULT_ITEMS}" >&2
+  echo "postprovision: Azure CLI (az) not found; check the Key Vault secrets by hand: ${VENDOR_VAULT_ITEMS}" >&2
   exit 0
 fi
 
@@ -26,7 +26,7 @@ if [ -n "${API_PAGE_TOKEN_KEY_SECRET_NAME:-}" ] && \
 fi
 
 missing=""
-for item in ${REALMAGNET_VAULT_ITEMS}; do
+for item in ${VENDOR_VAULT_ITEMS}; do
   if ! az keyvault secret show --vault-name "${AZURE_KEY_VAULT_NAME}" --name "${item}" --query id -o tsv >/dev/null 2>&1; then
     missing="${missing} ${item}"
   fi
@@ -34,7 +34,7 @@ done
 
 if [ -n "${missing}" ]; then
   echo "postprovision: Key Vault ${AZURE_KEY_VAULT_NAME} has no value yet for:${missing}"
-  echo "postprovision: the Real Magnet fetch fails until they are set. Set each once (you hold Key Vault Secrets Officer):"
+  echo "postprovision: each enabled vendor's fetch fails until its secrets are set. Set each once (you hold Key Vault Secrets Officer):"
   for item in ${missing}; do
     echo "  az keyvault secret set --vault-name ${AZURE_KEY_VAULT_NAME} --name ${item} --file <file holding the value>"
   done

@@ -5,12 +5,14 @@ using Azure.Storage.Queues;
 using EmailIntegration.Azure.Checkpoints;
 using EmailIntegration.Azure.Configuration;
 using EmailIntegration.Azure.Landing;
+using EmailIntegration.Azure.Outbound;
 using EmailIntegration.Azure.Publishing;
 using EmailIntegration.Azure.Store;
 using EmailIntegration.Pipeline.Apply;
 using EmailIntegration.Pipeline.FanOut;
 using EmailIntegration.Pipeline.Fetch;
 using EmailIntegration.Pipeline.Individuals;
+using EmailIntegration.Pipeline.Runs;
 using EmailIntegration.Pipeline.Landing;
 using EmailIntegration.Pipeline.Observability;
 using EmailIntegration.Pipeline.Serve;
@@ -78,6 +80,8 @@ public static class EmailIntegrationServiceCollectionExtensions
         services.AddSingleton<IndividualTrackingApplier>();
         services.AddSingleton<EmailIntegrationTabReader>();
         services.AddSingleton<IndividualProfileService>();
+        services.AddSingleton<RunReplayer>();
+        services.AddOutbound(configuration);
         return services;
     }
 }

@@ -1,5 +1,19 @@
 using System.Runtime.InteropServices;
+using EmailIntegration.LocalRunner.Bench;
 using EmailIntegration.LocalRunner.Hosting;
+using EmailIntegration.LocalRunner.Poison;
+
+// poison list|requeue: show the tracking queue's poison messages, or move them back after a fix (Poison/PoisonCommand.cs).
+if (args.FirstOrDefault() == "poison")
+{
+    return await PoisonCommand.RunAsync(args[1..]);
+}
+
+// bench [--events N] …: measure the pipeline against the emulators (Bench/BenchCommand.cs, docs/benchmarks.md).
+if (args.FirstOrDefault() == "bench")
+{
+    return await BenchCommand.RunAsync(args[1..]);
+}
 
 // Usage: EmailIntegration.LocalRunner [--once] [--replay <runId>]
 //   (no option)      fetch from the vendors, fan out, apply, print the summary, then serve until Ctrl+C
@@ -51,6 +65,7 @@ if (runId is null)
 
 var files = await runner.Host.FireBlobTriggersAsync(runId, cancellation.Token);
 var (processed, poisoned) = await runner.Host.DrainQueueAsync(cancellation.Token);
+_ = runner.Host.ServeOutboundQueueAsync(cancellation.Token);
 
 Console.WriteLine($"Run: {runId}");
 Console.WriteLine($"Import summary ({files} landed files, {processed} messages applied, {poisoned} poisoned):");

@@ -10,13 +10,13 @@ param location string
 @description('Tags for the resource.')
 param tags object = {}
 
-@description('Blob containers to create (landing, quarantine, the Flex Consumption deployment container).')
+@description('Blob containers to create (landing, quarantine, outbound, the Flex Consumption deployment container).')
 param containerNames array
 
-@description('Queues to create (the tracking queue and its poison queue).')
+@description('Queues to create (the tracking and outbound queues and their poison queues).')
 param queueNames array
 
-@description('Tables to create (watermarks, run log, vendor directory).')
+@description('Tables to create (watermarks, run log, vendor directory, blast status, opt-out status).')
 param tableNames array
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {

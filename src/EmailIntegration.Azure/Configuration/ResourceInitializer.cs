@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using EmailIntegration.Azure.Configuration;
+using EmailIntegration.Azure.Outbound;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +19,8 @@ public sealed class ResourceInitializer(
     TableServiceClient tables,
     CosmosClient cosmos,
     IOptions<EmailIntegrationOptions> options,
-    IOptions<CosmosOptions> cosmosOptions)
+    IOptions<CosmosOptions> cosmosOptions,
+    IOptions<OutboundStorageOptions> outboundOptions)
 {
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
@@ -28,6 +30,15 @@ public sealed class ResourceInitializer(
         await queues.GetQueueClient(o.TrackingQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await queues.GetQueueClient(o.TrackingQueue + "-poison").CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         foreach (var table in new[] { o.WatermarkTable, o.RunLogTable, o.VendorDirectoryTable })
+        {
+            await tables.GetTableClient(table).CreateIfNotExistsAsync(cancellationToken);
+        }
+
+        var outbound = outboundOptions.Value;
+        await blobs.GetBlobContainerClient(outbound.OutboundContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await queues.GetQueueClient(outbound.OutboundQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await queues.GetQueueClient(outbound.OutboundQueue + "-poison").CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        foreach (var table in new[] { outbound.BlastStatusTable, outbound.OptOutStatusTable })
         {
             await tables.GetTableClient(table).CreateIfNotExistsAsync(cancellationToken);
         }

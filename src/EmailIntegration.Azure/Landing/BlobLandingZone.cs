@@ -39,6 +39,19 @@ public sealed class BlobLandingZone(BlobServiceClient blobs, IOptions<EmailInteg
         }
     }
 
+    public async Task CopyAsync(string sourceName, LandedFileName target, CancellationToken cancellationToken)
+    {
+        var source = container.GetBlobClient(sourceName);
+        var properties = (await source.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+        var metadata = new Dictionary<string, string>(properties.Metadata) { ["replayOf"] = sourceName };
+        await using var content = await source.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), cancellationToken);
+        await container.GetBlobClient(target.ToString()).UploadAsync(content, new BlobUploadOptions
+        {
+            Metadata = metadata,
+            HttpHeaders = new BlobHttpHeaders { ContentType = properties.ContentType },
+        }, cancellationToken);
+    }
+
     private static string ContentTypeOf(string extension) => extension switch
     {
         "json" => "application/json",

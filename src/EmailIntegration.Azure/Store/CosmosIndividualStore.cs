@@ -21,21 +21,25 @@ public sealed class CosmosIndividualStore(Container container) : IIndividualDocu
             return DocumentSnapshot.Empty;
         }
 
-        var partitionKey = new PartitionKey(individualId);
-        using var response = await container.ReadManyItemsStreamAsync(
-            ids.Select(id => (id, partitionKey)).ToList(), cancellationToken: cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return DocumentSnapshot.Empty;
-        }
-
-        EnsureSuccess(response, "read");
+        // One single-partition query of fixed text: what ReadMany does per partition on the service, but scoped
+        // by the partition key header so the emulator does not scan the container, and its plan is reused.
         var documents = new Dictionary<string, IndividualDocument>(StringComparer.Ordinal);
         var versions = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (document, etag) in await ParseDocumentsAsync(response.Content, cancellationToken))
+        var query = new QueryDefinition("SELECT * FROM c WHERE ARRAY_CONTAINS(@ids, c.id)").WithParameter("@ids", ids.ToArray());
+        using var iterator = container.GetItemQueryStreamIterator(query, requestOptions: new QueryRequestOptions
         {
-            documents[document.Id] = document;
-            versions[document.Id] = etag;
+            PartitionKey = new PartitionKey(individualId),
+            MaxItemCount = -1,
+        });
+        while (iterator.HasMoreResults)
+        {
+            using var response = await iterator.ReadNextAsync(cancellationToken);
+            EnsureSuccess(response, "read");
+            foreach (var (document, etag) in await ParseDocumentsAsync(response.Content, cancellationToken))
+            {
+                documents[document.Id] = document;
+                versions[document.Id] = etag;
+            }
         }
 
         return new DocumentSnapshot(documents, versions);

@@ -56,8 +56,9 @@ public sealed class EffectRules
 
     /// <summary>'*' matches any run of characters; everything else is literal; case-insensitive.</summary>
     private static Regex Glob(string pattern) =>
+        // Linear-time matching: no backtracking to bound, so no timeout that a CPU-starved host could hit.
         new("^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal) + "$",
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 }
 
 /// <param name="UrlPattern">A URL with '*' wildcards, e.g. <c>https://www.example.org/events/*</c>.</param>

@@ -14,7 +14,8 @@ public static class ApiResults
 {
     public const string ProblemJson = "application/problem+json";
 
-    public static IActionResult Json(object value) => new JsonResult(value, ApiJson.Options) { StatusCode = StatusCodes.Status200OK };
+    public static IActionResult Json(object value, int status = StatusCodes.Status200OK) =>
+        new JsonResult(value, ApiJson.Options) { StatusCode = status };
 
     public static IActionResult Html(string html) => new HtmlResult(html);
 

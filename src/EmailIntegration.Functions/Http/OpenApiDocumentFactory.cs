@@ -128,7 +128,85 @@ public static class OpenApiDocumentFactory
         }
 
         document.Paths["/" + GetOpenApiDocument.Route] = openApi;
+        AddIndividualAndRunRoutes(document);
         return document;
+    }
+
+    /// <summary>The AMS's individual routes and the operator's run routes (bodies described as objects; see the README).</summary>
+    private static void AddIndividualAndRunRoutes(OpenApiDocument document)
+    {
+        var individual = new OpenApiPathItem();
+        individual.AddOperation(HttpMethod.Put, Operation(document, "PutIndividual",
+            "The AMS sends an individual: {email, doNotEmail?, communicationPreferences?: [{mailingType, optedOut, changedAt?}], clearDoNotEmail?}",
+            [IndividualId()], requestBody: true, "200", "The individual's e-mail profile."));
+        document.Paths["/individuals/{individualId}"] = individual;
+
+        var profile = new OpenApiPathItem();
+        profile.AddOperation(HttpMethod.Get, Operation(document, "GetIndividualProfile",
+            "E-mail, emailValid, doNotEmail, communication preferences, customer actions and interest activities",
+            [IndividualId()], requestBody: false, "200", "The individual's e-mail profile."));
+        document.Paths["/individuals/{individualId}/profile"] = profile;
+
+        var runId = new OpenApiParameter
+        {
+            Name = "runId", In = ParameterLocation.Path, Required = true, Description = "A run id as the fetch prints it.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[A-Za-z0-9-]{1,120}$" },
+        };
+        var run = new OpenApiPathItem();
+        run.AddOperation(HttpMethod.Get, Operation(document, "GetRunLog",
+            "A night's run log: fetches per vendor, landed files, issues", [runId], requestBody: false, "200", "The run log."));
+        document.Paths["/runs/{runId}"] = run;
+
+        var optOut = new OpenApiPathItem();
+        optOut.AddOperation(HttpMethod.Post, Operation(document, "PostOptOut",
+            "An opt-out made in the AMS: {mailingType, optedOutAt?}; recorded on the individual and pushed to every enabled vendor",
+            [IndividualId()], requestBody: true, "202", "The opt-out and its push status."));
+        document.Paths["/individuals/{individualId}/opt-outs"] = optOut;
+
+        var blastId = new OpenApiParameter
+        {
+            Name = "blastId", In = ParameterLocation.Path, Required = true, Description = "The blast's id.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+        };
+        var blasts = new OpenApiPathItem();
+        blasts.AddOperation(HttpMethod.Post, Operation(document, "PostBlast",
+            "A blast's recipients: {blastId?, vendor, mailingType, recipients: [{individualId, fields}]}; landed, then pushed to the vendor",
+            [], requestBody: true, "202", "The blast's status; Location names its status route."));
+        document.Paths["/blasts"] = blasts;
+        var blast = new OpenApiPathItem();
+        blast.AddOperation(HttpMethod.Get, Operation(document, "GetBlast", "A blast's status", [blastId], requestBody: false, "200", "The status."));
+        document.Paths["/blasts/{blastId}"] = blast;
+
+        var replay = new OpenApiPathItem();
+        replay.AddOperation(HttpMethod.Post, Operation(document, "ReplayRun",
+            "Lands the run's files again under a new run id; the blob trigger fans them out (admin key)", [runId],
+            requestBody: false, "202", "The replay's run id and file count."));
+        document.Paths["/runs/{runId}/replay"] = replay;
+    }
+
+    private static OpenApiOperation Operation(
+        OpenApiDocument document, string operationId, string summary, List<IOpenApiParameter> parameters, bool requestBody,
+        string status, string description)
+    {
+        var json = new Dictionary<string, IOpenApiMediaType>
+        {
+            ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.Object } },
+        };
+        return new OpenApiOperation
+        {
+            OperationId = operationId,
+            Summary = summary,
+            Parameters = parameters,
+            RequestBody = requestBody ? new OpenApiRequestBody { Required = true, Content = json } : null,
+            Responses = new OpenApiResponses
+            {
+                [status] = new OpenApiResponse { Description = description, Content = json },
+                ["400"] = ProblemResponse(document, "A malformed id or body."),
+                ["401"] = ProblemResponse(document, "No valid key."),
+                ["404"] = ProblemResponse(document, "Unknown."),
+                ["500"] = ProblemResponse(document, "The request failed; the response says nothing of the cause."),
+            },
+        };
     }
 
     public static string ItemSchemaName(ChildForm form) => Pascal(form.Segment) + "Item";

@@ -2,9 +2,11 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using EmailIntegration.Azure.Configuration;
+using EmailIntegration.Azure.Outbound;
 using EmailIntegration.Functions.Apply;
 using EmailIntegration.Functions.FanOut;
 using EmailIntegration.Functions.Fetch;
+using EmailIntegration.Functions.Outbound;
 using EmailIntegration.Pipeline.Fetch;
 using EmailIntegration.Pipeline.Landing;
 using Microsoft.Azure.Functions.Worker;
@@ -17,7 +19,8 @@ namespace EmailIntegration.LocalRunner.Hosting;
 /// <summary>
 /// What the Functions host would do, done by hand: fire the timer, fire the blob trigger once per
 /// landed file, and run the queue trigger for each message until the queue is empty (moving a
-/// message that keeps failing to the poison queue after host.json's maxDequeueCount).
+/// message that keeps failing to the poison queue after host.json's maxDequeueCount) — the tracking queue and the
+/// outbound queue alike.
 /// </summary>
 public sealed class LocalFunctionsHost(IServiceProvider services, int maxDequeueCount, ILogger<LocalFunctionsHost> logger)
 {
@@ -48,12 +51,46 @@ public sealed class LocalFunctionsHost(IServiceProvider services, int maxDequeue
     }
 
     /// <summary>Runs the queue trigger until the queue is empty; returns (processed, poisoned).</summary>
-    public async Task<(int Processed, int Poisoned)> DrainQueueAsync(CancellationToken cancellationToken)
+    public Task<(int Processed, int Poisoned)> DrainQueueAsync(CancellationToken cancellationToken) =>
+        DrainAsync(services.GetRequiredService<IOptions<EmailIntegrationOptions>>().Value.TrackingQueue,
+            (message, ct) => ActivatorUtilities.CreateInstance<ApplyIndividualTracking>(services).Run(message, ct), cancellationToken);
+
+    /// <summary>Runs the outbound queue trigger (<see cref="PushBlast"/>) until the queue is empty; returns (processed, poisoned).</summary>
+    public Task<(int Processed, int Poisoned)> DrainOutboundQueueAsync(CancellationToken cancellationToken) =>
+        DrainAsync(services.GetRequiredService<IOptions<OutboundStorageOptions>>().Value.OutboundQueue,
+            (message, ct) => ActivatorUtilities.CreateInstance<PushBlast>(services).Run(message, ct), cancellationToken);
+
+    /// <summary>
+    /// While serving, drains the outbound queue every second in the background (as the host's queue listener would), so
+    /// blasts and opt-outs posted to the local HTTP functions are pushed; stops with <paramref name="cancellationToken"/>.
+    /// </summary>
+    public Task ServeOutboundQueueAsync(CancellationToken cancellationToken) => Task.Run(async () =>
     {
-        var options = services.GetRequiredService<IOptions<EmailIntegrationOptions>>().Value;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await DrainOutboundQueueAsync(cancellationToken);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Draining the outbound queue failed; trying again");
+            }
+        }
+    }, CancellationToken.None);
+
+    /// <summary>A queue trigger until the queue is empty; a message failing maxDequeueCount times moves to {queue}-poison.</summary>
+    private async Task<(int Processed, int Poisoned)> DrainAsync(
+        string queueName, Func<QueueMessage, CancellationToken, Task> invoke, CancellationToken cancellationToken)
+    {
         var queues = services.GetRequiredService<QueueServiceClient>();
-        var queue = queues.GetQueueClient(options.TrackingQueue);
-        var poison = queues.GetQueueClient(options.TrackingQueue + "-poison");
+        var queue = queues.GetQueueClient(queueName);
+        var poison = queues.GetQueueClient(queueName + "-poison");
         int processed = 0, poisoned = 0, emptyPolls = 0;
 
         // A message made visible again for a retry can look like an empty queue for a moment.
@@ -71,7 +108,7 @@ public sealed class LocalFunctionsHost(IServiceProvider services, int maxDequeue
             await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = QueueConcurrency, CancellationToken = cancellationToken },
                 async (message, ct) =>
                 {
-                    if (await InvokeQueueFunctionAsync(queue, poison, message, ct))
+                    if (await InvokeQueueFunctionAsync(queue, poison, message, invoke, ct))
                     {
                         Interlocked.Increment(ref processed);
                     }
@@ -85,12 +122,12 @@ public sealed class LocalFunctionsHost(IServiceProvider services, int maxDequeue
         return (processed, poisoned);
     }
 
-    private async Task<bool> InvokeQueueFunctionAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken cancellationToken)
+    private async Task<bool> InvokeQueueFunctionAsync(
+        QueueClient queue, QueueClient poison, QueueMessage message, Func<QueueMessage, CancellationToken, Task> invoke, CancellationToken cancellationToken)
     {
         try
         {
-            var function = ActivatorUtilities.CreateInstance<ApplyIndividualTracking>(services);
-            await function.Run(message, cancellationToken);
+            await invoke(message, cancellationToken);
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
             return true;
         }

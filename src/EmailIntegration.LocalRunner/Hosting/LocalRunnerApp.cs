@@ -34,7 +34,8 @@ public sealed class LocalRunnerApp : IAsyncDisposable
     public string BaseUrl => App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
     public static async Task<LocalRunnerApp> CreateAsync(
-        string[] args, IReadOnlyDictionary<string, string?>? overrides = null, CancellationToken cancellationToken = default)
+        string[] args, IReadOnlyDictionary<string, string?>? overrides = null, CancellationToken cancellationToken = default,
+        Action<ILoggingBuilder>? configureLogging = null, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration
@@ -57,7 +58,11 @@ public sealed class LocalRunnerApp : IAsyncDisposable
         // The summary reports the counts; per-file and per-request lines only when asked for (Logging__LogLevel__EmailIntegration=Information).
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("System.Net.Http", LogLevel.Warning)
             .AddFilter("EmailIntegration", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
+        configureLogging?.Invoke(builder.Logging);
         builder.Services.AddEmailIntegration(builder.Configuration);
+
+        // Tests add log providers and wrap adapters (fault injection) here; the runner itself passes neither.
+        configureServices?.Invoke(builder.Services);
         builder.Services.AddMvcCore();
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LocalFunctionsHost>(
             sp, LocalSettings.MaxDequeueCount(Path.Combine(AppContext.BaseDirectory, "host.json"))));

@@ -21,6 +21,14 @@ public sealed class LandedFileFanOut(
     PipelineMetrics metrics,
     ILogger<LandedFileFanOut> logger)
 {
+    /// <summary>
+    /// Events held before they are published: memory stays bounded however large the file. A file with
+    /// fewer events goes out in one publish, one message per individual (split only by the size limit);
+    /// a larger one in batches, an individual's part numbers running on across them, so the ids stay
+    /// deterministic for the file.
+    /// </summary>
+    public const int MaxBufferedEvents = 50_000;
+
     public async Task<FanOutLogEntry> FanOutAsync(string landedFile, CancellationToken cancellationToken)
     {
         if (!LandedFileName.TryParse(landedFile, out var name))
@@ -36,6 +44,8 @@ public sealed class LandedFileFanOut(
 
         // SortedDictionary: messages go out in a deterministic order, part numbers stay stable.
         var byIndividual = new SortedDictionary<string, List<TrackingEvent>>(StringComparer.Ordinal);
+        var nextPart = new Dictionary<string, int>(StringComparer.Ordinal);
+        int buffered = 0, messageCount = 0;
         var unmatched = new List<TrackingEvent>();
         var badRecords = new List<BadRecord>();
         int records = 0, events = 0;
@@ -69,6 +79,11 @@ public sealed class LandedFileFanOut(
                         }
 
                         list.Add(record.Event);
+                        if (++buffered >= MaxBufferedEvents)
+                        {
+                            messageCount += await PublishAsync(landedFile, byIndividual, nextPart, cancellationToken);
+                            buffered = 0;
+                        }
                     }
                 }
             }
@@ -78,10 +93,7 @@ public sealed class LandedFileFanOut(
             }
         }
 
-        var messages = byIndividual
-            .SelectMany(group => MessagePartitioner.Partition(landedFile, group.Key, group.Value, publisher.MaxBodyBytes))
-            .ToList();
-        await publisher.PublishAsync(messages, cancellationToken);
+        messageCount += await PublishAsync(landedFile, byIndividual, nextPart, cancellationToken);
 
         if (badRecords.Count > 0)
         {
@@ -100,17 +112,40 @@ public sealed class LandedFileFanOut(
             logger.LogWarning("Quarantined {LandedFile} after {Records} records: {Reason}", landedFile, records, quarantineReason);
         }
 
-        var entry = new FanOutLogEntry(name!.RunId, landedFile, time.GetUtcNow(), records, events, messages.Count,
+        var entry = new FanOutLogEntry(name!.RunId, landedFile, time.GetUtcNow(), records, events, messageCount,
             badRecords.Count, unmatched.Count, quarantineReason);
         await runLog.WriteFanOutAsync(entry, cancellationToken);
-        metrics.MessagesPublished.Add(messages.Count);
+        metrics.MessagesPublished.Add(messageCount);
         metrics.EventsPublished.Add(events);
         metrics.BadRecords.Add(badRecords.Count);
         metrics.EventsUnmatched.Add(unmatched.Count);
         logger.LogInformation(
             "Fanned out {LandedFile}: {Records} records, {Events} events in {Messages} messages, {Bad} bad, {Unmatched} unmatched",
-            landedFile, records, events, messages.Count, badRecords.Count, unmatched.Count);
+            landedFile, records, events, messageCount, badRecords.Count, unmatched.Count);
         return entry;
+    }
+
+    /// <summary>Publishes the buffered events (one message per individual, or parts of it) and empties the buffer.</summary>
+    private async Task<int> PublishAsync(
+        string landedFile, SortedDictionary<string, List<TrackingEvent>> byIndividual, Dictionary<string, int> nextPart,
+        CancellationToken cancellationToken)
+    {
+        var messages = new List<OutgoingMessage>();
+        foreach (var (individualId, events) in byIndividual)
+        {
+            var firstPart = nextPart.GetValueOrDefault(individualId);
+            var count = messages.Count;
+            messages.AddRange(MessagePartitioner.Partition(landedFile, individualId, events, publisher.MaxBodyBytes, firstPart));
+            nextPart[individualId] = firstPart + (messages.Count - count);
+        }
+
+        byIndividual.Clear();
+        if (messages.Count > 0)
+        {
+            await publisher.PublishAsync(messages, cancellationToken);
+        }
+
+        return messages.Count;
     }
 
     private async Task<FanOutLogEntry> QuarantineAsync(

@@ -12,8 +12,9 @@ public static class MessagePartitioner
     // Room for the envelope (individual id, file name, part, JSON punctuation).
     private const int EnvelopeAllowance = 1024;
 
+    /// <param name="firstPart">The part number to start at: a file fanned out in several batches continues its numbering.</param>
     public static IEnumerable<OutgoingMessage> Partition(
-        string sourceFile, string individualId, IReadOnlyList<TrackingEvent> events, int maxBodyBytes)
+        string sourceFile, string individualId, IReadOnlyList<TrackingEvent> events, int maxBodyBytes, int firstPart = 0)
     {
         var budget = maxBodyBytes - EnvelopeAllowance - (2 * (sourceFile.Length + individualId.Length));
         if (budget <= 0)
@@ -21,7 +22,7 @@ public static class MessagePartitioner
             throw new ArgumentOutOfRangeException(nameof(maxBodyBytes), "The transport limit leaves no room for events.");
         }
 
-        var part = 0;
+        var part = firstPart;
         var current = new List<TrackingEvent>();
         var currentBytes = 0;
         foreach (var trackingEvent in events)

@@ -14,16 +14,25 @@ using WireMock.Util;
 
 namespace EmailIntegration.VendorSandbox.RealMagnet;
 
+/// <summary>An UpsertRecipient the sandbox took: RecipientDetails' string fields, its CustomFields, and the id it answered.</summary>
+public sealed record RealMagnetReceivedUpsert(
+    IReadOnlyDictionary<string, string?> Details, IReadOnlyDictionary<int, string?> CustomFields, string? UpsertType, long RecipientId);
+
+/// <summary>An UnsubscribeRecipient the sandbox took.</summary>
+public sealed record RealMagnetReceivedUnsubscribe(long RecipientId, bool IsAll, int? CategoryId, int? Group);
+
 /// <summary>
 /// A local Real Magnet REST ApiAdapter over <see cref="SandboxData"/>, on 127.0.0.1, for the local runner and tests.
 /// Serves <c>POST {Url}{Operation}/</c> for Authenticate, GetGroups, GetMessageList, GetDetailedTracking, ExecuteReport
-/// (report 2) and GetMessageLinkTracking in the shapes of the vendor's help pages
+/// (report 2), GetMessageLinkTracking, and the writes UpsertRecipient, SearchRecipient (by CustomID or Email) and
+/// UnsubscribeRecipient (recorded in <see cref="ReceivedUpserts"/> and <see cref="ReceivedUnsubscribes"/>) in the shapes of the vendor's help pages
 /// (https://dna.magnetmail.net/ApiAdapter/Rest/help/operations/&lt;Operation&gt;), with WCF dates
 /// (<c>"\/Date(ms-0500)\/"</c>). GetDetailedTracking's shape is the one the adapter expects, not a verified one.
 /// </summary>
 /// <remarks>
 /// Date-only request parameters are read as 00:00 UTC and ranges as [start, end), the adapter's assumption.
-/// Faults for tests: <see cref="FailNextRequests"/> and <see cref="CorruptNext"/>.
+/// Faults for tests: <see cref="FailNextRequests"/>, <see cref="CorruptNext"/>, <see cref="DelayNext"/>
+/// (WireMock.Net 1.25 has no connection-reset fault; <see cref="CorruptNext"/> is the page cut mid-body).
 /// </remarks>
 public sealed class RealMagnetSandbox : IDisposable
 {
@@ -38,6 +47,12 @@ public sealed class RealMagnetSandbox : IDisposable
     private readonly object _faultLock = new();
     private readonly Dictionary<string, Queue<(int Status, TimeSpan? RetryAfter)>> _failures = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, int> _corruptions = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Queue<TimeSpan>> _delays = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentQueue<RealMagnetReceivedUpsert> _upserts = new();
+    private readonly ConcurrentQueue<RealMagnetReceivedUnsubscribe> _unsubscribes = new();
+    private readonly object _recipientLock = new();
+    private readonly Dictionary<string, long> _upsertedByKey = new(StringComparer.OrdinalIgnoreCase);
+    private long _nextRecipientId = 9_000_000_001;
 
     private RealMagnetSandbox(SandboxData data, int port)
     {
@@ -92,6 +107,12 @@ public sealed class RealMagnetSandbox : IDisposable
 
     public SandboxData Data => _data;
 
+    /// <summary>Every UpsertRecipient taken, in order.</summary>
+    public IReadOnlyList<RealMagnetReceivedUpsert> ReceivedUpserts => [.. _upserts];
+
+    /// <summary>Every UnsubscribeRecipient taken, in order.</summary>
+    public IReadOnlyList<RealMagnetReceivedUnsubscribe> ReceivedUnsubscribes => [.. _unsubscribes];
+
     /// <summary>Requests received for an operation (including refused and faulted ones).</summary>
     public int RequestsFor(string operation) => _requests.GetValueOrDefault(operation);
 
@@ -123,6 +144,34 @@ public sealed class RealMagnetSandbox : IDisposable
         }
     }
 
+    /// <summary>The next <paramref name="count"/> requests of <paramref name="operation"/> answer only after <paramref name="delay"/>.</summary>
+    public void DelayNext(string operation, TimeSpan delay, int count = 1)
+    {
+        lock (_faultLock)
+        {
+            if (!_delays.TryGetValue(operation, out var queue))
+            {
+                _delays[operation] = queue = new Queue<TimeSpan>();
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                queue.Enqueue(delay);
+            }
+        }
+    }
+
+    /// <summary>Drops every fault not yet served.</summary>
+    public void ClearFaults()
+    {
+        lock (_faultLock)
+        {
+            _failures.Clear();
+            _corruptions.Clear();
+            _delays.Clear();
+        }
+    }
+
     private static int FreePort()
     {
         var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
@@ -150,8 +199,15 @@ public sealed class RealMagnetSandbox : IDisposable
 
         (int Status, TimeSpan? RetryAfter)? failure = null;
         bool corrupt;
+        TimeSpan? delay = null;
         lock (_faultLock)
         {
+            if (_delays.TryGetValue(operation, out var delays) && delays.Count > 0)
+            {
+                delay = delays.Dequeue();
+            }
+
+
             if (_failures.TryGetValue(operation, out var queue) && queue.Count > 0)
             {
                 failure = queue.Dequeue();
@@ -162,6 +218,12 @@ public sealed class RealMagnetSandbox : IDisposable
             {
                 _corruptions[operation]--;
             }
+        }
+
+        if (delay is { } wait)
+        {
+            // The callback is synchronous; a slow vendor is a slow thread here.
+            Thread.Sleep(wait);
         }
 
         if (failure is { } f)
@@ -211,6 +273,9 @@ public sealed class RealMagnetSandbox : IDisposable
                     "GETDETAILEDTRACKING" => Json(200, GetDetailedTracking(body)),
                     "EXECUTEREPORT" => Json(200, ExecuteReport(body)),
                     "GETMESSAGELINKTRACKING" => Json(200, GetMessageLinkTracking(body)),
+                    "UPSERTRECIPIENT" => Json(200, UpsertRecipient(body)),
+                    "SEARCHRECIPIENT" => Json(200, SearchRecipient(body)),
+                    "UNSUBSCRIBERECIPIENT" => Json(200, UnsubscribeRecipient(body)),
                     _ => Json(404, "{\"Message\":\"Unknown operation\",\"Status\":0}"),
                 };
             }
@@ -437,6 +502,160 @@ public sealed class RealMagnetSandbox : IDisposable
             w.WriteEndArray();
         });
     }
+
+    /// <summary>
+    /// UpsertRecipient: RecipientDetails needs an Email (else a SaveResult with Error 1); the recipient is found by
+    /// CustomMemberID, then Email, among the generated and earlier upserted ones, or gets a new id. Answers the SaveResult
+    /// of AddRecipient with the id in AdditionalParams (the adapter's assumption; the vendor's page does not show it).
+    /// </summary>
+    private string UpsertRecipient(JsonElement body)
+    {
+        if (!body.TryGetProperty("RecipientDetails", out var details) || details.ValueKind != JsonValueKind.Object)
+        {
+            throw new BadRequest("RecipientDetails is required");
+        }
+
+        var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var custom = new Dictionary<int, string?>();
+        foreach (var p in details.EnumerateObject())
+        {
+            if (p.Name == "CustomFields" && p.Value.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var f in p.Value.EnumerateArray())
+                {
+                    custom[f.GetProperty("Key").GetInt32()] = f.GetProperty("Value").GetString();
+                }
+            }
+            else
+            {
+                fields[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText();
+            }
+        }
+
+        var email = fields.GetValueOrDefault("Email");
+        if (string.IsNullOrWhiteSpace(email) || !email.Contains('@', StringComparison.Ordinal))
+        {
+            return SaveResult(null, 1, "EMAIL_REQUIRED");
+        }
+
+        var customId = fields.GetValueOrDefault("CustomMemberID");
+        long id;
+        lock (_recipientLock)
+        {
+            id = FindRecipient(customId, email) ?? _nextRecipientId++;
+            if (!string.IsNullOrEmpty(customId))
+            {
+                _upsertedByKey["c|" + customId] = id;
+            }
+
+            _upsertedByKey["e|" + email] = id;
+        }
+
+        var upsertType = body.TryGetProperty("UpsertType", out var t) ? t.GetString() : null;
+        _upserts.Enqueue(new RealMagnetReceivedUpsert(fields, custom, upsertType, id));
+        return SaveResult(id, 0, "Recipient saved successfully");
+    }
+
+    /// <summary>SearchRecipient by CustomID or Email: a bare array of the matching recipients (the adapter's assumption).</summary>
+    private string SearchRecipient(JsonElement body)
+    {
+        var customId = body.TryGetProperty("CustomID", out var c) ? c.GetString() : null;
+        var email = body.TryGetProperty("Email", out var e) ? e.GetString() : null;
+        if (string.IsNullOrEmpty(customId) && string.IsNullOrEmpty(email))
+        {
+            throw new BadRequest("CustomID or Email is required");
+        }
+
+        long? id;
+        lock (_recipientLock)
+        {
+            id = FindRecipient(customId, email);
+        }
+
+        return Write(w =>
+        {
+            w.WriteStartArray();
+            if (id is { } found)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("ID", found);
+                w.WriteString("CustomID", customId);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        });
+    }
+
+    /// <summary>UnsubscribeRecipient {ID, IsAll, CategoryID | Group}: APIResult Status 1, or Status 0 for an unknown recipient.</summary>
+    private string UnsubscribeRecipient(JsonElement body)
+    {
+        var id = Number(body, "ID");
+        if (!body.TryGetProperty("IsAll", out var all) || all.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            throw new BadRequest("IsAll is required");
+        }
+
+        int? category = body.TryGetProperty("CategoryID", out _) ? (int)Number(body, "CategoryID") : null;
+        int? group = body.TryGetProperty("Group", out _) ? (int)Number(body, "Group") : null;
+        if (category is null && group is null && !all.GetBoolean())
+        {
+            throw new BadRequest("CategoryID or Group is required");
+        }
+
+        bool known;
+        lock (_recipientLock)
+        {
+            known = _upsertedByKey.ContainsValue(id) || _data.Individuals.Any(i => i.RecipientId == id);
+        }
+
+        if (!known)
+        {
+            return "{\"Message\":\"RECIPIENT_NOT_FOUND\",\"Status\":0}";
+        }
+
+        _unsubscribes.Enqueue(new RealMagnetReceivedUnsubscribe(id, all.GetBoolean(), category, group));
+        return "{\"Message\":\"Recipient unsubscribed\",\"Status\":1}";
+    }
+
+    private long? FindRecipient(string? customId, string? email)
+    {
+        if (!string.IsNullOrEmpty(customId))
+        {
+            if (_upsertedByKey.TryGetValue("c|" + customId, out var upserted))
+            {
+                return upserted;
+            }
+
+            if (_data.Individuals.FirstOrDefault(i => i.IndividualId == customId) is { } generated)
+            {
+                return generated.RecipientId;
+            }
+        }
+
+        if (!string.IsNullOrEmpty(email))
+        {
+            if (_upsertedByKey.TryGetValue("e|" + email, out var upserted))
+            {
+                return upserted;
+            }
+
+            if (_data.Individuals.FirstOrDefault(i => string.Equals(i.Email, email, StringComparison.OrdinalIgnoreCase)) is { } generated)
+            {
+                return generated.RecipientId;
+            }
+        }
+
+        return null;
+    }
+
+    private static string SaveResult(long? id, int error, string message) => JsonSerializer.Serialize(new
+    {
+        AdditionalParams = id?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
+        Error = error,
+        ErrorObject = new { ErrorCode = error == 0 ? string.Empty : message, ErrorDetails = string.Empty, ErrorID = error, ErrorMessage = error == 0 ? string.Empty : message, ErrorType = string.Empty },
+        Message = message,
+    });
 
     /// <summary>Writes <c>"\/Date(ms-0500)\/"</c> exactly as WCF does (escaped slashes), which Utf8JsonWriter would not.</summary>
     private static void WriteDate(Utf8JsonWriter writer, string name, DateTimeOffset value)

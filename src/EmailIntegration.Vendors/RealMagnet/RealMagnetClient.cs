@@ -165,6 +165,126 @@ public sealed class RealMagnetClient(HttpClient http, IOptions<RealMagnetOptions
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// <c>UpsertRecipient</c>: adds or updates one recipient by the account's unique identifier (Email or Custom ID) →
+    /// SaveResult <c>{AdditionalParams, Error, ErrorObject, Message}</c>.
+    /// </summary>
+    /// <remarks>
+    /// Request shape verbatim from https://dna.magnetmail.net/ApiAdapter/Rest/help/operations/UpsertRecipient and
+    /// https://support.higherlogic.com/hc/en-us/articles/360032691712-UpsertRecipient- : <c>{SessionID, UserID,
+    /// RecipientDetails: {Email, FirstName, LastName, CustomMemberID, CustomFields: [{Key, Value}], ...},
+    /// UpdateWithNullifNotPassed, UpsertType, ValidateEmail}</c>. We send <c>UpdateWithNullifNotPassed = false</c> so fields
+    /// we do not map are left alone. UNVERIFIED: the response (not on the pages we could read) is taken to be the SaveResult of
+    /// AddRecipient, with the recipient id in <c>AdditionalParams</c>; <c>RecipientID</c>/<c>ID</c> are accepted too.
+    /// </remarks>
+    /// <param name="recipientDetails">The <c>RecipientDetails</c> object: vendor field name → value (strings, or the CustomFields list).</param>
+    /// <exception cref="VendorFetchException">HTTP failure (see <see cref="StatusOf"/>), or a response that is not JSON.</exception>
+    public async Task<RealMagnetSaveResult> UpsertRecipientAsync(
+        RealMagnetSession session, IReadOnlyDictionary<string, object?> recipientDetails, string upsertType, bool validateEmail,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(recipientDetails);
+        var body = await PostAsync("UpsertRecipient", new
+        {
+            session.SessionID,
+            session.UserID,
+            RecipientDetails = recipientDetails,
+            UpdateWithNullifNotPassed = false,
+            UpsertType = upsertType,
+            ValidateEmail = validateEmail,
+        }, cancellationToken);
+        var root = ParseObject("UpsertRecipient", body);
+        var error = root.TryGetProperty("Error", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out var code) ? code : 0;
+        var recipientId = FirstId(root, "AdditionalParams", "RecipientID", "ID");
+        return new RealMagnetSaveResult(error == 0, recipientId, error == 0 ? null : error.ToString("0", CultureInfo.InvariantCulture),
+            Mask(GetString(root, "Message")));
+    }
+
+    /// <summary>
+    /// <c>UnsubscribeRecipient</c> <c>{SessionID, UserID, ID, IsAll, CategoryID?, Group?}</c>: unsubscribes one recipient from a
+    /// category or group (IsAll false), per https://support.higherlogic.com/hc/en-us/articles/360033048431-UnsubscribeRecipient- .
+    /// UNVERIFIED: the response is taken to be APIResult <c>{Message, Status}</c> with Status 1 = done (as SubscribeRecipient).
+    /// </summary>
+    /// <exception cref="VendorFetchException">HTTP failure (see <see cref="StatusOf"/>), or a response that is not JSON.</exception>
+    public async Task<RealMagnetApiResult> UnsubscribeRecipientAsync(
+        RealMagnetSession session, long recipientId, int? categoryId, int? groupId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (categoryId is null && groupId is null)
+        {
+            throw new ArgumentException("UnsubscribeRecipient needs a CategoryID or a Group.", nameof(categoryId));
+        }
+
+        var request = new Dictionary<string, object?>
+        {
+            ["SessionID"] = session.SessionID,
+            ["UserID"] = session.UserID,
+            ["ID"] = recipientId,
+            ["IsAll"] = false,
+        };
+        if (categoryId is { } category)
+        {
+            request["CategoryID"] = category;
+        }
+
+        if (groupId is { } group)
+        {
+            request["Group"] = group;
+        }
+
+        var body = await PostAsync("UnsubscribeRecipient", request, cancellationToken);
+        if (body.Length == 0)
+        {
+            return new RealMagnetApiResult(true, null, null);
+        }
+
+        var root = ParseObject("UnsubscribeRecipient", body);
+        int? status = root.TryGetProperty("Status", out var s) && s.ValueKind == JsonValueKind.Number && s.TryGetInt32(out var n) ? n : null;
+        return new RealMagnetApiResult(status is null or 1, status, Mask(GetString(root, "Message")));
+    }
+
+    /// <summary>
+    /// <c>SearchRecipient</c> by Custom ID (the AMS id) → the Real Magnet recipient id, or null when there is none
+    /// (https://support.higherlogic.com/hc/en-us/articles/360032691652-SearchRecipient-). UNVERIFIED: the response shape; an
+    /// array of recipients, or an object holding one (<c>Recipients</c>/<c>Records</c>/<c>Results</c>), each with
+    /// <c>ID</c>/<c>RecipientID</c>, is accepted.
+    /// </summary>
+    public async Task<long?> SearchRecipientByCustomIdAsync(RealMagnetSession session, string customId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentException.ThrowIfNullOrWhiteSpace(customId);
+        var body = await PostAsync("SearchRecipient", new { session.SessionID, session.UserID, CustomID = customId, PageSize = 10, PageNo = 1 }, cancellationToken);
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            var list = doc.RootElement;
+            if (list.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var name in new[] { "Recipients", "Records", "Results" })
+                {
+                    if (list.TryGetProperty(name, out var inner) && inner.ValueKind == JsonValueKind.Array)
+                    {
+                        list = inner;
+                        break;
+                    }
+                }
+            }
+
+            var candidates = list.ValueKind == JsonValueKind.Array ? list.EnumerateArray().ToList() : [list];
+            return candidates.Where(c => c.ValueKind == JsonValueKind.Object).Select(c => FirstId(c, "ID", "RecipientID", "RecipientId"))
+                .FirstOrDefault(id => id is not null);
+        }
+        catch (JsonException)
+        {
+            throw new VendorFetchException(Vendor, "SearchRecipient returned a response that is not JSON");
+        }
+    }
+
+    /// <summary>The HTTP status of a failed call, when it got an answer.</summary>
+    public static HttpStatusCode? StatusOf(VendorFetchException exception) =>
+        exception?.Data[StatusKey] is HttpStatusCode status ? status : null;
+
     private const string StatusKey = "RealMagnet.Status";
 
     private async Task<byte[]> PostAsync<TBody>(string operation, TBody body, CancellationToken cancellationToken)
@@ -218,6 +338,38 @@ public sealed class RealMagnetClient(HttpClient http, IOptions<RealMagnetOptions
         }
     }
 
+    private static JsonElement ParseObject(string operation, byte[] body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return doc.RootElement.ValueKind == JsonValueKind.Object
+                ? doc.RootElement.Clone()
+                : throw new VendorFetchException(Vendor, $"{operation} returned JSON that is not an object");
+        }
+        catch (JsonException)
+        {
+            throw new VendorFetchException(Vendor, $"{operation} returned a response that is not JSON");
+        }
+    }
+
+    private static long? FirstId(JsonElement obj, params string[] names)
+    {
+        foreach (var name in names)
+        {
+            if (long.TryParse(GetString(obj, name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) && id > 0)
+            {
+                return id;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A vendor message may echo the address it refused: anything with an '@' is masked.</summary>
+    private static string? Mask(string? text) =>
+        text is null ? null : System.Text.RegularExpressions.Regex.Replace(text, @"\S*@\S*", "***");
+
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string Us(DateOnly date) => date.ToString("MM/dd/yyyy", CultureInfo.InvariantCulture);
@@ -237,3 +389,9 @@ public sealed record RealMagnetSession(string SessionID, string UserID, long? Lo
 {
     public override string ToString() => $"RealMagnetSession {{ UserID = {UserID}, LoginID = {LoginID} }}";
 }
+
+/// <summary>A SaveResult: <see cref="RecipientId"/> from AdditionalParams; <see cref="Message"/> with any address masked.</summary>
+public sealed record RealMagnetSaveResult(bool Success, long? RecipientId, string? ErrorCode, string? Message);
+
+/// <summary>An APIResult <c>{Message, Status}</c>; <see cref="Message"/> with any address masked.</summary>
+public sealed record RealMagnetApiResult(bool Success, int? Status, string? Message);

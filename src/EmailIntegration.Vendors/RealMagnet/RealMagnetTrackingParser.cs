@@ -72,11 +72,38 @@ public sealed class RealMagnetTrackingParser(IVendorDirectory directory) : ITrac
         var isLinks = kind == RealMagnetTrackingSource.Kinds.Links;
 
         // Streams the "Records" array of the detailed-tracking wrapper, or a bare array: never the whole page in memory.
-        await foreach (var record in JsonRecordReader.ReadAsync(content, isLinks ? null : "Records", cancellationToken))
+        // System.Text.Json checks a string's UTF-8 only when it is read: invalid bytes surface as InvalidOperationException,
+        // which must not crash the fan-out. In a record it is a bad record; in the wrapper the page stops being readable.
+        await using var records = JsonRecordReader.ReadAsync(content, isLinks ? null : "Records", cancellationToken)
+            .GetAsyncEnumerator(cancellationToken);
+        while (true)
         {
-            yield return isLinks
-                ? await ParseClickAsync(record, lookups)
-                : await ParseActivityAsync(record, kind, lookups);
+            JsonRecord record;
+            try
+            {
+                if (!await records.MoveNextAsync())
+                {
+                    break;
+                }
+
+                record = records.Current;
+            }
+            catch (InvalidOperationException ex) when (ex.InnerException is System.Text.DecoderFallbackException)
+            {
+                throw new UnreadableFileException("The Real Magnet page is not valid UTF-8.", ex);
+            }
+
+            ParsedRecord parsed;
+            try
+            {
+                parsed = isLinks ? await ParseClickAsync(record, lookups) : await ParseActivityAsync(record, kind, lookups);
+            }
+            catch (InvalidOperationException ex) when (ex.InnerException is System.Text.DecoderFallbackException)
+            {
+                parsed = ParsedRecord.Reject(Position(record), "the record is not valid UTF-8");
+            }
+
+            yield return parsed;
         }
     }
 

@@ -174,5 +174,18 @@ public sealed class GetEmailIntegrationTabTests
         Assert.Contains("/individuals/{individualId}/email-integration", paths);
         Assert.Contains("/individuals/{individualId}/email-integration/view", paths);
         Assert.Contains("/openapi.json", paths);
+
+        // Every HTTP function of the app, with its method.
+        var triggers = typeof(GetEmailIntegrationTab).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods())
+            .SelectMany(m => m.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).OfType<HttpTriggerAttribute>());
+        foreach (var trigger in triggers)
+        {
+            var path = read.Document.Paths["/" + trigger.Route];
+            foreach (var method in trigger.Methods!)
+            {
+                Assert.True(path.Operations!.ContainsKey(new HttpMethod(method.ToUpperInvariant())), $"{method} /{trigger.Route} is not described");
+            }
+        }
     }
 }

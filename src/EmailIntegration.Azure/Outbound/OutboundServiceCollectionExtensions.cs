@@ -1,0 +1,36 @@
+using EmailIntegration.Pipeline.Outbound;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace EmailIntegration.Azure.Outbound;
+
+public static class OutboundServiceCollectionExtensions
+{
+    /// <summary>
+    /// The outbound side: blasts (landed in Blob, status in Table, queued) and AMS opt-outs, pushed to the vendors from
+    /// the outbound queue. Called once from AddEmailIntegration, after the vendor adapters.
+    /// </summary>
+    public static IServiceCollection AddOutbound(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<OutboundStorageOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OutboundOptions>().Bind(configuration.GetSection(OutboundOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton<IBlastStore, BlobBlastStore>();
+        services.AddSingleton<IBlastStatusStore, TableBlastStatusStore>();
+        services.AddSingleton<IOptOutResultStore, TableOptOutResultStore>();
+        services.AddSingleton<IOutboundQueue, StorageOutboundQueue>();
+        services.AddSingleton<IVendorRecipientIndex, TableVendorRecipientIndex>();
+
+        // Transient: they hold typed HttpClients.
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IOutboundVendor, RealMagnetOutbound>());
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IOutboundVendor, InformzOutbound>());
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IOutboundVendor, HighRoadOutbound>());
+
+        services.AddSingleton<FieldMapper>();
+        services.AddTransient<BlastService>();
+        services.AddTransient<OptOutService>();
+        services.AddTransient<OutboundProcessor>();
+        return services;
+    }
+}

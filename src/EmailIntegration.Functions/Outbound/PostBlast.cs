@@ -1,0 +1,21 @@
+using EmailIntegration.Pipeline.Outbound;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace EmailIntegration.Functions.Outbound;
+
+/// <summary>A blast from the AMS: validated, landed in Blob, status Accepted, queued; 202 with the status and its Location.</summary>
+public sealed class PostBlast(BlastService blasts, ILogger<PostBlast> logger)
+{
+    [Function(nameof(PostBlast))]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "blasts")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        OutboundHttp.HandleAsync(logger, async () =>
+        {
+            var status = await blasts.AcceptAsync(await OutboundHttp.ReadJsonAsync<BlastRequest>(request, OutboundHttp.MaxBlastBodyBytes, cancellationToken), cancellationToken);
+            return OutboundHttp.Accepted($"/api/blasts/{status.BlastId}", status);
+        });
+}

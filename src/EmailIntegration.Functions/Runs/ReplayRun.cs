@@ -1,0 +1,19 @@
+using EmailIntegration.Functions.Http;
+using EmailIntegration.Pipeline.Runs;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace EmailIntegration.Functions.Runs;
+
+/// <summary>An operator replays a night: the run's landed files are landed again and fanned out by the blob trigger.</summary>
+public sealed class ReplayRun(RunReplayer replayer, ILogger<ReplayRun> logger)
+{
+    [Function(nameof(ReplayRun))]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "runs/{runId}/replay")] HttpRequest request,
+        string runId,
+        CancellationToken cancellationToken) =>
+        ApiResults.HandleAsync(logger, async () => ApiResults.Json(await replayer.ReplayAsync(runId, cancellationToken), StatusCodes.Status202Accepted));
+}

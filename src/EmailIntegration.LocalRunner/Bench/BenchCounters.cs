@@ -1,0 +1,140 @@
+using EmailIntegration.Domain.Documents;
+using EmailIntegration.Pipeline.Apply;
+using EmailIntegration.Pipeline.FanOut;
+
+namespace EmailIntegration.LocalRunner.Bench;
+
+/// <summary>What the bench counts at the adapters' ports (store and publisher), for the bench command only.</summary>
+public sealed class BenchCounters
+{
+    private long _readCalls, _readIds, _readDocuments, _writes, _saveCalls, _queries, _conflicts;
+    private long _readTicks, _saveTicks, _queryTicks;
+    private long _messages, _messageBytes, _maxMessageBytes, _publishCalls, _maxWritesPerMailing, _lastStoreTicks;
+
+    public long ReadCalls => Interlocked.Read(ref _readCalls);
+    public long ReadIds => Interlocked.Read(ref _readIds);
+    public long ReadDocuments => Interlocked.Read(ref _readDocuments);
+    public long Writes => Interlocked.Read(ref _writes);
+    public long SaveCalls => Interlocked.Read(ref _saveCalls);
+    public long Queries => Interlocked.Read(ref _queries);
+    public long Conflicts => Interlocked.Read(ref _conflicts);
+    /// <summary>Time spent inside the store's calls, summed over concurrent calls.</summary>
+    public TimeSpan ReadTime => TimeSpan.FromSeconds(Interlocked.Read(ref _readTicks) / (double)System.Diagnostics.Stopwatch.Frequency);
+    public TimeSpan SaveTime => TimeSpan.FromSeconds(Interlocked.Read(ref _saveTicks) / (double)System.Diagnostics.Stopwatch.Frequency);
+    public TimeSpan QueryTime => TimeSpan.FromSeconds(Interlocked.Read(ref _queryTicks) / (double)System.Diagnostics.Stopwatch.Frequency);
+    public long Messages => Interlocked.Read(ref _messages);
+    public long MessageBytes => Interlocked.Read(ref _messageBytes);
+    public long MaxMessageBytes => Interlocked.Read(ref _maxMessageBytes);
+    public long PublishCalls => Interlocked.Read(ref _publishCalls);
+
+    /// <summary>The most documents one save wrote for one (individual, mailing): one save is one message of one file.</summary>
+    public long MaxWritesPerMailing => Interlocked.Read(ref _maxWritesPerMailing);
+
+    /// <summary>When the store last answered (Stopwatch ticks): the apply stage's end without the drain's idle polls.</summary>
+    public long LastStoreTicks => Interlocked.Read(ref _lastStoreTicks);
+
+    public void Reset()
+    {
+        _readCalls = _readIds = _readDocuments = _writes = _saveCalls = _queries = _conflicts = 0;
+        _readTicks = _saveTicks = _queryTicks = 0;
+        _messages = _messageBytes = _maxMessageBytes = _publishCalls = _maxWritesPerMailing = _lastStoreTicks = 0;
+        Interlocked.MemoryBarrier();
+    }
+
+    internal void Read(int ids, int documents, long ticks)
+    {
+        Interlocked.Add(ref _readTicks, ticks);
+        Interlocked.Increment(ref _readCalls);
+        Interlocked.Add(ref _readIds, ids);
+        Interlocked.Add(ref _readDocuments, documents);
+        Touch();
+    }
+
+    internal void Saved(IReadOnlyList<IndividualDocument> documents, long ticks)
+    {
+        Interlocked.Add(ref _saveTicks, ticks);
+        Interlocked.Increment(ref _saveCalls);
+        Interlocked.Add(ref _writes, documents.Count);
+        var perMailing = documents.GroupBy(d => d is MailingRowDocument row ? row.Vendor + "/" + row.MailingId : "(profile)")
+            .Max(g => (long)g.Count());
+        Max(ref _maxWritesPerMailing, perMailing);
+        Touch();
+    }
+
+    internal void Conflict() => Interlocked.Increment(ref _conflicts);
+
+    internal void Queried(long ticks)
+    {
+        Interlocked.Add(ref _queryTicks, ticks);
+        Interlocked.Increment(ref _queries);
+        Touch();
+    }
+
+    internal void Published(IReadOnlyList<OutgoingMessage> messages)
+    {
+        Interlocked.Increment(ref _publishCalls);
+        Interlocked.Add(ref _messages, messages.Count);
+        foreach (var message in messages)
+        {
+            Interlocked.Add(ref _messageBytes, message.Body.Length);
+            Max(ref _maxMessageBytes, message.Body.Length);
+        }
+    }
+
+    private void Touch() => Interlocked.Exchange(ref _lastStoreTicks, System.Diagnostics.Stopwatch.GetTimestamp());
+
+    private static void Max(ref long target, long value)
+    {
+        long current;
+        while (value > (current = Interlocked.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+}
+
+/// <summary>Counts calls, ids and documents on their way to the real store; changes nothing.</summary>
+public sealed class CountingDocumentStore(IIndividualDocumentStore inner, BenchCounters counters) : IIndividualDocumentStore
+{
+    public async Task<DocumentSnapshot> ReadAsync(string individualId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        var snapshot = await inner.ReadAsync(individualId, ids, cancellationToken);
+        counters.Read(ids.Count, snapshot.Documents.Count, System.Diagnostics.Stopwatch.GetTimestamp() - start);
+        return snapshot;
+    }
+
+    public async Task SaveAsync(string individualId, IReadOnlyList<IndividualDocument> documents, DocumentSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            await inner.SaveAsync(individualId, documents, snapshot, cancellationToken);
+            counters.Saved(documents, System.Diagnostics.Stopwatch.GetTimestamp() - start);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            counters.Conflict();
+            throw;
+        }
+    }
+
+    public async Task<DocumentPage> QueryAsync(string individualId, FormQuery query, CancellationToken cancellationToken)
+    {
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        var page = await inner.QueryAsync(individualId, query, cancellationToken);
+        counters.Queried(System.Diagnostics.Stopwatch.GetTimestamp() - start);
+        return page;
+    }
+}
+
+/// <summary>Counts messages and body bytes on their way to the real transport.</summary>
+public sealed class CountingPublisher(ITrackingMessagePublisher inner, BenchCounters counters) : ITrackingMessagePublisher
+{
+    public int MaxBodyBytes => inner.MaxBodyBytes;
+
+    public async Task PublishAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    {
+        await inner.PublishAsync(messages, cancellationToken);
+        counters.Published(messages);
+    }
+}

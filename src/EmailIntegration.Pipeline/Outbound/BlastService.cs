@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EmailIntegration.Pipeline.Outbound;
+
+/// <summary>
+/// Accepts blasts (POST /api/blasts): validate, land the request in Blob, write the status Accepted, queue the blast id.
+/// A re-post of the same blast (same id) changes nothing and answers the current status; if it is still Accepted the
+/// message is queued again, which covers a crash between the status and the queue (pushing is idempotent on the status).
+/// </summary>
+public sealed class BlastService(
+    IBlastStore blasts,
+    IBlastStatusStore statuses,
+    IOutboundQueue queue,
+    IEnumerable<IOutboundVendor> vendors,
+    IOptions<OutboundOptions> options,
+    TimeProvider time,
+    ILogger<BlastService> logger)
+{
+    /// <exception cref="Serve.InvalidRequestException">The request is not valid.</exception>
+    public async Task<BlastStatus> AcceptAsync(BlastRequest? request, CancellationToken cancellationToken)
+    {
+        var blast = BlastRequestValidator.Validate(request, vendors, options.Value.MaxRecipients);
+        var blastId = blast.BlastId ?? OutboundIds.BlastId(blast);
+        blast = blast with { BlastId = blastId };
+
+        if (await statuses.GetAsync(blastId, cancellationToken) is { } existing)
+        {
+            logger.LogInformation("Blast {BlastId} was already accepted ({Status})", blastId, existing.Status);
+            if (existing.Status == BlastState.Accepted)
+            {
+                await queue.SendAsync(OutboundMessage.Blast(blastId), cancellationToken);
+            }
+
+            return existing;
+        }
+
+        await blasts.LandAsync(blastId, blast, cancellationToken);
+        var now = time.GetUtcNow();
+        var status = new BlastStatus(blastId, blast.Vendor!, blast.MailingType!, BlastState.Accepted, blast.Recipients!.Count, 0, 0, null, 0, now, now);
+        if (!await statuses.TryAddAsync(status, cancellationToken))
+        {
+            // The same blast posted twice at once: the other request queues it.
+            return await statuses.GetAsync(blastId, cancellationToken) ?? status;
+        }
+
+        await queue.SendAsync(OutboundMessage.Blast(blastId), cancellationToken);
+        logger.LogInformation("Blast {BlastId} accepted: {Recipients} recipients for {Vendor}", blastId, status.Recipients, status.Vendor);
+        return status;
+    }
+
+    public Task<BlastStatus?> GetStatusAsync(string blastId, CancellationToken cancellationToken) =>
+        statuses.GetAsync(blastId, cancellationToken);
+}
