@@ -59,11 +59,9 @@ public sealed class HighRoadSandbox : IDisposable
         ["IndividualId", "Email", "MailingId", "MailingName", "EventKind", "Date", "Url", "EmailGroup", "FaxNumber", "Status", "Reason"];
 
     private readonly WireMockServer _server;
-    private readonly ConcurrentDictionary<string, int> _requests = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SandboxFaults _faults = new();
     private readonly ConcurrentQueue<HighRoadReceivedFile> _optOuts = new();
     private readonly ConcurrentQueue<HighRoadReceivedFile> _recipients = new();
-    private readonly object _faultLock = new();
-    private readonly Dictionary<string, Queue<(int Status, TimeSpan? RetryAfter)>> _failures = new(StringComparer.OrdinalIgnoreCase);
 
     private HighRoadSandbox(HighRoadSandboxData data, int port, char delimiter)
     {
@@ -143,24 +141,11 @@ public sealed class HighRoadSandbox : IDisposable
     }
 
     /// <summary>Requests received for "export", "optouts" or "recipients" (including refused and faulted ones).</summary>
-    public int RequestsFor(string operation) => _requests.GetValueOrDefault(operation);
+    public int RequestsFor(string operation) => _faults.RequestsFor(operation);
 
     /// <summary>The next <paramref name="count"/> requests of <paramref name="operation"/> answer <paramref name="statusCode"/>.</summary>
-    public void FailNextRequests(string operation, int statusCode, int count = 1, TimeSpan? retryAfter = null)
-    {
-        lock (_faultLock)
-        {
-            if (!_failures.TryGetValue(operation, out var queue))
-            {
-                _failures[operation] = queue = new Queue<(int, TimeSpan?)>();
-            }
-
-            for (var i = 0; i < count; i++)
-            {
-                queue.Enqueue((statusCode, retryAfter));
-            }
-        }
-    }
+    public void FailNextRequests(string operation, int statusCode, int count = 1, TimeSpan? retryAfter = null) =>
+        _faults.FailNext(operation, statusCode, count, retryAfter);
 
     /// <summary>The export the sandbox serves for [from, to): what the adapter should land byte for byte.</summary>
     public byte[] Export(DateTimeOffset from, DateTimeOffset to)
@@ -249,16 +234,7 @@ public sealed class HighRoadSandbox : IDisposable
             RecipientPath => "recipients",
             _ => "unknown",
         };
-        _requests.AddOrUpdate(operation, 1, (_, n) => n + 1);
-
-        (int Status, TimeSpan? RetryAfter)? failure = null;
-        lock (_faultLock)
-        {
-            if (_failures.TryGetValue(operation, out var queue) && queue.Count > 0)
-            {
-                failure = queue.Dequeue();
-            }
-        }
+        var failure = _faults.Take(operation).Failure;
 
         if (failure is { } f)
         {

@@ -45,13 +45,10 @@ public sealed class InformzSandbox : IDisposable
     private readonly WireMockServer _server;
     private readonly InformzSandboxData _data;
     private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
-    private readonly ConcurrentDictionary<string, int> _requests = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SandboxFaults _faults = new();
     private readonly ConcurrentQueue<InformzReceivedOptOut> _optOuts = new();
     private readonly ConcurrentQueue<InformzReceivedAction> _actions = new();
     private readonly ConcurrentQueue<string> _gridRequests = new();
-    private readonly object _faultLock = new();
-    private readonly Dictionary<string, Queue<(int Status, TimeSpan? RetryAfter)>> _failures = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, int> _corruptions = new(StringComparer.OrdinalIgnoreCase);
 
     private InformzSandbox(InformzSandboxData data, int port)
     {
@@ -122,35 +119,16 @@ public sealed class InformzSandbox : IDisposable
     }
 
     /// <summary>Requests received for a grid type (e.g. <c>subscriber</c>) or an action (e.g. <c>Optout</c>), faulted ones included.</summary>
-    public int RequestsFor(string operation) => _requests.GetValueOrDefault(operation);
+    public int RequestsFor(string operation) => _faults.RequestsFor(operation);
 
-    public void ResetRequestCounts() => _requests.Clear();
+    public void ResetRequestCounts() => _faults.ResetRequestCounts();
 
     /// <summary>The next <paramref name="count"/> requests of <paramref name="operation"/> answer <paramref name="statusCode"/>.</summary>
-    public void FailNextRequests(string operation, int statusCode, int count = 1, TimeSpan? retryAfter = null)
-    {
-        lock (_faultLock)
-        {
-            if (!_failures.TryGetValue(operation, out var queue))
-            {
-                _failures[operation] = queue = new Queue<(int, TimeSpan?)>();
-            }
-
-            for (var i = 0; i < count; i++)
-            {
-                queue.Enqueue((statusCode, retryAfter));
-            }
-        }
-    }
+    public void FailNextRequests(string operation, int statusCode, int count = 1, TimeSpan? retryAfter = null) =>
+        _faults.FailNext(operation, statusCode, count, retryAfter);
 
     /// <summary>The next request of <paramref name="operation"/> answers 200 with the envelope cut in half.</summary>
-    public void CorruptNext(string operation, int count = 1)
-    {
-        lock (_faultLock)
-        {
-            _corruptions[operation] = _corruptions.GetValueOrDefault(operation) + count;
-        }
-    }
+    public void CorruptNext(string operation, int count = 1) => _faults.CorruptNext(operation, count);
 
     public void Dispose()
     {
@@ -206,23 +184,7 @@ public sealed class InformzSandbox : IDisposable
         var operation = isGrid
             ? root.Element(X + "Grids")?.Element(X + "Grid")?.Attribute("type")?.Value ?? "GridRequest"
             : action?.Name.LocalName ?? "ActionRequest";
-        _requests.AddOrUpdate(operation, 1, (_, n) => n + 1);
-
-        (int Status, TimeSpan? RetryAfter)? failure = null;
-        bool corrupt;
-        lock (_faultLock)
-        {
-            if (_failures.TryGetValue(operation, out var queue) && queue.Count > 0)
-            {
-                failure = queue.Dequeue();
-            }
-
-            corrupt = failure is null && _corruptions.GetValueOrDefault(operation) > 0;
-            if (corrupt)
-            {
-                _corruptions[operation]--;
-            }
-        }
+        var (_, failure, corrupt) = _faults.Take(operation);
 
         if (failure is { } f)
         {

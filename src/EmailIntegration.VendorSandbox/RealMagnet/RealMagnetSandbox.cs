@@ -42,12 +42,8 @@ public sealed class RealMagnetSandbox : IDisposable
 
     private readonly WireMockServer _server;
     private readonly SandboxData _data;
-    private readonly ConcurrentDictionary<string, int> _requests = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SandboxFaults _faults = new();
     private readonly ConcurrentDictionary<string, byte> _sessions = new(StringComparer.Ordinal);
-    private readonly object _faultLock = new();
-    private readonly Dictionary<string, Queue<(int Status, TimeSpan? RetryAfter)>> _failures = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, int> _corruptions = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, Queue<TimeSpan>> _delays = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentQueue<RealMagnetReceivedUpsert> _upserts = new();
     private readonly ConcurrentQueue<RealMagnetReceivedUnsubscribe> _unsubscribes = new();
     private readonly object _recipientLock = new();
@@ -114,63 +110,22 @@ public sealed class RealMagnetSandbox : IDisposable
     public IReadOnlyList<RealMagnetReceivedUnsubscribe> ReceivedUnsubscribes => [.. _unsubscribes];
 
     /// <summary>Requests received for an operation (including refused and faulted ones).</summary>
-    public int RequestsFor(string operation) => _requests.GetValueOrDefault(operation);
+    public int RequestsFor(string operation) => _faults.RequestsFor(operation);
 
-    public void ResetRequestCounts() => _requests.Clear();
+    public void ResetRequestCounts() => _faults.ResetRequestCounts();
 
     /// <summary>The next <paramref name="count"/> requests of <paramref name="operation"/> answer <paramref name="statusCode"/>.</summary>
-    public void FailNextRequests(string operation, int statusCode, int count = 1, TimeSpan? retryAfter = null)
-    {
-        lock (_faultLock)
-        {
-            if (!_failures.TryGetValue(operation, out var queue))
-            {
-                _failures[operation] = queue = new Queue<(int, TimeSpan?)>();
-            }
-
-            for (var i = 0; i < count; i++)
-            {
-                queue.Enqueue((statusCode, retryAfter));
-            }
-        }
-    }
+    public void FailNextRequests(string operation, int statusCode, int count = 1, TimeSpan? retryAfter = null) =>
+        _faults.FailNext(operation, statusCode, count, retryAfter);
 
     /// <summary>The next request of <paramref name="operation"/> answers 200 with truncated JSON.</summary>
-    public void CorruptNext(string operation, int count = 1)
-    {
-        lock (_faultLock)
-        {
-            _corruptions[operation] = _corruptions.GetValueOrDefault(operation) + count;
-        }
-    }
+    public void CorruptNext(string operation, int count = 1) => _faults.CorruptNext(operation, count);
 
     /// <summary>The next <paramref name="count"/> requests of <paramref name="operation"/> answer only after <paramref name="delay"/>.</summary>
-    public void DelayNext(string operation, TimeSpan delay, int count = 1)
-    {
-        lock (_faultLock)
-        {
-            if (!_delays.TryGetValue(operation, out var queue))
-            {
-                _delays[operation] = queue = new Queue<TimeSpan>();
-            }
-
-            for (var i = 0; i < count; i++)
-            {
-                queue.Enqueue(delay);
-            }
-        }
-    }
+    public void DelayNext(string operation, TimeSpan delay, int count = 1) => _faults.DelayNext(operation, delay, count);
 
     /// <summary>Drops every fault not yet served.</summary>
-    public void ClearFaults()
-    {
-        lock (_faultLock)
-        {
-            _failures.Clear();
-            _corruptions.Clear();
-            _delays.Clear();
-        }
-    }
+    public void ClearFaults() => _faults.Clear();
 
     private static int FreePort()
     {
@@ -195,31 +150,7 @@ public sealed class RealMagnetSandbox : IDisposable
     private ResponseMessage Handle(IRequestMessage request)
     {
         var operation = request.Path[BasePath.Length..].TrimEnd('/');
-        _requests.AddOrUpdate(operation, 1, (_, n) => n + 1);
-
-        (int Status, TimeSpan? RetryAfter)? failure = null;
-        bool corrupt;
-        TimeSpan? delay = null;
-        lock (_faultLock)
-        {
-            if (_delays.TryGetValue(operation, out var delays) && delays.Count > 0)
-            {
-                delay = delays.Dequeue();
-            }
-
-
-            if (_failures.TryGetValue(operation, out var queue) && queue.Count > 0)
-            {
-                failure = queue.Dequeue();
-            }
-
-            corrupt = failure is null && _corruptions.GetValueOrDefault(operation) > 0;
-            if (corrupt)
-            {
-                _corruptions[operation]--;
-            }
-        }
-
+        var (delay, failure, corrupt) = _faults.Take(operation);
         if (delay is { } wait)
         {
             // The callback is synchronous; a slow vendor is a slow thread here.
