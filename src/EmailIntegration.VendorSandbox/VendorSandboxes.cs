@@ -42,10 +42,18 @@ public sealed class VendorSandboxes : IDisposable
             .OrderBy(i => i.Item1, StringComparer.Ordinal)
             .ToList();
 
-    /// <summary>The individual with the most Real Magnet activity: a tab worth looking at.</summary>
-    public string SampleIndividualId() =>
-        RealMagnet.Data.ExpectedCountsByIndividual()
-            .OrderByDescending(e => e.Value.Total).ThenBy(e => e.Key, StringComparer.Ordinal).First().Key;
+    /// <summary>
+    /// A tab worth looking at: the individual with the most Real Magnet activity among those with
+    /// activity at all three vendors (else the most active at Real Magnet).
+    /// </summary>
+    public string SampleIndividualId()
+    {
+        var informz = Informz.Data.Activity.Select(a => Informz.Data.Subscriber(a.SubscriberId).RemoteId).OfType<string>().ToHashSet();
+        var highRoad = HighRoad.Data.ExpectedCountsByIndividual().Where(e => e.Value.Total > 0).Select(e => e.Key).ToHashSet();
+        var byActivity = RealMagnet.Data.ExpectedCountsByIndividual()
+            .OrderByDescending(e => e.Value.Total).ThenBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Key).ToList();
+        return byActivity.FirstOrDefault(id => informz.Contains(id) && highRoad.Contains(id)) ?? byActivity.First();
+    }
 
     public void Dispose()
     {
