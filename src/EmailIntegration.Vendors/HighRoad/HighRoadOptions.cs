@@ -33,7 +33,7 @@ public enum HighRoadUploadTarget
 /// client; they are never logged or put into an exception message. The layout settings are validated at start-up by
 /// <see cref="HighRoadOptionsValidator"/>.
 /// </remarks>
-public sealed class HighRoadOptions : IValidatableObject
+public sealed class HighRoadOptions : IValidatableObject, IVendorRetryOptions
 {
     public const string SectionName = "Vendors:HighRoad";
 

@@ -38,18 +38,7 @@ public static class HighRoadServiceCollectionExtensions
             .RemoveAllLoggers()
             .AddStandardResilienceHandler()
             .Configure((HttpStandardResilienceOptions resilience, IServiceProvider sp) =>
-            {
-                var o = sp.GetRequiredService<IOptions<HighRoadOptions>>().Value;
-                resilience.Retry.MaxRetryAttempts = o.MaxRetryAttempts;
-                resilience.Retry.Delay = o.RetryBaseDelay;
-                resilience.Retry.BackoffType = Polly.DelayBackoffType.Exponential;
-                resilience.Retry.UseJitter = true;
-                resilience.Retry.ShouldRetryAfterHeader = true;
-                resilience.AttemptTimeout.Timeout = o.AttemptTimeout;
-                resilience.TotalRequestTimeout.Timeout = o.Timeout;
-                var sampling = o.AttemptTimeout * 2 + TimeSpan.FromSeconds(1);
-                resilience.CircuitBreaker.SamplingDuration = sampling > TimeSpan.FromSeconds(30) ? sampling : TimeSpan.FromSeconds(30);
-            });
+                VendorResilience.Apply(resilience, sp.GetRequiredService<IOptions<HighRoadOptions>>().Value));
 
         services.TryAddSingleton<IHighRoadSftpConnector, SshNetSftpConnector>();
         services.TryAddTransient<HighRoadFilePusher>();

@@ -18,7 +18,7 @@ namespace EmailIntegration.Vendors.Informz;
 /// <para><see cref="User"/> and <see cref="Password"/> are secrets: they are only written into the request documents, never
 /// logged and never put in an exception message (the client also redacts them from any vendor fault text it reports).</para>
 /// </remarks>
-public sealed partial class InformzOptions : IValidatableObject
+public sealed partial class InformzOptions : IValidatableObject, IVendorRetryOptions
 {
     public const string SectionName = "Vendors:Informz";
 

@@ -42,25 +42,13 @@ public static class InformzServiceCollectionExtensions
             .AddStandardResilienceHandler()
             .Configure((HttpStandardResilienceOptions resilience, IServiceProvider sp) =>
             {
-                var o = sp.GetRequiredService<IOptions<InformzOptions>>().Value;
+                VendorResilience.Apply(resilience, sp.GetRequiredService<IOptions<InformzOptions>>().Value);
 
-                // Retries 408, 429, 5xx and transport errors with exponential back-off and jitter; a Retry-After header
-                // (429/503) sets the delay instead. A 500 that is a SOAP Client/Sender fault (refused credentials, a bad
-                // document) is final: retrying it would only repeat a refused login.
-                resilience.Retry.MaxRetryAttempts = o.MaxRetryAttempts;
-                resilience.Retry.Delay = o.RetryBaseDelay;
-                resilience.Retry.BackoffType = Polly.DelayBackoffType.Exponential;
-                resilience.Retry.UseJitter = true;
-                resilience.Retry.ShouldRetryAfterHeader = true;
+                // A 500 that is a SOAP Client/Sender fault (refused credentials, a bad document) is final:
+                // retrying it would only repeat a refused login.
                 resilience.Retry.ShouldHandle = async args =>
                     HttpClientResiliencePredicates.IsTransient(args.Outcome)
                     && !(args.Outcome.Result is { } response && await InformzClient.IsSenderFaultAsync(response));
-                resilience.AttemptTimeout.Timeout = o.AttemptTimeout;
-                resilience.TotalRequestTimeout.Timeout = o.Timeout;
-
-                // The standard handler requires the breaker's sampling window to be at least twice the attempt timeout.
-                var sampling = o.AttemptTimeout * 2 + TimeSpan.FromSeconds(1);
-                resilience.CircuitBreaker.SamplingDuration = sampling > TimeSpan.FromSeconds(30) ? sampling : TimeSpan.FromSeconds(30);
             });
 
         // Transient: the typed client must not be captured by a singleton, and the directory's lifetime is the host's.

@@ -13,7 +13,7 @@ namespace EmailIntegration.Vendors.RealMagnet;
 /// secrets: they are only ever written into the Authorization header and the Authenticate body, never logged
 /// and never put in an exception message. This class deliberately has no ToString override that prints them.
 /// </remarks>
-public sealed class RealMagnetOptions : IValidatableObject
+public sealed class RealMagnetOptions : IValidatableObject, IVendorRetryOptions
 {
     public const string SectionName = "Vendors:RealMagnet";
 

@@ -46,23 +46,7 @@ public static class RealMagnetServiceCollectionExtensions
             .RedactLoggedHeaders(["Authorization"])
             .AddStandardResilienceHandler()
             .Configure((HttpStandardResilienceOptions resilience, IServiceProvider sp) =>
-            {
-                var o = sp.GetRequiredService<IOptions<RealMagnetOptions>>().Value;
-
-                // Retries 408, 429, 5xx and transport errors with exponential back-off and jitter; a Retry-After
-                // header (429/503) sets the delay instead (ShouldRetryAfterHeader is on by default, kept explicit).
-                resilience.Retry.MaxRetryAttempts = o.MaxRetryAttempts;
-                resilience.Retry.Delay = o.RetryBaseDelay;
-                resilience.Retry.BackoffType = Polly.DelayBackoffType.Exponential;
-                resilience.Retry.UseJitter = true;
-                resilience.Retry.ShouldRetryAfterHeader = true;
-                resilience.AttemptTimeout.Timeout = o.AttemptTimeout;
-                resilience.TotalRequestTimeout.Timeout = o.Timeout;
-
-                // The standard handler requires the breaker's sampling window to be at least twice the attempt timeout.
-                var sampling = o.AttemptTimeout * 2 + TimeSpan.FromSeconds(1);
-                resilience.CircuitBreaker.SamplingDuration = sampling > TimeSpan.FromSeconds(30) ? sampling : TimeSpan.FromSeconds(30);
-            });
+                VendorResilience.Apply(resilience, sp.GetRequiredService<IOptions<RealMagnetOptions>>().Value));
 
         // Transient: the typed client must not be captured by a singleton, and the directory's lifetime is the host's.
         services.TryAddEnumerable(ServiceDescriptor.Transient<IVendorTrackingSource, RealMagnetTrackingSource>());
