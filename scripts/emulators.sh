@@ -82,7 +82,7 @@ start() {
 
   T0="$EPOCHREALTIME"
   launch azurite "$AZURITE_BLOB_PORT" \
-    node "$EMU_DIR/node_modules/azurite/dist/src/azurite.js" \
+    node "$EMU_DIR/azurite.js" \
       --blobHost 127.0.0.1 --blobPort "$AZURITE_BLOB_PORT" \
       --queueHost 127.0.0.1 --queuePort "$AZURITE_QUEUE_PORT" \
       --tableHost 127.0.0.1 --tablePort "$AZURITE_TABLE_PORT" \

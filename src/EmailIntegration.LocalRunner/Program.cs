@@ -63,8 +63,7 @@ if (runId is null)
     }
 }
 
-var files = await runner.Host.FireBlobTriggersAsync(runId, cancellation.Token);
-var (processed, poisoned) = await runner.Host.DrainQueueAsync(cancellation.Token);
+var (files, processed, poisoned, _, _) = await runner.Host.FanOutAndApplyAsync(runId, cancellation.Token);
 _ = runner.Host.ServeOutboundQueueAsync(cancellation.Token);
 
 Console.WriteLine($"Run: {runId}");

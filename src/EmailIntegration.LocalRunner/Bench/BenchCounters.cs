@@ -9,7 +9,7 @@ public sealed class BenchCounters
 {
     private long _readCalls, _readIds, _readDocuments, _writes, _saveCalls, _queries, _conflicts;
     private long _readTicks, _saveTicks, _queryTicks;
-    private long _messages, _messageBytes, _maxMessageBytes, _publishCalls, _maxWritesPerMailing, _lastStoreTicks;
+    private long _messages, _messageBytes, _maxMessageBytes, _publishCalls, _maxWritesPerMailing;
 
     public long ReadCalls => Interlocked.Read(ref _readCalls);
     public long ReadIds => Interlocked.Read(ref _readIds);
@@ -30,14 +30,11 @@ public sealed class BenchCounters
     /// <summary>The most documents one save wrote for one (individual, mailing): one save is one message of one file.</summary>
     public long MaxWritesPerMailing => Interlocked.Read(ref _maxWritesPerMailing);
 
-    /// <summary>When the store last answered (Stopwatch ticks): the apply stage's end without the drain's idle polls.</summary>
-    public long LastStoreTicks => Interlocked.Read(ref _lastStoreTicks);
-
     public void Reset()
     {
         _readCalls = _readIds = _readDocuments = _writes = _saveCalls = _queries = _conflicts = 0;
         _readTicks = _saveTicks = _queryTicks = 0;
-        _messages = _messageBytes = _maxMessageBytes = _publishCalls = _maxWritesPerMailing = _lastStoreTicks = 0;
+        _messages = _messageBytes = _maxMessageBytes = _publishCalls = _maxWritesPerMailing = 0;
         Interlocked.MemoryBarrier();
     }
 
@@ -47,7 +44,6 @@ public sealed class BenchCounters
         Interlocked.Increment(ref _readCalls);
         Interlocked.Add(ref _readIds, ids);
         Interlocked.Add(ref _readDocuments, documents);
-        Touch();
     }
 
     internal void Saved(IReadOnlyList<IndividualDocument> documents, long ticks)
@@ -58,7 +54,6 @@ public sealed class BenchCounters
         var perMailing = documents.GroupBy(d => d is MailingRowDocument row ? row.Vendor + "/" + row.MailingId : "(profile)")
             .Max(g => (long)g.Count());
         Max(ref _maxWritesPerMailing, perMailing);
-        Touch();
     }
 
     internal void Conflict() => Interlocked.Increment(ref _conflicts);
@@ -67,7 +62,6 @@ public sealed class BenchCounters
     {
         Interlocked.Add(ref _queryTicks, ticks);
         Interlocked.Increment(ref _queries);
-        Touch();
     }
 
     internal void Published(IReadOnlyList<OutgoingMessage> messages)
@@ -80,8 +74,6 @@ public sealed class BenchCounters
             Max(ref _maxMessageBytes, message.Body.Length);
         }
     }
-
-    private void Touch() => Interlocked.Exchange(ref _lastStoreTicks, System.Diagnostics.Stopwatch.GetTimestamp());
 
     private static void Max(ref long target, long value)
     {

@@ -89,11 +89,7 @@ public sealed class FaultPipeline : IAsyncDisposable
     /// <summary>What the host does at start-up (and what Azure never needs after a restart): create containers, queues, tables.</summary>
     public Task EnsureResourcesAsync() => Services.GetRequiredService<ResourceInitializer>().EnsureCreatedAsync(default);
 
-    public async Task ReplayAsync(string runId)
-    {
-        await Host.FireBlobTriggersAsync(runId, CancellationToken.None);
-        await Host.DrainQueueAsync(CancellationToken.None);
-    }
+    public Task ReplayAsync(string runId) => Host.FanOutAndApplyAsync(runId, CancellationToken.None);
 
     public Task<HttpResponseMessage> GetAsync(string path) =>
         Http.GetAsync(path + (path.Contains('?') ? "&" : "?") + "code=" + Runner.FunctionKey);

@@ -69,11 +69,7 @@ public sealed class IsolatedPipeline : IAsyncDisposable
         return fetch.RunId;
     }
 
-    public async Task ReplayAsync(string runId)
-    {
-        await Host.FireBlobTriggersAsync(runId, CancellationToken.None);
-        await Host.DrainQueueAsync(CancellationToken.None);
-    }
+    public Task ReplayAsync(string runId) => Host.FanOutAndApplyAsync(runId, CancellationToken.None);
 
     public Task<HttpResponseMessage> GetAsync(string path, bool withKey = true) =>
         Http.GetAsync(withKey ? path + (path.Contains('?') ? "&" : "?") + "code=" + Runner.FunctionKey : path);

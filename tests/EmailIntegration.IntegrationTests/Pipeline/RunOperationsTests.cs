@@ -66,8 +66,7 @@ public sealed class RunOperationsTests : IAsyncLifetime
         var replayRunId = replay.RootElement.GetProperty("replayRunId").GetString()!;
 
         // In Azure, Event Grid fires the blob trigger for each file landed again; here the runner does.
-        var files = await pipeline.Host.FireBlobTriggersAsync(replayRunId, default);
-        await pipeline.Host.DrainQueueAsync(default);
+        var files = (await pipeline.Host.FanOutAndApplyAsync(replayRunId, default)).Files;
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.StartsWith(runId + "-replay-", replayRunId, StringComparison.Ordinal);
