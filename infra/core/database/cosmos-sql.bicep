@@ -68,8 +68,10 @@ resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
         version: 2
       }
       // The tab's queries: WHERE c.type = @type [AND c.vendor = @vendor] [AND c.sortAt >= @from AND c.sortAt < @to]
-      // ORDER BY c.sortAt DESC, within one individual's partition. appliedEventIds is only read back
-      // with the document (idempotent apply), never filtered on, so it stays out of the index.
+      // [AND the keyset of the previous page] ORDER BY c.sortAt DESC, c.id DESC, within one individual's partition
+      // (a two-property ORDER BY needs its composite index). appliedEventIds is only read back with the document
+      // (idempotent apply) and the tab summary's rows (types) only with the summary: neither is filtered on, so both
+      // stay out of the index (cheaper writes).
       indexingPolicy: {
         indexingMode: 'consistent'
         automatic: true
@@ -83,10 +85,23 @@ resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
             path: '/appliedEventIds/*'
           }
           {
+            path: '/types/*'
+          }
+          {
             path: '/"_etag"/?'
           }
         ]
         compositeIndexes: [
+          [
+            {
+              path: '/sortAt'
+              order: 'descending'
+            }
+            {
+              path: '/id'
+              order: 'descending'
+            }
+          ]
           [
             {
               path: '/type'
@@ -94,6 +109,10 @@ resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
             }
             {
               path: '/sortAt'
+              order: 'descending'
+            }
+            {
+              path: '/id'
               order: 'descending'
             }
           ]
@@ -108,6 +127,10 @@ resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
             }
             {
               path: '/sortAt'
+              order: 'descending'
+            }
+            {
+              path: '/id'
               order: 'descending'
             }
           ]

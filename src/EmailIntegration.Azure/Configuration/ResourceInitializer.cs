@@ -45,7 +45,23 @@ public sealed class ResourceInitializer(
 
         var c = cosmosOptions.Value;
         var database = await cosmos.CreateDatabaseIfNotExistsAsync(c.Database, cancellationToken: cancellationToken);
-        await database.Database.CreateContainerIfNotExistsAsync(
-            new ContainerProperties(c.Container, "/individualId"), cancellationToken: cancellationToken);
+        await database.Database.CreateContainerIfNotExistsAsync(IndividualsContainer(c.Container), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// The container as infra/core/database/cosmos-sql.bicep defines it, as far as queries depend on it: the form pages'
+    /// two-property ORDER BY (sortAt DESC, id DESC) needs its composite index, here and on the service alike.
+    /// </summary>
+    public static ContainerProperties IndividualsContainer(string name)
+    {
+        var properties = new ContainerProperties(name, "/individualId");
+        properties.IndexingPolicy.CompositeIndexes.Add(
+        [
+            new CompositePath { Path = "/sortAt", Order = CompositePathSortOrder.Descending },
+            new CompositePath { Path = "/id", Order = CompositePathSortOrder.Descending },
+        ]);
+        properties.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/appliedEventIds/*" });
+        properties.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/types/*" });
+        return properties;
     }
 }

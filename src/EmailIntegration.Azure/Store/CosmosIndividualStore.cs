@@ -11,7 +11,7 @@ namespace EmailIntegration.Azure.Store;
 /// throughout: the documents are (de)serialized with <see cref="DocumentJson"/>, and status codes
 /// (404, 409, 412) are read rather than thrown.
 /// </summary>
-public sealed class CosmosIndividualStore(Container container) : IIndividualDocumentStore
+public sealed partial class CosmosIndividualStore(Container container) : IIndividualDocumentStore
 {
     public async Task<DocumentSnapshot> ReadAsync(
         string individualId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
@@ -77,49 +77,76 @@ public sealed class CosmosIndividualStore(Container container) : IIndividualDocu
     {
         // Values reach Cosmos only as parameters, never spliced into the text.
         var anyType = query.DocumentType == FormQuery.AnyDocumentType;
-        var filters = new List<(string Clause, string Name, object Value)>();
+        var filters = new List<string>();
+        var parameters = new List<(string Name, object Value)>();
+        void Filter(string clause, params (string Name, object Value)[] values)
+        {
+            filters.Add(clause);
+            parameters.AddRange(values);
+        }
+
         if (!anyType)
         {
-            filters.Add(("c.type = @type", "@type", query.DocumentType));
+            Filter("c.type = @type", ("@type", query.DocumentType));
+        }
+
+        if (query.RequiredTime is not null)
+        {
+            // Property names cannot be parameters; this one is a registered constant (checked here all the same).
+            if (!RequiredTimePattern().IsMatch(query.RequiredTime))
+            {
+                throw new ArgumentException("RequiredTime must be a camelCase property name.", nameof(query));
+            }
+
+            Filter($"IS_STRING(c.{query.RequiredTime})");
         }
 
         if (query.Vendor is not null)
         {
-            filters.Add(("c.vendor = @vendor", "@vendor", query.Vendor));
+            Filter("c.vendor = @vendor", ("@vendor", query.Vendor));
         }
 
         if (query.From is { } from)
         {
-            filters.Add(("c.sortAt >= @from", "@from", DocumentJson.Format(from)));
+            Filter("c.sortAt >= @from", ("@from", DocumentJson.Format(from)));
         }
 
         if (query.To is { } to)
         {
-            filters.Add(("c.sortAt < @to", "@to", DocumentJson.Format(to)));
+            Filter("c.sortAt < @to", ("@to", DocumentJson.Format(to)));
+        }
+
+        if (query.After is { } after)
+        {
+            // Keyset paging: the rows after the previous page's last one in (sortAt DESC, id DESC) order.
+            Filter("(c.sortAt < @afterSortAt OR (c.sortAt = @afterSortAt AND c.id < @afterId))",
+                ("@afterSortAt", DocumentJson.Format(after.SortAt)), ("@afterId", after.Id));
         }
 
         var definition = new QueryDefinition(anyType && filters.Count == 0
             ? "SELECT * FROM c"
-            : $"SELECT * FROM c WHERE {string.Join(" AND ", filters.Select(f => f.Clause))}{(anyType ? "" : " ORDER BY c.sortAt DESC")}");
-        foreach (var (_, name, value) in filters)
+            : $"SELECT * FROM c WHERE {string.Join(" AND ", filters)}{(anyType ? "" : " ORDER BY c.sortAt DESC, c.id DESC")}");
+        foreach (var (name, value) in parameters)
         {
             definition = definition.WithParameter(name, value);
         }
 
-        using var iterator = container.GetItemQueryStreamIterator(definition, query.ContinuationToken, new QueryRequestOptions
+        using var iterator = container.GetItemQueryStreamIterator(definition, requestOptions: new QueryRequestOptions
         {
             PartitionKey = new PartitionKey(individualId),
             MaxItemCount = query.PageSize,
         });
-        using var response = await iterator.ReadNextAsync(cancellationToken);
-        if (response.StatusCode == HttpStatusCode.BadRequest && query.ContinuationToken is not null)
+
+        // The service may answer a page with fewer items than asked while more remain: read on until the page is full.
+        var documents = new List<IndividualDocument>(query.PageSize);
+        while (documents.Count < query.PageSize && iterator.HasMoreResults)
         {
-            throw new Pipeline.Serve.InvalidRequestException("continuationToken", "The continuation token is not valid for this list.");
+            using var response = await iterator.ReadNextAsync(cancellationToken);
+            EnsureSuccess(response, "query");
+            documents.AddRange((await ParseDocumentsAsync(response.Content, cancellationToken)).Select(d => d.Document));
         }
 
-        EnsureSuccess(response, "query");
-        var documents = (await ParseDocumentsAsync(response.Content, cancellationToken)).Select(d => d.Document).ToList();
-        return new DocumentPage(documents, response.ContinuationToken);
+        return new DocumentPage(documents.Take(query.PageSize).ToList(), documents.Count > query.PageSize || iterator.HasMoreResults);
     }
 
     private static async Task<List<(IndividualDocument Document, string ETag)>> ParseDocumentsAsync(
@@ -148,4 +175,7 @@ public sealed class CosmosIndividualStore(Container container) : IIndividualDocu
                 response.StatusCode, 0, response.Headers.ActivityId, response.Headers.RequestCharge);
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z][A-Za-z]{0,40}$")]
+    private static partial System.Text.RegularExpressions.Regex RequiredTimePattern();
 }

@@ -3,32 +3,6 @@ using EmailIntegration.Domain.Rules;
 
 namespace EmailIntegration.Domain.Documents;
 
-/// <summary>Correspondence › communications: the message as sent, one row per (vendor, mailing).</summary>
-public sealed class CommunicationDocument : MailingRowDocument
-{
-    public string? MailingName { get; set; }
-
-    public string? MailingType { get; set; }
-
-    public DateTimeOffset? SentAt { get; set; }
-
-    public string? DescriptorKey { get; set; }
-
-    protected override void ApplyNew(TrackingEvent trackingEvent, EffectRules rules)
-    {
-        SentAt = Earliest(SentAt, trackingEvent.OccurredAt);
-        var key = Descriptor.KeyOf(trackingEvent);
-        if (trackingEvent.MailingName is not null && Descriptor.Wins(key, DescriptorKey))
-        {
-            DescriptorKey = key;
-            MailingName = trackingEvent.MailingName;
-            MailingType = trackingEvent.MailingType;
-        }
-
-        SortAt = SentAt!.Value;
-    }
-}
-
 /// <summary>Correspondence › bounces: one row per bounce the vendor reported.</summary>
 public sealed class BounceDocument : MailingRowDocument
 {

@@ -14,11 +14,11 @@ namespace EmailIntegration.Domain.Documents;
 [JsonDerivedType(typeof(LinkTrackingDocument), DocumentTypes.LinkTracking)]
 [JsonDerivedType(typeof(FaxTrackingDocument), DocumentTypes.FaxTracking)]
 [JsonDerivedType(typeof(UnsubscribeDocument), DocumentTypes.Unsubscribe)]
-[JsonDerivedType(typeof(CommunicationDocument), DocumentTypes.Communication)]
 [JsonDerivedType(typeof(BounceDocument), DocumentTypes.Bounce)]
 [JsonDerivedType(typeof(CustomerActionDocument), DocumentTypes.CustomerAction)]
 [JsonDerivedType(typeof(InterestActivityDocument), DocumentTypes.InterestActivity)]
 [JsonDerivedType(typeof(ProfileDocument), DocumentTypes.Profile)]
+[JsonDerivedType(typeof(TabSummaryDocument), DocumentTypes.TabSummary)]
 public abstract class IndividualDocument
 {
     [JsonPropertyName("id")]
@@ -44,6 +44,14 @@ public abstract class IndividualDocument
         AppliedEventIds.Insert(~index, trackingEvent.EventId);
         ApplyNew(trackingEvent, rules ?? EffectRules.None);
         return true;
+    }
+
+    /// <summary>The same row without its event ids, for the tab summary (which never applies events).</summary>
+    public IndividualDocument SummaryCopy()
+    {
+        var copy = (IndividualDocument)MemberwiseClone();
+        copy.AppliedEventIds = [];
+        return copy;
     }
 
     /// <summary>
@@ -72,9 +80,9 @@ public static class DocumentTypes
     public const string LinkTracking = "linkTracking";
     public const string FaxTracking = "faxTracking";
     public const string Unsubscribe = "unsubscribe";
-    public const string Communication = "communication";
     public const string Bounce = "bounce";
     public const string CustomerAction = "customerAction";
     public const string InterestActivity = "interestActivity";
     public const string Profile = "profile";
+    public const string TabSummary = "tabSummary";
 }

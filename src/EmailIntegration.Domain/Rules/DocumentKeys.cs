@@ -21,9 +21,6 @@ public static partial class DocumentKeys
     public static string Unsubscribe(string vendor, string mailingId, string? emailGroup) =>
         $"unsub|{Safe(vendor)}|{Safe(mailingId)}|{EventIdentity.Hash(Normalize.GroupName(emailGroup ?? string.Empty))}";
 
-    public static string Communication(string vendor, string mailingId) =>
-        $"comm|{Safe(vendor)}|{Safe(mailingId)}";
-
     public static string Bounce(string vendor, string mailingId, string eventId) =>
         $"bounce|{Safe(vendor)}|{Safe(mailingId)}|{Safe(eventId)}";
 

@@ -9,7 +9,7 @@ namespace EmailIntegration.Domain.Rules;
 /// </summary>
 /// <remarks>
 /// Effects per event kind:
-/// delivered → Tracking row (received) and Correspondence › communications row;
+/// delivered → Tracking row (received), which is also the Correspondence › communications row (served from the same document);
 /// opened → Tracking row (first open, gross count);
 /// link clicked → Link tracking row; on an AMS host also a Customer Action; per matching interest code an interest activity;
 /// fax sent → Fax tracking row;
@@ -20,9 +20,17 @@ namespace EmailIntegration.Domain.Rules;
 public static class IndividualProjection
 {
     /// <summary>The ids of every document the events would touch, so the caller can read them in one call.</summary>
-    public static IReadOnlyList<string> DocumentIdsTouchedBy(IEnumerable<TrackingEvent> events, EffectRules? rules = null) =>
-        events.SelectMany(e => Targets(e, rules ?? EffectRules.None)).Select(t => t.Id)
+    public static IReadOnlyList<string> DocumentIdsTouchedBy(IEnumerable<TrackingEvent> events, EffectRules? rules = null)
+    {
+        var ids = events.SelectMany(e => Targets(e, rules ?? EffectRules.None)).Select(t => t.Id)
             .Distinct(StringComparer.Ordinal).ToList();
+        if (ids.Any(id => id != ProfileDocument.DocumentId))
+        {
+            ids.Add(TabSummaryDocument.DocumentId); // rows were touched: the tab summary follows them
+        }
+
+        return ids;
+    }
 
     /// <summary>
     /// Applies the events to the current documents (mutating those it is given) and returns the
@@ -37,6 +45,7 @@ public static class IndividualProjection
         rules ??= EffectRules.None;
         var documents = new Dictionary<string, IndividualDocument>(current, StringComparer.Ordinal);
         var changed = new Dictionary<string, IndividualDocument>(StringComparer.Ordinal);
+        var touched = new HashSet<string>(StringComparer.Ordinal);
         int applied = 0, duplicates = 0, notProjected = 0;
 
         foreach (var trackingEvent in events)
@@ -62,6 +71,8 @@ public static class IndividualProjection
                     documents[id] = document = create(individualId);
                 }
 
+                touched.Add(id);
+
                 if (document.Apply(trackingEvent, rules))
                 {
                     changedAny = true;
@@ -76,6 +87,18 @@ public static class IndividualProjection
             else
             {
                 duplicates++;
+            }
+        }
+
+        // Last in the list, so written after the rows it describes (see TabSummaryDocument).
+        var rows = touched.Select(id => documents[id]).Where(TabSummaryDocument.Keeps).ToList();
+        if (rows.Count > 0)
+        {
+            var summary = documents.GetValueOrDefault(TabSummaryDocument.DocumentId) as TabSummaryDocument
+                ?? TabSummaryDocument.New(individualId);
+            if (summary.Include(rows))
+            {
+                changed[summary.Id] = summary;
             }
         }
 
@@ -96,9 +119,7 @@ public static class IndividualProjection
         switch (e.Kind)
         {
             case TrackingEventKind.Delivered:
-                AddTracking();
-                var communicationId = DocumentKeys.Communication(e.Vendor, e.MailingId);
-                Add(communicationId, i => new CommunicationDocument { Id = communicationId, IndividualId = i, Vendor = e.Vendor, MailingId = e.MailingId });
+                AddTracking(); // also the Correspondence › communications row: the same fact, stored once
                 break;
             case TrackingEventKind.Opened:
                 AddTracking();

@@ -14,7 +14,7 @@ public interface IIndividualDocumentStore
     /// </summary>
     Task SaveAsync(string individualId, IReadOnlyList<IndividualDocument> documents, DocumentSnapshot snapshot, CancellationToken cancellationToken);
 
-    /// <summary>One page of one child form, newest first, as one single-partition query.</summary>
+    /// <summary>One page of one child form in <see cref="RowKey"/> order (newest first), as one single-partition query.</summary>
     Task<DocumentPage> QueryAsync(string individualId, FormQuery query, CancellationToken cancellationToken);
 }
 
@@ -30,14 +30,19 @@ public sealed class DocumentSnapshot(IReadOnlyDictionary<string, IndividualDocum
 }
 
 /// <param name="DocumentType">One of <see cref="DocumentTypes"/>, or <see cref="AnyDocumentType"/>.</param>
-/// <param name="ContinuationToken">The store's own token from the previous page, or null for the first.</param>
+/// <param name="After">The last row of the previous page (rows sort by <see cref="RowKey"/>), or null for the first page.</param>
+/// <param name="RequiredTime">
+/// Only documents where this time property (its stored, camelCase name, e.g. "receivedAt") is set: a form that
+/// serves a subset of another form's documents. A constant of the form's registration, never a request value.
+/// </param>
 public sealed record FormQuery(
     string DocumentType,
     int PageSize,
-    string? ContinuationToken = null,
+    RowKey? After = null,
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
-    string? Vendor = null)
+    string? Vendor = null,
+    string? RequiredTime = null)
 {
     /// <summary>
     /// As <see cref="DocumentType"/>: any document of the partition, unordered. Used with a page
@@ -46,7 +51,8 @@ public sealed record FormQuery(
     public const string AnyDocumentType = "*";
 }
 
-public sealed record DocumentPage(IReadOnlyList<IndividualDocument> Documents, string? ContinuationToken);
+/// <param name="More">Whether rows may follow (a next page may still turn out empty).</param>
+public sealed record DocumentPage(IReadOnlyList<IndividualDocument> Documents, bool More);
 
 public sealed class ConcurrencyConflictException(string documentId)
     : Exception($"Document {documentId} was changed by another writer.")

@@ -54,8 +54,8 @@ public sealed class IndividualProfileService(
         return ProfileMapping.ToProfile(
             profile,
             new ProfilePage<CustomerActionItem>(
-                actions.Result.Documents.Cast<CustomerActionDocument>().Select(ProfileMapping.ToItem).ToList(), actions.Result.ContinuationToken is not null),
+                actions.Result.Documents.Cast<CustomerActionDocument>().Select(ProfileMapping.ToItem).ToList(), actions.Result.More),
             new ProfilePage<InterestActivityItem>(
-                interests.Result.Documents.Cast<InterestActivityDocument>().Select(ProfileMapping.ToItem).ToList(), interests.Result.ContinuationToken is not null));
+                interests.Result.Documents.Cast<InterestActivityDocument>().Select(ProfileMapping.ToItem).ToList(), interests.Result.More));
     }
 }

@@ -41,10 +41,12 @@ public static class ChildForms
             d => new BounceItem(d.Vendor, d.MailingId, d.MailingName, d.Severity, d.UserUnknown, d.VendorCode, d.Reason, d.BouncedAt),
             ("Mailing", i => i.MailingName ?? i.MailingId), ("Bounced", i => i.BouncedAt), ("Type", i => i.Severity.ToString()),
             ("Reason", i => i.Reason ?? i.VendorCode)),
-        ChildForm.Stored<CommunicationDocument, CommunicationItem>(
-            "communications", "communications", "Communications", DocumentTypes.Communication,
-            d => new CommunicationItem(d.Vendor, d.MailingId, d.MailingName, d.MailingType, d.SentAt),
-            ("Mailing", i => i.MailingName ?? i.MailingId), ("Type", i => i.MailingType), ("Sent", i => i.SentAt)),
+        // A sent communication is the delivery the Tracking row already holds: served from those rows, stored once.
+        ChildForm.Stored<MailingTrackingDocument, CommunicationItem>(
+            "communications", "communications", "Communications", DocumentTypes.Tracking,
+            d => new CommunicationItem(d.Vendor, d.MailingId, d.MailingName, d.MailingType, d.ReceivedAt),
+            ("Mailing", i => i.MailingName ?? i.MailingId), ("Type", i => i.MailingType), ("Sent", i => i.SentAt))
+            .OnlyWhereSet("receivedAt"),
         ChildForm.Stored<CustomerActionDocument, CustomerActionItem>(
             "customer-actions", "customerActions", "Customer actions", FormPlacement.Individual, DocumentTypes.CustomerAction,
             ProfileMapping.ToItem,
@@ -75,11 +77,13 @@ public enum FormPlacement
 public sealed class ChildForm
 {
     private readonly Func<IndividualDocument, object> toItem;
+    private readonly Type documentClass;
 
     private ChildForm(
-        string segment, string jsonName, string title, FormPlacement placement, string documentType, Type itemType,
+        string segment, string jsonName, string title, FormPlacement placement, string documentType, Type documentClass, Type itemType,
         Func<IndividualDocument, object> toItem, IReadOnlyList<FormColumn> columns)
     {
+        this.documentClass = documentClass;
         Segment = segment;
         JsonName = jsonName;
         Title = title;
@@ -108,6 +112,12 @@ public sealed class ChildForm
 
     public IReadOnlyList<FormColumn> Columns { get; }
 
+    /// <summary>When set, the form takes only the documents where this stored time property is set.</summary>
+    public string? RequiredTime { get; private set; }
+
+    /// <summary>Whether a document of <see cref="DocumentType"/> is one of this form's rows (see <see cref="RequiredTime"/>).</summary>
+    public Func<IndividualDocument, bool> Takes { get; private set; } = _ => true;
+
     /// <summary>The function route template of the form's paging route.</summary>
     public string Route => Placement == FormPlacement.EmailIntegration
         ? $"individuals/{{individualId}}/email-integration/{Segment}"
@@ -117,6 +127,20 @@ public sealed class ChildForm
     public string ViewTokenParameter => Segment + ".continuationToken";
 
     public object ToItem(IndividualDocument document) => toItem(document);
+
+    /// <summary>
+    /// This form over only the documents of its type where <paramref name="timeProperty"/> (stored, camelCase name)
+    /// is set: for a form that is a subset of another form's rows. Its sort order stays the documents' sortAt.
+    /// </summary>
+    public ChildForm OnlyWhereSet(string timeProperty)
+    {
+        // The store filters by the stored name; in memory (the tab summary's rows) the same property is read back.
+        var property = documentClass.GetProperty(char.ToUpperInvariant(timeProperty[0]) + timeProperty[1..])
+            ?? throw new ArgumentException($"{documentClass.Name} has no property {timeProperty}.", nameof(timeProperty));
+        RequiredTime = timeProperty;
+        Takes = document => property.GetValue(document) is not null;
+        return this;
+    }
 
     /// <summary>A form over stored documents of one type.</summary>
     public static ChildForm Stored<TDocument, TItem>(
@@ -132,7 +156,7 @@ public sealed class ChildForm
         params (string Header, Func<TItem, object?> Value)[] columns)
         where TDocument : IndividualDocument
         where TItem : notnull =>
-        new(segment, jsonName, title, placement, documentType, typeof(TItem), d => toItem((TDocument)d),
+        new(segment, jsonName, title, placement, documentType, typeof(TDocument), typeof(TItem), d => toItem((TDocument)d),
             columns.Select(c => new FormColumn(c.Header, item => c.Value((TItem)item))).ToList());
 }
 

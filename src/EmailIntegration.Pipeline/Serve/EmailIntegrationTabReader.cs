@@ -6,40 +6,50 @@ using Microsoft.Extensions.Configuration;
 namespace EmailIntegration.Pipeline.Serve;
 
 /// <summary>
-/// Stage 4: the tab's data, read from the individual's partition, newest first. Every page is one
-/// single-partition query of one child form (see <see cref="ChildForms"/>) with the store's
-/// continuation token, signed on the way out (see <see cref="PageTokenProtector"/>).
+/// Stage 4: the tab's data, read from the individual's partition, newest first. The tab's first page is one read of
+/// the profile and the tab summary (<see cref="TabSummaryDocument"/>), which holds each form's newest rows; a form the
+/// summary cannot answer exactly, a filtered tab and every further page are one single-partition query of one child
+/// form (see <see cref="ChildForms"/>), paged by the last row's key, which is signed on the way out
+/// (see <see cref="PageTokenProtector"/>).
 /// </summary>
 public sealed partial class EmailIntegrationTabReader(IIndividualDocumentStore store, IConfiguration configuration)
 {
     public const int DefaultPageSize = PageRequest.DefaultPageSize;
+
+    private static readonly string[] TabDocumentIds = [ProfileDocument.DocumentId, TabSummaryDocument.DocumentId];
 
     // Read on first use, so a missing key fails the request (500, logged) rather than the host's start.
     private readonly Lazy<PageTokenProtector> tokens = new(() => PageTokenProtector.FromBase64(configuration[PageTokenProtector.KeySetting]));
 
     /// <summary>
     /// The flags and the first page of every child form (or, for the page, the page each form's token
-    /// in <paramref name="tokens"/> points at); null when the individual is unknown.
+    /// in <paramref name="tokensBySegment"/> points at); null when the individual is unknown.
     /// </summary>
     public async Task<EmailIntegrationTab?> GetTabAsync(
         string individualId, PageRequest request, CancellationToken cancellationToken,
         IReadOnlyDictionary<string, string?>? tokensBySegment = null)
     {
         EnsureValidIndividualId(individualId);
-        var pages = ChildForms.All
-            .Select(form => ReadPageAsync(individualId, form, request with { ContinuationToken = tokensBySegment?.GetValueOrDefault(form.Segment) }, cancellationToken))
-            .ToList();
-        var flags = ReadFlagsAsync(individualId, cancellationToken);
-        await Task.WhenAll(pages.Cast<Task>().Append(flags));
+        var snapshot = await store.ReadAsync(individualId, TabDocumentIds, cancellationToken);
+        var summary = snapshot.Documents.GetValueOrDefault(TabSummaryDocument.DocumentId) as TabSummaryDocument;
+        var pages = ChildForms.All.Select(form =>
+        {
+            var request1 = request with { ContinuationToken = tokensBySegment?.GetValueOrDefault(form.Segment) };
+            return FromSummary(summary, form, individualId, request1) is { } page
+                ? Task.FromResult(page)
+                : ReadPageAsync(individualId, form, request1, cancellationToken);
+        }).ToList();
+        await Task.WhenAll(pages);
 
         var forms = ChildForms.All.Zip(pages, (form, page) => (form, page.Result)).ToList();
         var paging = tokensBySegment?.Values.Any(t => !string.IsNullOrEmpty(t)) ?? false;
-        if (!paging && forms.All(f => f.Result.Items.Count == 0) && !await ExistsAsync(individualId, cancellationToken))
+        if (!paging && snapshot.Documents.Count == 0 && forms.All(f => f.Result.Items.Count == 0)
+            && !await ExistsAsync(individualId, cancellationToken))
         {
             return null;
         }
 
-        return new EmailIntegrationTab(individualId, flags.Result, forms);
+        return new EmailIntegrationTab(individualId, FlagsOf(snapshot), forms);
     }
 
     /// <summary>One page of one child form; null when the individual is unknown.</summary>
@@ -64,29 +74,45 @@ public sealed partial class EmailIntegrationTabReader(IIndividualDocumentStore s
         }
     }
 
+    /// <summary>The unfiltered first page, from the summary when it knows that page exactly; otherwise null.</summary>
+    private FormPage? FromSummary(TabSummaryDocument? summary, ChildForm form, string individualId, PageRequest request)
+    {
+        if (summary is null || request is not { ContinuationToken: null, From: null, To: null, Vendor: null })
+        {
+            return null;
+        }
+
+        var rows = summary.FirstRows(form.DocumentType, request.PageSize, form.Takes, out var more);
+        return rows is null ? null : PageOf(form, individualId, request, rows, more);
+    }
+
     private async Task<FormPage> ReadPageAsync(string individualId, ChildForm form, PageRequest request, CancellationToken cancellationToken)
     {
         var context = PageContext.For(form, individualId, request);
-        var storeToken = tokens.Value.Unprotect(context, request.ContinuationToken);
+        var after = PageCursor.Parse(tokens.Value.Unprotect(context, request.ContinuationToken));
         var page = await store.QueryAsync(
             individualId,
-            new FormQuery(form.DocumentType, request.PageSize, storeToken, request.From, request.To, request.Vendor),
+            new FormQuery(form.DocumentType, request.PageSize, after, request.From, request.To, request.Vendor, form.RequiredTime),
             cancellationToken);
-        return new FormPage(page.Documents.Select(form.ToItem).ToList(), tokens.Value.Protect(context, page.ContinuationToken));
+        return PageOf(form, individualId, request, page.Documents, page.More);
+    }
+
+    /// <summary>The API page; its token (when rows may follow) is the last row's key, signed for this list and filters.</summary>
+    private FormPage PageOf(ChildForm form, string individualId, PageRequest request, IReadOnlyList<IndividualDocument> rows, bool more)
+    {
+        var next = more && rows.Count > 0 ? PageCursor.Format(RowKey.Of(rows[^1])) : null;
+        return new FormPage(rows.Select(form.ToItem).ToList(), tokens.Value.Protect(PageContext.For(form, individualId, request), next));
     }
 
     /// <summary>Whether the partition holds any document: one single-partition query of one item.</summary>
     private async Task<bool> ExistsAsync(string individualId, CancellationToken cancellationToken) =>
         (await store.QueryAsync(individualId, new FormQuery(FormQuery.AnyDocumentType, 1), cancellationToken)).Documents.Count > 0;
 
-    /// <summary>The profile's flags (one point read); unknown while no profile exists.</summary>
-    private async Task<ProfileFlags> ReadFlagsAsync(string individualId, CancellationToken cancellationToken)
-    {
-        var snapshot = await store.ReadAsync(individualId, [ProfileDocument.DocumentId], cancellationToken);
-        return snapshot.Documents.GetValueOrDefault(ProfileDocument.DocumentId) is ProfileDocument profile
+    /// <summary>The profile's flags; unknown while no profile exists.</summary>
+    private static ProfileFlags FlagsOf(DocumentSnapshot snapshot) =>
+        snapshot.Documents.GetValueOrDefault(ProfileDocument.DocumentId) is ProfileDocument profile
             ? new ProfileFlags(!profile.EmailValid, profile.DoNotEmail)
             : ProfileFlags.Unknown;
-    }
 
     [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
     private static partial Regex IndividualIdPattern();

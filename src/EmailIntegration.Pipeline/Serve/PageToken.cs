@@ -2,16 +2,17 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using EmailIntegration.Domain.Documents;
 
 namespace EmailIntegration.Pipeline.Serve;
 
 /// <summary>
-/// The continuation tokens the API hands out: the store's own token, signed with HMAC-SHA256 over
+/// The continuation tokens the API hands out: a cursor (<see cref="PageCursor"/>), signed with HMAC-SHA256 over
 /// the list it pages (form, individual) and the filters it was issued for (from, to, vendor), and
 /// made URL-safe. A token that was altered, or is replayed against another list or other filters,
 /// fails the signature and is a client error. The page size may change between pages.
 /// </summary>
-/// <remarks>Layout: base64url(version 0x01 ‖ HMAC[32] ‖ UTF-8 store token).</remarks>
+/// <remarks>Layout: base64url(version 0x01 ‖ HMAC[32] ‖ UTF-8 cursor).</remarks>
 public sealed class PageTokenProtector
 {
     /// <summary>The setting holding the key (base64, at least 32 bytes); Key Vault in Azure.</summary>
@@ -122,4 +123,33 @@ public sealed record PageContext(string Form, string IndividualId, DateTimeOffse
 
     private static string Format(DateTimeOffset? time) =>
         time?.UtcTicks.ToString(CultureInfo.InvariantCulture) ?? string.Empty;
+}
+
+/// <summary>
+/// What a page token carries: the key of the page's last row (<see cref="RowKey"/>), so the next page is the rows
+/// after it; the same whether the page came from the tab summary or from a query.
+/// </summary>
+public static class PageCursor
+{
+    public static string Format(RowKey last) =>
+        last.SortAt.UtcTicks.ToString(CultureInfo.InvariantCulture) + "|" + last.Id;
+
+    /// <summary>Null for the first page; a signed payload that is not a cursor is a client error like any bad token.</summary>
+    public static RowKey? Parse(string? cursor)
+    {
+        if (cursor is null)
+        {
+            return null;
+        }
+
+        var separator = cursor.IndexOf('|', StringComparison.Ordinal);
+        if (separator <= 0 || separator == cursor.Length - 1
+            || !long.TryParse(cursor.AsSpan(0, separator), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+            || ticks > DateTimeOffset.MaxValue.UtcTicks)
+        {
+            throw new InvalidRequestException("continuationToken", "The continuation token is not valid for this list.");
+        }
+
+        return new RowKey(new DateTimeOffset(ticks, TimeSpan.Zero), cursor[(separator + 1)..]);
+    }
 }

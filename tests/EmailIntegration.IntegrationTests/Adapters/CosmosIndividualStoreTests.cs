@@ -62,25 +62,28 @@ public sealed class CosmosIndividualStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FormPages_AreNewestFirst_AndFollowContinuationTokens_WithinOnePartition()
+    public async Task FormPages_AreNewestFirst_AndFollowTheLastRowsKey_WithinOnePartition()
     {
-        var documents = Enumerable.Range(1, 7).Select(day => Delivered("IND-2", $"m{day}", At(day))).ToList();
+        // Two rows of the same instant (m4, m4b): the id orders them, so no page boundary loses or repeats one.
+        var documents = Enumerable.Range(1, 7).Select(day => Delivered("IND-2", $"m{day}", At(day))).Append(Delivered("IND-2", "m4b", At(4))).ToList();
         await Store.SaveAsync("IND-2", documents, DocumentSnapshot.Empty, default);
         await Store.SaveAsync("IND-3", [Delivered("IND-3", "other", At(30))], DocumentSnapshot.Empty, default);
 
         var seen = new List<string>();
-        string? token = null;
+        RowKey? after = null;
         var pages = 0;
+        DocumentPage page;
         do
         {
-            var page = await Store.QueryAsync("IND-2", new FormQuery(DocumentTypes.Tracking, 3, token), default);
+            page = await Store.QueryAsync("IND-2", new FormQuery(DocumentTypes.Tracking, 3, after), default);
             seen.AddRange(page.Documents.Cast<MailingRowDocument>().Select(d => d.MailingId));
-            token = page.ContinuationToken;
+            after = page.Documents.Count > 0 ? RowKey.Of(page.Documents[^1]) : after;
             pages++;
         }
-        while (token is not null && pages < 10);
+        while (page.More && pages < 10);
 
-        Assert.Equal(["m7", "m6", "m5", "m4", "m3", "m2", "m1"], seen);
+        Assert.Equal(["m7", "m6", "m5", "m4b", "m4", "m3", "m2", "m1"], seen);
+        Assert.Equal(documents.OrderBy(RowKey.Of).Select(d => ((MailingRowDocument)d).MailingId), seen);
         Assert.Equal(3, pages);
     }
 
@@ -97,6 +100,26 @@ public sealed class CosmosIndividualStoreTests : IAsyncLifetime
 
         Assert.Equal(["m3", "m2"], page.Documents.Cast<MailingRowDocument>().Select(d => d.MailingId));
         Assert.Empty(otherVendor.Documents);
+    }
+
+    [Fact]
+    public async Task FormQuery_WithARequiredTime_TakesOnlyTheDocumentsWhereItIsSet()
+    {
+        // Communications are served from tracking rows: a row with only an open has no delivery, so is no communication.
+        var openedOnly = new MailingTrackingDocument
+        {
+            Id = DocumentKeys.Tracking("realmagnet", "m9"), IndividualId = "IND-5", Vendor = "realmagnet", MailingId = "m9",
+        };
+        openedOnly.Apply(Event("IND-5", "m9", TrackingEventKind.Opened, At(9)));
+        await Store.SaveAsync("IND-5", [Delivered("IND-5", "m1", At(1)), Delivered("IND-5", "m2", At(2)), openedOnly], DocumentSnapshot.Empty, default);
+
+        var delivered = await Store.QueryAsync("IND-5", new FormQuery(DocumentTypes.Tracking, 25, RequiredTime: "receivedAt"), default);
+        var all = await Store.QueryAsync("IND-5", new FormQuery(DocumentTypes.Tracking, 25), default);
+
+        Assert.Equal(["m2", "m1"], delivered.Documents.Cast<MailingRowDocument>().Select(d => d.MailingId));
+        Assert.Equal(["m9", "m2", "m1"], all.Documents.Cast<MailingRowDocument>().Select(d => d.MailingId));
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            Store.QueryAsync("IND-5", new FormQuery(DocumentTypes.Tracking, 25, RequiredTime: "x) OR (1=1"), default));
     }
 
     internal static DateTimeOffset At(int day) => new(2026, 11, day, 9, 30, 0, TimeSpan.Zero);

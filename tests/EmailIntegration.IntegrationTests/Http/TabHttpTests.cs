@@ -110,7 +110,9 @@ public sealed class TabHttpTests : IAsyncLifetime
         Assert.Single(Items(root.GetProperty("faxTracking")));
         Assert.Equal("Newsletter", Assert.Single(Items(root.GetProperty("unsubscribes"))).GetProperty("emailGroup").GetString());
         Assert.Equal("452 mailbox full", Assert.Single(Items(root.GetProperty("bounces"))).GetProperty("reason").GetString());
-        Assert.Equal("m2", Assert.Single(Items(root.GetProperty("communications"))).GetProperty("mailingId").GetString());
+        // Communications are the tracking rows' deliveries, newest first, paged on their own.
+        Assert.Equal(["m7", "m6", "m5"], Items(root.GetProperty("communications")).Select(i => i.GetProperty("mailingId").GetString()));
+        Assert.NotNull(root.GetProperty("communications").GetProperty("continuationToken").GetString());
         Assert.Equal("E-Mail Link Click", Assert.Single(Items(root.GetProperty("customerActions"))).GetProperty("actionType").GetString());
         Assert.Equal("EVENTS", Assert.Single(Items(root.GetProperty("interestActivities"))).GetProperty("interestCode").GetString());
     }
@@ -128,7 +130,7 @@ public sealed class TabHttpTests : IAsyncLifetime
     [MemberData(nameof(StoredForms))]
     public async Task EveryStoredForm_PagesOneRowAtATime_ThroughEveryRow(string segment)
     {
-        var expected = segment switch { "tracking" => 7, "link-tracking" => 2, _ => 1 };
+        var expected = segment switch { "tracking" or "communications" => 7, "link-tracking" => 2, _ => 1 };
         var route = ChildForms.Get(segment).Route.Replace("individuals/{individualId}/", "", StringComparison.Ordinal);
 
         var pages = await PageThroughAsync(route, "pageSize=1");
@@ -213,8 +215,11 @@ public sealed class TabHttpTests : IAsyncLifetime
         var secondHtml = await second.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        Assert.Contains("Mailing &lt;4&gt;", secondHtml, StringComparison.Ordinal);
-        Assert.DoesNotContain("Mailing &lt;7&gt;", secondHtml, StringComparison.Ordinal);
+        var secondTracking = Regex.Match(secondHtml, "<section id=\"tracking\".*?</section>", RegexOptions.Singleline).Value;
+        Assert.Contains("Mailing &lt;4&gt;", secondTracking, StringComparison.Ordinal);
+        Assert.DoesNotContain("Mailing &lt;7&gt;", secondTracking, StringComparison.Ordinal);
+        // The other forms stay on their first page (communications: the same deliveries, newest first).
+        Assert.Contains("Mailing &lt;7&gt;", Regex.Match(secondHtml, "<section id=\"communications\".*?</section>", RegexOptions.Singleline).Value, StringComparison.Ordinal);
         Assert.Contains(">First page</a>", secondHtml, StringComparison.Ordinal);
     }
 

@@ -15,7 +15,8 @@ internal static class TabSeed
 
     /// <summary>
     /// Tracking on days 1..<paramref name="mailings"/> (mailing "m{day}", the odd days from the other vendor),
-    /// two clicked links, one fax, one unsubscribe, and one each of bounce, communication, customer action and interest activity.
+    /// two clicked links, one fax, one unsubscribe, and one each of bounce, customer action and interest activity
+    /// (the communications are the tracking rows' deliveries).
     /// </summary>
     public static async Task SeedAsync(IIndividualDocumentStore store, string individualId, int mailings = 7)
     {
@@ -70,13 +71,6 @@ internal static class TabSeed
         };
         bounce.Apply(bounceEvent);
         documents.Add(bounce);
-
-        var communication = new CommunicationDocument
-        {
-            Id = DocumentKeys.Communication(Vendor, "m2"), IndividualId = individualId, Vendor = Vendor, MailingId = "m2",
-        };
-        communication.Apply(Event(Vendor, individualId, "m2", TrackingEventKind.Delivered, Day(2)) with { MailingName = "Mailing 2", MailingType = "Newsletter" });
-        documents.Add(communication);
 
         const string amsUrl = "https://www.example-association.org/events/gala";
         var click = Event(Vendor, individualId, "m6", TrackingEventKind.LinkClicked, Day(6).AddHours(1), amsUrl) with { Url = amsUrl };

@@ -99,6 +99,54 @@ public sealed class NightlyImportTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData(25)]
+    [InlineData(2)]
+    public async Task TheTabFromItsSummary_EqualsEveryFormQueried_PageByPage(int pageSize)
+    {
+        await pipeline.RunNightAsync();
+        var individuals = Data.ExpectedCountsByIndividual().OrderByDescending(e => e.Value.Total).Select(e => e.Key).Take(8).ToList();
+
+        foreach (var individual in individuals)
+        {
+            using var tab = await GetJsonAsync($"/api/individuals/{individual}/email-integration?pageSize={pageSize}");
+            foreach (var form in EmailIntegration.Pipeline.Serve.ChildForms.All)
+            {
+                var route = "/api/" + form.Route.Replace("{individualId}", individual, StringComparison.Ordinal);
+                using var queried = await GetJsonAsync($"{route}?pageSize={pageSize}");
+                var fromTab = tab.RootElement.GetProperty(form.JsonName);
+
+                Assert.Equal(Items(queried.RootElement), Items(fromTab));
+                Assert.Equal(await FollowAsync(route, pageSize, queried.RootElement), await FollowAsync(route, pageSize, fromTab));
+            }
+        }
+    }
+
+    private static List<string> Items(JsonElement page) =>
+        page.GetProperty("items").EnumerateArray().Select(i => i.GetRawText()).ToList();
+
+    /// <summary>Every row after <paramref name="first"/>, following the continuation tokens on the form's route.</summary>
+    private async Task<List<string>> FollowAsync(string route, int pageSize, JsonElement first)
+    {
+        var rows = new List<string>();
+        var token = first.GetProperty("continuationToken").GetString();
+        for (var pages = 0; token is not null && pages < 200; pages++)
+        {
+            using var page = await GetJsonAsync($"{route}?pageSize={pageSize}&continuationToken={Uri.EscapeDataString(token)}");
+            rows.AddRange(Items(page.RootElement));
+            token = page.RootElement.GetProperty("continuationToken").GetString();
+        }
+
+        return rows;
+    }
+
+    private async Task<JsonDocument> GetJsonAsync(string path)
+    {
+        using var response = await pipeline.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task SecondRunTheSameDay_IsUpToDate_AndLandsNothing()
     {

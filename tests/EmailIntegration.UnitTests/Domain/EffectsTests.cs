@@ -33,15 +33,17 @@ public sealed class EffectsTests
     private static ProfileDocument Profile(ProjectionResult result) => Assert.Single(Documents<ProfileDocument>(result));
 
     [Fact]
-    public void Delivery_AddsACommunicationRow_WithTheMessageAsSent()
+    public void Delivery_IsOneTrackingRow_ThatIsAlsoTheCommunicationAsSent()
     {
         var result = Project(Delivered(Individual, Mailing, T0, "November newsletter", "Newsletter"));
 
-        var communication = Assert.Single(Documents<CommunicationDocument>(result));
-        Assert.Equal("November newsletter", communication.MailingName);
-        Assert.Equal("Newsletter", communication.MailingType);
-        Assert.Equal(T0, communication.SentAt);
-        Assert.Empty(Documents<ProfileDocument>(result));
+        // One document: the communications form serves the tracking rows that have a delivery (ChildForms).
+        var tracking = Assert.Single(Documents<MailingTrackingDocument>(result));
+        Assert.Equal([tracking.Id, TabSummaryDocument.DocumentId], result.Changed.Select(d => d.Id));
+        Assert.Equal("November newsletter", tracking.MailingName);
+        Assert.Equal("Newsletter", tracking.MailingType);
+        Assert.Equal(T0, tracking.ReceivedAt);
+        Assert.Equal(T0, tracking.SortAt);
     }
 
     [Fact]

@@ -119,7 +119,8 @@ public sealed class IndividualProjectionTests
             Clicked(Individual, Mailing, b, T0.AddMinutes(20)),
             Clicked(Individual, Mailing, a, T0.AddMinutes(30)));
 
-        Assert.Equal(2, result.Changed.Count);
+        Assert.Equal(2, result.Changed.OfType<LinkTrackingDocument>().Count());
+        Assert.IsType<TabSummaryDocument>(result.Changed[^1]); // the rows, then the summary that lists them
         var linkA = result.Changed.OfType<LinkTrackingDocument>().Single(d => d.Url == a);
         var linkB = result.Changed.OfType<LinkTrackingDocument>().Single(d => d.Url == b);
         Assert.Equal(T0.AddMinutes(10), linkA.ClickedAt);
@@ -272,9 +273,10 @@ public sealed class IndividualProjectionTests
         Assert.Equal(
             new[]
             {
-                DocumentKeys.Tracking(Vendor, Mailing), DocumentKeys.Communication(Vendor, Mailing),
+                DocumentKeys.Tracking(Vendor, Mailing),
                 DocumentKeys.LinkTracking(Vendor, Mailing, "https://example.org/a"),
                 DocumentKeys.Bounce(Vendor, Mailing, Make(TrackingEventKind.Bounced, Individual, Mailing, T0).EventId),
+                TabSummaryDocument.DocumentId,
             },
             ids);
     }

@@ -131,8 +131,8 @@ public sealed class GetEmailIntegrationTabTests
     {
         var hostile = "<script>alert('x')</script>&\"";
         EmailIntegrationTabReaderTests.SetupForms(store, "ind-1",
-            EmailIntegrationTabReaderTests.DocumentsOf(Delivered("ind-1", "m-1", T0, hostile), Clicked("ind-1", "m-1", "https://e.example/?a=1&b=<2>", T0, hostile)),
-            linkToken: "+RID:~next");
+            EmailIntegrationTabReaderTests.DocumentsOf(Delivered("ind-1", "m-1", T0, hostile), Clicked("ind-1", "m-1", "https://e.example/?a=1&b=<2>", T0, hostile),
+                Clicked("ind-1", "m-1", "https://e.example/second", T0.AddMinutes(-1), hostile)));
         var context = new DefaultHttpContext();
         context.Request.QueryString = new QueryString("?code=k%26ey&pageSize=1");
         var view = new GetEmailIntegrationView(EmailIntegrationTabReaderTests.Reader(store), NullLogger<GetEmailIntegrationView>.Instance);

@@ -24,20 +24,40 @@ public sealed class EmailIntegrationTabReaderTests
     internal static IReadOnlyList<IndividualDocument> DocumentsOf(params EmailIntegration.Domain.Events.TrackingEvent[] events) =>
         IndividualProjection.Apply(events[0].IndividualId!, new Dictionary<string, IndividualDocument>(), events).Changed;
 
-    /// <summary>The store answers each form's query with its documents, and the "any document" probe with the first of all.</summary>
-    internal static void SetupForms(Mock<IIndividualDocumentStore> store, string individualId, IReadOnlyList<IndividualDocument> documents, string? linkToken = null)
+    /// <summary>
+    /// The store as an in-memory partition: reads by id; form queries filtered (type, required time, vendor, window),
+    /// in <see cref="RowKey"/> order, after the cursor, one page at a time; the "any document" probe answers the first.
+    /// </summary>
+    internal static void SetupForms(Mock<IIndividualDocumentStore> store, string individualId, IReadOnlyList<IndividualDocument> documents)
     {
-        // The flags come from a point read of the profile document.
         store.Setup(s => s.ReadAsync(individualId, It.IsAny<IReadOnlyCollection<string>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((string _, IReadOnlyCollection<string> ids, CancellationToken _) => new DocumentSnapshot(
                 documents.Where(d => ids.Contains(d.Id)).ToDictionary(d => d.Id), documents.Where(d => ids.Contains(d.Id)).ToDictionary(d => d.Id, _ => "v1")));
         store.Setup(s => s.QueryAsync(individualId, It.IsAny<FormQuery>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((string _, FormQuery query, CancellationToken _) => query.DocumentType == FormQuery.AnyDocumentType
-                ? new DocumentPage(documents.Take(1).ToList(), null)
-                : new DocumentPage(
-                    documents.Where(d => TypeOf(d) == query.DocumentType).ToList(),
-                    query.DocumentType == DocumentTypes.LinkTracking ? linkToken : null));
+            .ReturnsAsync((string _, FormQuery query, CancellationToken _) =>
+            {
+                if (query.DocumentType == FormQuery.AnyDocumentType)
+                {
+                    return new DocumentPage(documents.Take(1).ToList(), documents.Count > 1);
+                }
+
+                var rows = documents
+                    .Where(d => TypeOf(d) == query.DocumentType && HasRequiredTime(d, query.RequiredTime))
+                    .Where(d => query.Vendor is null || (d as MailingRowDocument)?.Vendor == query.Vendor)
+                    .Where(d => (query.From is null || d.SortAt >= query.From) && (query.To is null || d.SortAt < query.To))
+                    .Where(d => query.After is not { } after || RowKey.Of(d) > after)
+                    .OrderBy(RowKey.Of)
+                    .ToList();
+                return new DocumentPage(rows.Take(query.PageSize).ToList(), rows.Count > query.PageSize);
+            });
     }
+
+    private static bool HasRequiredTime(IndividualDocument document, string? requiredTime) => requiredTime switch
+    {
+        null => true,
+        "receivedAt" => document is MailingTrackingDocument { ReceivedAt: not null },
+        _ => throw new ArgumentException($"No fake for required time {requiredTime}."),
+    };
 
     private static string TypeOf(IndividualDocument document) => document switch
     {
@@ -45,25 +65,23 @@ public sealed class EmailIntegrationTabReaderTests
         LinkTrackingDocument => DocumentTypes.LinkTracking,
         FaxTrackingDocument => DocumentTypes.FaxTracking,
         UnsubscribeDocument => DocumentTypes.Unsubscribe,
-        CommunicationDocument => DocumentTypes.Communication,
         BounceDocument => DocumentTypes.Bounce,
         CustomerActionDocument => DocumentTypes.CustomerAction,
         InterestActivityDocument => DocumentTypes.InterestActivity,
         _ => "other",
     };
 
-    [Fact]
-    public async Task TheTab_HasTheFirstPageOfEveryChildForm_AndTheProfileFlags()
+    private static readonly EmailIntegration.Domain.Events.TrackingEvent[] OneOfEach =
+    [
+        Delivered(Individual, "m-1", T0, "Winter appeal", "Newsletter"),
+        Opened(Individual, "m-1", T0.AddHours(1)),
+        Clicked(Individual, "m-1", "https://example.org/a", T0.AddHours(2), "Donate"),
+        Fax(Individual, "m-2", "+1 555 0100", T0, "Sent"),
+        Unsubscribed(Individual, "m-1", "Newsletter", T0.AddDays(1)),
+    ];
+
+    private static void AssertOneOfEach(EmailIntegrationTab? tab)
     {
-        SetupForms(store, Individual, DocumentsOf(
-            Delivered(Individual, "m-1", T0, "Winter appeal", "Newsletter"),
-            Opened(Individual, "m-1", T0.AddHours(1)),
-            Clicked(Individual, "m-1", "https://example.org/a", T0.AddHours(2), "Donate"),
-            Fax(Individual, "m-2", "+1 555 0100", T0, "Sent"),
-            Unsubscribed(Individual, "m-1", "Newsletter", T0.AddDays(1))), linkToken: "+RID:~next");
-
-        var tab = await Reader(store).GetTabAsync(Individual, PageRequest.FirstPage, CancellationToken.None);
-
         Assert.NotNull(tab);
         Assert.Equal(Individual, tab.IndividualId);
         // The unsubscribe made a profile (opted out of nothing configured): known and clean.
@@ -75,13 +93,129 @@ public sealed class EmailIntegrationTabReaderTests
         Assert.Equal(new UnsubscribeItem(Vendor, "m-1", "Newsletter", T0.AddDays(1)), Assert.Single(tab["unsubscribes"].Items));
         Assert.Empty(tab["bounces"].Items);
         Assert.Equal(new CommunicationItem(Vendor, "m-1", "Winter appeal", "Newsletter", T0), Assert.Single(tab["communications"].Items));
-        Assert.Null(tab["tracking"].ContinuationToken);
-        var protector = PageTokenProtector.FromBase64(PageTokenTests.TestKey);
-        Assert.Equal("+RID:~next", protector.Unprotect(new PageContext("link-tracking", Individual, null, null, null), tab["link-tracking"].ContinuationToken));
-        store.Verify(s => s.QueryAsync(Individual, It.Is<FormQuery>(q => q.PageSize == PageRequest.DefaultPageSize && q.ContinuationToken == null),
-            It.IsAny<CancellationToken>()), Times.Exactly(ChildForms.All.Count));
-        store.Verify(s => s.ReadAsync(Individual, new[] { ProfileDocument.DocumentId }, It.IsAny<CancellationToken>()), Times.Once);
+        Assert.All(tab.Forms, f => Assert.Null(f.Page.ContinuationToken));
+    }
+
+    [Fact]
+    public async Task TheTab_IsOneRead_OfTheProfileAndTheSummary_WithTheFirstPageOfEveryChildForm()
+    {
+        var documents = DocumentsOf(OneOfEach);
+        Assert.Contains(documents, d => d is TabSummaryDocument);
+        SetupForms(store, Individual, documents);
+
+        var tab = await Reader(store).GetTabAsync(Individual, PageRequest.FirstPage, CancellationToken.None);
+
+        AssertOneOfEach(tab);
+        store.Verify(s => s.ReadAsync(Individual, new[] { ProfileDocument.DocumentId, TabSummaryDocument.DocumentId }, It.IsAny<CancellationToken>()), Times.Once);
         store.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task WithoutASummary_EachFormIsOneQuery()
+    {
+        SetupForms(store, Individual, DocumentsOf(OneOfEach).Where(d => d is not TabSummaryDocument).ToList());
+
+        var tab = await Reader(store).GetTabAsync(Individual, PageRequest.FirstPage, CancellationToken.None);
+
+        AssertOneOfEach(tab);
+        store.Verify(s => s.QueryAsync(Individual, It.Is<FormQuery>(q => q.PageSize == PageRequest.DefaultPageSize && q.After == null),
+            It.IsAny<CancellationToken>()), Times.Exactly(ChildForms.All.Count));
+        store.Verify(s => s.ReadAsync(Individual, new[] { ProfileDocument.DocumentId, TabSummaryDocument.DocumentId }, It.IsAny<CancellationToken>()), Times.Once);
+        store.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task Communications_AreTheTrackingRowsWithADelivery_FromTheSummaryAndFromAQuery()
+    {
+        var documents = DocumentsOf(Delivered(Individual, "m-1", T0, "Winter appeal", "Newsletter"), Opened(Individual, "m-2", T0.AddHours(1)));
+        SetupForms(store, Individual, documents);
+        var page = new PageRequest(ContinuationToken: null);
+
+        var tab = await Reader(store).GetTabAsync(Individual, page, CancellationToken.None);
+        var queried = await Reader(store).GetPageAsync(Individual, ChildForms.Get("communications"), page, CancellationToken.None);
+
+        Assert.Equal(["m-2", "m-1"], tab!["tracking"].ItemsOf<TrackingItem>().Select(i => i.MailingId));
+        Assert.Equal(new CommunicationItem(Vendor, "m-1", "Winter appeal", "Newsletter", T0), Assert.Single(tab["communications"].Items));
+        Assert.Equal(tab["communications"].Items, queried!.Items);
+        store.Verify(s => s.QueryAsync(Individual, new FormQuery(DocumentTypes.Tracking, PageRequest.DefaultPageSize, null, null, null, null, "receivedAt"),
+            It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Theory]
+    [InlineData(1, 40, 1)]
+    [InlineData(7, 60, 3)]
+    [InlineData(25, 120, 10)]
+    [InlineData(25, 400, 40)]
+    [InlineData(30, 300, 5)]
+    public async Task EveryPage_IsTheSame_FromTheSummaryOrFromQueries(int seed, int mailings, int pageSize)
+    {
+        // Deliveries, opens (some before their delivery), clicks and bounces, shuffled into message-sized batches.
+        var random = new Random(seed);
+        var events = Enumerable.Range(0, mailings).SelectMany(m =>
+        {
+            var at = T0.AddMinutes(random.Next(0, 100_000));
+            var mailing = "m-" + m;
+            var list = new List<EmailIntegration.Domain.Events.TrackingEvent>
+            {
+                Delivered(Individual, mailing, at, "Mailing " + m, m % 2 == 0 ? "Newsletter" : "Events"),
+                Opened(Individual, mailing, at.AddMinutes(random.Next(-30, 600))),
+            };
+            if (random.Next(3) == 0)
+            {
+                list.Add(Clicked(Individual, mailing, $"https://example.org/{m % 5}", at.AddMinutes(random.Next(1, 900))));
+            }
+
+            if (random.Next(10) == 0)
+            {
+                list.Add(Make(EmailIntegration.Domain.Events.TrackingEventKind.Bounced, Individual, mailing, at.AddSeconds(1)));
+            }
+
+            return list;
+        }).OrderBy(_ => random.Next()).ToList();
+        var current = new Dictionary<string, IndividualDocument>(StringComparer.Ordinal);
+        foreach (var batch in events.Chunk(1 + random.Next(1, 12)))
+        {
+            foreach (var changed in IndividualProjection.Apply(Individual, current, batch).Changed)
+            {
+                current[changed.Id] = changed;
+            }
+        }
+
+        var withSummary = new Mock<IIndividualDocumentStore>();
+        var withoutSummary = new Mock<IIndividualDocumentStore>();
+        SetupForms(withSummary, Individual, current.Values.ToList());
+        SetupForms(withoutSummary, Individual, current.Values.Where(d => d is not TabSummaryDocument).ToList());
+        var request = new PageRequest(PageSize: pageSize);
+
+        var fromSummary = await Reader(withSummary).GetTabAsync(Individual, request, CancellationToken.None);
+        var fromQueries = await Reader(withoutSummary).GetTabAsync(Individual, request, CancellationToken.None);
+
+        foreach (var form in ChildForms.All)
+        {
+            Assert.Equal(fromQueries![form.Segment].Items, fromSummary![form.Segment].Items);
+            Assert.Equal(await AllRowsAsync(withoutSummary, form, fromQueries[form.Segment], pageSize),
+                await AllRowsAsync(withSummary, form, fromSummary[form.Segment], pageSize));
+        }
+
+        // The summary answered the first pages it holds exactly (a page larger than it holds goes to the store).
+        var firstPageQueries = withSummary.Invocations.Count(i => i.Method.Name == nameof(IIndividualDocumentStore.QueryAsync)
+            && ((FormQuery)i.Arguments[1]!).After is null);
+        Assert.True(pageSize > TabSummaryDocument.RowsPerType || firstPageQueries == 0, $"{firstPageQueries} first pages were queried");
+    }
+
+    /// <summary>The first page's rows and every page after it, following the tokens.</summary>
+    private static async Task<List<object>> AllRowsAsync(Mock<IIndividualDocumentStore> store, ChildForm form, FormPage first, int pageSize)
+    {
+        var rows = new List<object>(first.Items);
+        var token = first.ContinuationToken;
+        for (var pages = 0; token is not null && pages < 1_000; pages++)
+        {
+            var page = await Reader(store).GetPageAsync(Individual, form, new PageRequest(pageSize, token), CancellationToken.None);
+            rows.AddRange(page!.Items);
+            token = page.ContinuationToken;
+        }
+
+        return rows;
     }
 
     [Fact]
@@ -134,7 +268,7 @@ public sealed class EmailIntegrationTabReaderTests
     public async Task ATokenForOtherFilters_IsAClientError_AndTheStoreIsNotQueried()
     {
         var protector = PageTokenProtector.FromBase64(PageTokenTests.TestKey);
-        var token = protector.Protect(new PageContext("tracking", Individual, null, null, "realmagnet"), "+RID:~x");
+        var token = protector.Protect(new PageContext("tracking", Individual, null, null, "realmagnet"), PageCursor.Format(new RowKey(T0, "tracking|x")));
 
         var exception = await Assert.ThrowsAsync<InvalidRequestException>(() => Reader(store).GetPageAsync(
             Individual, ChildForms.Get("tracking"), new PageRequest(ContinuationToken: token, Vendor: "informz"), CancellationToken.None));

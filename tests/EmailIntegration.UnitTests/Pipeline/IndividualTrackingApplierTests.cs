@@ -68,7 +68,7 @@ public sealed class IndividualTrackingApplierTests
 
         var outcome = await Create().ApplyAsync(MessageId, Body(Individual, Events), CancellationToken.None);
 
-        // Tracking row, link row and the communications row the delivery implies.
+        // Tracking row (delivery and open; also the communications row), link row, and the tab summary listing both.
         Assert.Equal(ApplyOutcome.Done(applied: 3, duplicates: 0, written: 3), outcome);
         var (documents, snapshot) = Assert.Single(saves);
         Assert.Same(DocumentSnapshot.Empty, snapshot);
@@ -93,8 +93,8 @@ public sealed class IndividualTrackingApplierTests
         Assert.Equal(
             new[]
             {
-                DocumentKeys.Tracking(Vendor, "m-1"), DocumentKeys.Communication(Vendor, "m-1"),
-                DocumentKeys.LinkTracking(Vendor, "m-1", "https://example.org/a"), ProfileDocument.DocumentId,
+                DocumentKeys.Tracking(Vendor, "m-1"),
+                DocumentKeys.LinkTracking(Vendor, "m-1", "https://example.org/a"), ProfileDocument.DocumentId, TabSummaryDocument.DocumentId,
             }.Order(StringComparer.Ordinal),
             requested!.Order(StringComparer.Ordinal));
     }
@@ -150,8 +150,10 @@ public sealed class IndividualTrackingApplierTests
 
         var outcome = await Create().ApplyAsync(MessageId, Body(Individual, Events), CancellationToken.None);
 
-        Assert.Equal(ApplyOutcome.Done(applied: 1, duplicates: 2, written: 1), outcome);
-        Assert.IsType<LinkTrackingDocument>(Assert.Single(Assert.Single(saves).Documents));
+        Assert.Equal(ApplyOutcome.Done(applied: 1, duplicates: 2, written: 2), outcome);
+        var written = Assert.Single(saves).Documents;
+        Assert.IsType<LinkTrackingDocument>(written[0]);
+        Assert.Contains(written[0].Id, Assert.IsType<TabSummaryDocument>(written[1]).Types[DocumentTypes.LinkTracking].Rows.Select(r => r.Id));
     }
 
     [Fact]
