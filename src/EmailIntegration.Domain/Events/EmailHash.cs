@@ -128,10 +128,30 @@ public static class EmailHash
         }
     }
 
+    /// <summary>
+    /// One reusable SHA-256 per thread: the platform's one-shot <see cref="SHA256.HashData(ReadOnlySpan{byte}, Span{byte})"/>
+    /// sets up and tears down a digest context per call, which costs more than hashing an address. Same algorithm, same digest.
+    /// </summary>
+    [ThreadStatic]
+    private static IncrementalHash? t_sha256;
+
     private static string HashToHex(ReadOnlySpan<byte> normalized)
     {
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(normalized, digest);
+        var sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        try
+        {
+            sha256.AppendData(normalized);
+            sha256.GetHashAndReset(digest);
+        }
+        catch
+        {
+            // Never reuse a context left half-way through a hash.
+            t_sha256 = null;
+            sha256.Dispose();
+            throw;
+        }
+
         return Convert.ToHexStringLower(digest);
     }
 }

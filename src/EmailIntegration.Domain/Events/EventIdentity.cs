@@ -18,7 +18,7 @@ public static class EventIdentity
         .ToArray();
 
     /// <summary>Key material up to this size is written on the stack; larger (very long URLs) into a pooled buffer.</summary>
-    private const int StackLimit = 1024;
+    private const int StackLimit = 512;
 
     /// <summary>
     /// Id of a vendor record that has no id of its own: a hash of what makes it unique

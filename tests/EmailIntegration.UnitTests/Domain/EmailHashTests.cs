@@ -50,4 +50,13 @@ public sealed class EmailHashTests
 
         Assert.Equal(EmailHash.Of(Encoding.UTF8.GetString(bytes)), EmailHash.OfUtf8(bytes));
     }
+
+    [Fact]
+    public void Hashing_on_many_threads_at_once_gives_the_same_values()
+    {
+        var results = new string?[2_000];
+        Parallel.For(0, results.Length, i => results[i] = EmailHash.Of(i % 2 == 0 ? " Member1@Example.org" : "Ünïcode@Example.org"));
+
+        Assert.All(results, (hash, i) => Assert.Equal(i % 2 == 0 ? Member1 : Unicode, hash));
+    }
 }
