@@ -4,6 +4,7 @@ using System.Text;
 using EmailIntegration.Domain.Events;
 using EmailIntegration.Pipeline.FanOut;
 using EmailIntegration.Pipeline.Landing;
+using EmailIntegration.Vendors.Parsing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sylvan.Data.Csv;
@@ -79,6 +80,7 @@ public sealed class HighRoadCsvParser(IOptions<HighRoadOptions> options, ILogger
         await using (csv)
         {
             var columns = MapColumns(csv, format);
+            var caches = new RowCaches();
             var line = 2; // the header is line 1 (a header with quoted line breaks is not expected)
             var rows = 0;
             while (true)
@@ -114,64 +116,61 @@ public sealed class HighRoadCsvParser(IOptions<HighRoadOptions> options, ILogger
                 }
 
                 rows++;
-                yield return ParseRow(csv, columns, format, rowLine);
+                yield return ParseRow(csv, columns, format, rowLine, caches);
             }
         }
     }
 
-    private ParsedRecord ParseRow(CsvDataReader csv, Columns c, HighRoadFormat format, int line)
+    /// <remarks>
+    /// Fields are read as spans (Sylvan unquotes into its own buffer, so each span is used before the next is read); strings
+    /// are made only of the kept values, repeated ones interned per parse (<see cref="StringCache"/>), and each distinct
+    /// address is hashed once per parse (<see cref="EmailHashCache"/>).
+    /// </remarks>
+    private static ParsedRecord ParseRow(CsvDataReader csv, Columns c, HighRoadFormat format, int line, RowCaches caches)
     {
-        var position = string.Create(CultureInfo.InvariantCulture, $"line {line}");
-        string? Get(int ordinal)
+        var strings = caches.Strings;
+        var kindValue = Field(csv, c.EventKind);
+        if (kindValue.IsEmpty)
         {
-            if (ordinal < 0 || ordinal >= csv.RowFieldCount)
-            {
-                return null;
-            }
-
-            var value = csv.GetString(ordinal).Trim();
-            return value.Length == 0 ? null : value;
+            return Reject(line, "no event kind");
         }
 
-        var kindValue = Get(c.EventKind);
-        if (kindValue is null)
+        if (!format.TryGetKind(kindValue, out var kind))
         {
-            return ParsedRecord.Reject(position, "no event kind");
+            return Reject(line, $"unknown event kind '{HighRoadFormat.Echo(kindValue.ToString())}' (not in KindMap)");
         }
 
-        if (!format.Kinds.TryGetValue(kindValue, out var kind))
+        var mailingValue = Field(csv, c.MailingId);
+        if (mailingValue.IsEmpty)
         {
-            return ParsedRecord.Reject(position, $"unknown event kind '{HighRoadFormat.Echo(kindValue)}' (not in KindMap)");
+            return Reject(line, "no mailing id");
         }
 
-        var mailingId = Get(c.MailingId);
-        if (mailingId is null)
+        var mailingId = strings.Get(mailingValue);
+        var dateValue = Field(csv, c.Date);
+        if (dateValue.IsEmpty)
         {
-            return ParsedRecord.Reject(position, "no mailing id");
-        }
-
-        var dateValue = Get(c.Date);
-        if (dateValue is null)
-        {
-            return ParsedRecord.Reject(position, "no date");
+            return Reject(line, "no date");
         }
 
         if (!format.TryParseDate(dateValue, out var occurredAt, out var dateError))
         {
-            return ParsedRecord.Reject(position, dateError);
+            return Reject(line, dateError);
         }
 
-        var individualId = Get(c.IndividualId);
-        var emailHash = EmailHash.Of(Get(c.Email));
+        var individualId = Text(strings, Field(csv, c.IndividualId));
+        var emailHash = caches.Emails.Of(Field(csv, c.Email));
         if (individualId is null && emailHash is null)
         {
-            return ParsedRecord.Reject(position, "no individual id and no e-mail address");
+            return Reject(line, "no individual id and no e-mail address");
         }
 
-        var url = Get(c.Url);
-        var group = Get(c.EmailGroup);
-        var status = Get(c.Status);
-        var reason = Get(c.Reason);
+        var url = Text(strings, Field(csv, c.Url));
+        var group = Text(strings, Field(csv, c.EmailGroup));
+        var status = Text(strings, Field(csv, c.Status));
+        var reason = Text(strings, Field(csv, c.Reason));
+        var mailingName = Text(strings, Field(csv, c.MailingName));
+        var faxNumber = Text(strings, Field(csv, c.FaxNumber));
         var isBounce = kind.Kind == TrackingEventKind.Bounced;
         var recipientKey = individualId ?? "email:" + emailHash;
         return ParsedRecord.Of(new TrackingEvent
@@ -181,11 +180,11 @@ public sealed class HighRoadCsvParser(IOptions<HighRoadOptions> options, ILogger
             Kind = kind.Kind,
             IndividualId = individualId,
             MailingId = mailingId,
-            MailingName = Get(c.MailingName),
+            MailingName = mailingName,
             MailingType = group,
             OccurredAt = occurredAt,
             Url = url,
-            FaxNumber = Get(c.FaxNumber),
+            FaxNumber = faxNumber,
             Status = status,
             EmailGroup = kind.Kind is TrackingEventKind.Unsubscribed or TrackingEventKind.Suppressed ? group : null,
             Bounce = isBounce ? kind.Bounce : null,
@@ -193,6 +192,24 @@ public sealed class HighRoadCsvParser(IOptions<HighRoadOptions> options, ILogger
             Reason = reason ?? (isBounce ? status : null),
             RecipientEmailHash = emailHash,
         });
+    }
+
+    /// <summary>The trimmed field; empty when the column is not mapped or the row is short.</summary>
+    private static ReadOnlySpan<char> Field(CsvDataReader csv, int ordinal) =>
+        ordinal < 0 || ordinal >= csv.RowFieldCount ? default : csv.GetFieldSpan(ordinal).Trim();
+
+    /// <summary>A kept value: null when empty (as a blank cell always was), else the interned string.</summary>
+    private static string? Text(StringCache strings, ReadOnlySpan<char> value) => value.IsEmpty ? null : strings.Get(value);
+
+    private static ParsedRecord Reject(int line, string reason) =>
+        ParsedRecord.Reject(string.Create(CultureInfo.InvariantCulture, $"line {line}"), reason);
+
+    /// <summary>Interned values and address hashes for one parse call.</summary>
+    private sealed class RowCaches
+    {
+        public StringCache Strings { get; } = new();
+
+        public EmailHashCache Emails { get; } = new();
     }
 
     private sealed record Columns(
@@ -266,12 +283,22 @@ public sealed class HighRoadCsvParser(IOptions<HighRoadOptions> options, ILogger
     private static int LineBreaks(ReadOnlySpan<char> raw)
     {
         var count = 0;
-        for (var i = 0; i < raw.Length; i++)
+        var i = 0;
+        while (i < raw.Length)
         {
-            if (raw[i] == '\n' || (raw[i] == '\r' && (i + 1 >= raw.Length || raw[i + 1] != '\n')))
+            var next = raw[i..].IndexOfAny('\r', '\n');
+            if (next < 0)
+            {
+                break;
+            }
+
+            i += next;
+            if (raw[i] == '\n' || i + 1 >= raw.Length || raw[i + 1] != '\n')
             {
                 count++;
             }
+
+            i++;
         }
 
         // The last record of a file without a final line break still occupies a line.

@@ -28,7 +28,14 @@ public sealed class HighRoadFormat
         DateHasOffset = dateHasOffset;
         TimeZone = timeZone;
         UserUnknownMarkers = userUnknownMarkers;
+        var byName = kinds is Dictionary<string, HighRoadKind> d && ReferenceEquals(d.Comparer, StringComparer.OrdinalIgnoreCase)
+            ? d
+            : new Dictionary<string, HighRoadKind>(kinds, StringComparer.OrdinalIgnoreCase);
+        _kindsBySpan = byName.GetAlternateLookup<ReadOnlySpan<char>>();
     }
+
+    /// <summary><see cref="Kinds"/> looked up by a span of the cell (no string per row).</summary>
+    private readonly Dictionary<string, HighRoadKind>.AlternateLookup<ReadOnlySpan<char>> _kindsBySpan;
 
     public char Delimiter { get; }
 
@@ -113,7 +120,14 @@ public sealed class HighRoadFormat
 
     /// <summary>Reads a date cell as a UTC instant; local times are converted with their zone's offset at that time.</summary>
     /// <param name="error">Why not, without echoing more of the value than needed.</param>
-    public bool TryParseDate(string value, out DateTimeOffset utc, out string error)
+    public bool TryParseDate(string value, out DateTimeOffset utc, out string error) =>
+        TryParseDate(value.AsSpan(), out utc, out error);
+
+    /// <summary>What a (trimmed) event-kind cell means, looked up case-insensitively as <see cref="Kinds"/>.</summary>
+    public bool TryGetKind(ReadOnlySpan<char> value, out HighRoadKind kind) => _kindsBySpan.TryGetValue(value, out kind);
+
+    /// <inheritdoc cref="TryParseDate(string, out DateTimeOffset, out string)"/>
+    public bool TryParseDate(ReadOnlySpan<char> value, out DateTimeOffset utc, out string error)
     {
         utc = default;
         error = string.Empty;
@@ -121,7 +135,7 @@ public sealed class HighRoadFormat
         {
             if (!DateTimeOffset.TryParseExact(value, DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var withOffset))
             {
-                error = $"date '{Echo(value)}' does not match the format '{DateFormat}'";
+                error = $"date '{Echo(value.ToString())}' does not match the format '{DateFormat}'";
                 return false;
             }
 
@@ -129,23 +143,78 @@ public sealed class HighRoadFormat
             return true;
         }
 
-        if (!DateTime.TryParseExact(value, DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var local))
+        if (!(DateFormat == CanonicalDateFormat && TryParseCanonical(value, out var local))
+            && !DateTime.TryParseExact(value, DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out local))
         {
-            error = $"date '{Echo(value)}' does not match the format '{DateFormat}'";
+            error = $"date '{Echo(value.ToString())}' does not match the format '{DateFormat}'";
             return false;
         }
 
         local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        if (ReferenceEquals(TimeZone, TimeZoneInfo.Utc))
+        {
+            // UTC has no invalid or ambiguous times and no offset: what the general path below gives, without its look-ups.
+            utc = new DateTimeOffset(local, TimeSpan.Zero);
+            return true;
+        }
+
         if (TimeZone.IsInvalidTime(local))
         {
             // The clocks jumped over this time (spring forward): no instant has it, so the row is wrong.
-            error = $"date '{Echo(value)}' does not exist in {TimeZone.Id} (skipped by the daylight-saving change)";
+            error = $"date '{Echo(value.ToString())}' does not exist in {TimeZone.Id} (skipped by the daylight-saving change)";
             return false;
         }
 
         // An ambiguous time (fall back) happens twice; the earlier instant (the larger, daylight offset) is taken.
         var offset = TimeZone.IsAmbiguousTime(local) ? TimeZone.GetAmbiguousTimeOffsets(local).Max() : TimeZone.GetUtcOffset(local);
         utc = new DateTimeOffset(local, offset).ToUniversalTime();
+        return true;
+    }
+
+    /// <summary>The default <see cref="HighRoadOptions.DateFormat"/>.</summary>
+    private const string CanonicalDateFormat = "yyyy-MM-dd HH:mm:ss";
+
+    /// <summary>
+    /// <see cref="CanonicalDateFormat"/> read by position: only exactly <c>dddd-dd-dd dd:dd:dd</c> (ASCII digits) naming a real
+    /// date and time, which DateTime.TryParseExact reads to the same value; anything else returns false and takes that path.
+    /// </summary>
+    private static bool TryParseCanonical(ReadOnlySpan<char> value, out DateTime local)
+    {
+        local = default;
+        if (value.Length != 19 || value[4] != '-' || value[7] != '-' || value[10] != ' ' || value[13] != ':' || value[16] != ':')
+        {
+            return false;
+        }
+
+        static int Digits(ReadOnlySpan<char> s, int start, int count)
+        {
+            var n = 0;
+            for (var i = start; i < start + count; i++)
+            {
+                if (!char.IsAsciiDigit(s[i]))
+                {
+                    return -1;
+                }
+
+                n = (n * 10) + (s[i] - '0');
+            }
+
+            return n;
+        }
+
+        var year = Digits(value, 0, 4);
+        var month = Digits(value, 5, 2);
+        var day = Digits(value, 8, 2);
+        var hour = Digits(value, 11, 2);
+        var minute = Digits(value, 14, 2);
+        var second = Digits(value, 17, 2);
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)
+            || hour is < 0 or > 23 || minute is < 0 or > 59 || second is < 0 or > 59)
+        {
+            return false;
+        }
+
+        local = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified);
         return true;
     }
 

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using EmailIntegration.Domain.Events;
 using EmailIntegration.Pipeline.FanOut;
 using EmailIntegration.Pipeline.Landing;
+using EmailIntegration.Vendors.Parsing;
 using Microsoft.Extensions.Options;
 
 namespace EmailIntegration.Vendors.Informz;
@@ -120,7 +121,7 @@ public sealed class InformzTrackingParser(IVendorDirectory directory, IOptions<I
 
     private static async Task ActivityAsync(GridRecord r, DateTimeOffset sentAt, Context context, List<ParsedRecord> output)
     {
-        var key = RecipientKey(r["email"]);
+        var key = context.RecipientKey(r["email"]);
         if (key is null)
         {
             output.Add(ParsedRecord.Reject(r.Position, "missing email"));
@@ -150,31 +151,35 @@ public sealed class InformzTrackingParser(IVendorDirectory directory, IOptions<I
 
         var individual = await context.IndividualAsync(r, key);
         var mailing = await context.MailingAsync(mailingId);
-        foreach (var (flag, eventKind) in new[] { (delivered, TrackingEventKind.Delivered), (opened, TrackingEventKind.Opened) })
+        if (delivered)
         {
-            if (!flag)
-            {
-                continue;
-            }
+            output.Add(ActivityEvent(TrackingEventKind.Delivered, mailingId, key, sentAt, individual, mailing));
+        }
 
-            output.Add(ParsedRecord.Of(new TrackingEvent
-            {
-                EventId = EventIdentity.For(VendorName, mailingId, key, eventKind, sentAt),
-                Vendor = VendorName,
-                Kind = eventKind,
-                IndividualId = individual,
-                MailingId = mailingId,
-                MailingName = mailing?.Name,
-                MailingType = mailing?.MailingType,
-                OccurredAt = sentAt,
-                RecipientEmailHash = key,
-            }));
+        if (opened)
+        {
+            output.Add(ActivityEvent(TrackingEventKind.Opened, mailingId, key, sentAt, individual, mailing));
         }
     }
 
+    private static ParsedRecord ActivityEvent(
+        TrackingEventKind eventKind, string mailingId, string key, DateTimeOffset sentAt, string? individual, MailingInfo? mailing) =>
+        ParsedRecord.Of(new TrackingEvent
+        {
+            EventId = EventIdentity.For(VendorName, mailingId, key, eventKind, sentAt),
+            Vendor = VendorName,
+            Kind = eventKind,
+            IndividualId = individual,
+            MailingId = mailingId,
+            MailingName = mailing?.Name,
+            MailingType = mailing?.MailingType,
+            OccurredAt = sentAt,
+            RecipientEmailHash = key,
+        });
+
     private static async Task SubscriberAsync(GridRecord r, Context context, List<ParsedRecord> output)
     {
-        var key = RecipientKey(r["email"]);
+        var key = context.RecipientKey(r["email"]);
         if (key is null)
         {
             output.Add(ParsedRecord.Reject(r.Position, "missing email"));
@@ -278,7 +283,7 @@ public sealed class InformzTrackingParser(IVendorDirectory directory, IOptions<I
 
     private static async Task InterestAsync(GridRecord r, Context context, List<ParsedRecord> output)
     {
-        var key = RecipientKey(r["email"]);
+        var key = context.RecipientKey(r["email"]);
         if (key is null)
         {
             output.Add(ParsedRecord.Reject(r.Position, "missing email"));
@@ -345,6 +350,10 @@ public sealed class InformzTrackingParser(IVendorDirectory directory, IOptions<I
     {
         private readonly Dictionary<string, string?> _individuals = new(StringComparer.Ordinal);
         private readonly Dictionary<string, MailingInfo?> _mailings = new(StringComparer.Ordinal);
+        private readonly EmailHashCache _emails = new();
+
+        /// <summary><see cref="InformzTrackingParser.RecipientKey"/>, each distinct address hashed once per parse call.</summary>
+        public string? RecipientKey(string? email) => email is null ? null : _emails.Of(email);
 
         public TimeZoneInfo Zone { get; } = zone;
 

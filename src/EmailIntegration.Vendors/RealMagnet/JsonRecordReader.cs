@@ -5,14 +5,22 @@ using EmailIntegration.Pipeline.FanOut;
 
 namespace EmailIntegration.Vendors.RealMagnet;
 
-/// <summary>One element of a records array, with its 0-based index and the wrapper object's earlier scalar properties.</summary>
-internal readonly record struct JsonRecord(int Index, JsonElement Element, IReadOnlyDictionary<string, JsonElement> Header);
+/// <summary>
+/// Turns one element of the records array into a <typeparamref name="T"/> straight from the reader (no
+/// <see cref="JsonElement"/>): the reader is on the element's first token; read the whole element or return false when the
+/// buffer ends inside it (the caller then rewinds and calls again with more data). Must not throw for a bad record: carry it
+/// in the result. A <see cref="JsonException"/> (malformed JSON) makes the file unreadable.
+/// </summary>
+internal interface IJsonRecordFactory<T>
+{
+    bool TryRead(ref Utf8JsonReader reader, int index, IReadOnlyDictionary<string, JsonElement> header, out T record);
+}
 
 /// <summary>
 /// Streams the records of a JSON file without loading it whole: either a bare root array
 /// (<c>[{...},{...}]</c>) or, when <c>recordsProperty</c> is given, also a root object holding the records in that
-/// property (<c>{"TotalRecords":n,"Records":[...]}</c>). Only one record at a time is materialized (as a
-/// <see cref="JsonElement"/>), with a <see cref="Utf8JsonReader"/> over a growing buffer.
+/// property (<c>{"TotalRecords":n,"Records":[...]}</c>). Each record is read by an <see cref="IJsonRecordFactory{T}"/>
+/// from a <see cref="Utf8JsonReader"/> over a growing buffer, once the whole record is in it.
 /// A syntax error or a file that ends early throws <see cref="UnreadableFileException"/> naming the last good record
 /// and the line/byte position; records yielded before it stand.
 /// </summary>
@@ -20,14 +28,15 @@ internal static class JsonRecordReader
 {
     private const int InitialBufferSize = 64 * 1024;
 
-    public static async IAsyncEnumerable<JsonRecord> ReadAsync(
-        Stream stream, string? recordsProperty, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The records, each made by <paramref name="factory"/> while its bytes are in the buffer.</summary>
+    public static async IAsyncEnumerable<T> ReadAsync<T>(
+        Stream stream, string? recordsProperty, IJsonRecordFactory<T> factory, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var state = new ParseState(recordsProperty);
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         var length = 0;
         var isFinalBlock = false;
-        var output = new List<JsonRecord>();
+        var output = new List<T>();
         try
         {
             while (true)
@@ -56,7 +65,7 @@ internal static class JsonRecordReader
                 UnreadableFileException? failure = null;
                 try
                 {
-                    consumed = Step(buffer.AsSpan(0, length), isFinalBlock, state, output);
+                    consumed = Step(buffer.AsSpan(0, length), isFinalBlock, state, factory, output);
                 }
                 catch (JsonException ex)
                 {
@@ -131,7 +140,7 @@ internal static class JsonRecordReader
     }
 
     /// <summary>Reads as far as the buffer allows; returns the bytes consumed (whole tokens/records only).</summary>
-    private static int Step(ReadOnlySpan<byte> data, bool isFinalBlock, ParseState state, List<JsonRecord> output)
+    private static int Step<T>(ReadOnlySpan<byte> data, bool isFinalBlock, ParseState state, IJsonRecordFactory<T> factory, List<T> output)
     {
         var reader = new Utf8JsonReader(data, isFinalBlock, state.ReaderState);
         while (state.Phase != Phase.Done)
@@ -210,13 +219,14 @@ internal static class JsonRecordReader
                     state.Phase = state.Wrapped ? Phase.InWrapper : Phase.AfterRoot;
                     break;
                 case Phase.InRecords:
-                    if (!JsonElement.TryParseValue(ref reader, out var element))
+                    if (!factory.TryRead(ref reader, state.RecordIndex, state.Header, out var record))
                     {
                         reader = save;
                         goto NeedMore;
                     }
 
-                    output.Add(new JsonRecord(state.RecordIndex++, element.Value, state.Header));
+                    state.RecordIndex++;
+                    output.Add(record);
                     break;
 
                 case Phase.AfterRoot:

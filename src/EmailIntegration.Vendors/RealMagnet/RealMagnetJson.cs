@@ -77,7 +77,24 @@ internal static class RealMagnetJson
             return false;
         }
 
-        var text = value.GetString()!;
+        return TryParseDate(value.GetString()!, out result, out error);
+    }
+
+    /// <summary>The same for a string value's text; the usual WCF form is read without making a string.</summary>
+    public static bool TryParseDate(ReadOnlySpan<char> text, out DateTimeOffset result, out string error)
+    {
+        if (WcfDate.TryParseFast(text, out result))
+        {
+            error = string.Empty;
+            return true;
+        }
+
+        return TryParseDate(text.ToString(), out result, out error);
+    }
+
+    private static bool TryParseDate(string text, out DateTimeOffset result, out string error)
+    {
+        result = default;
         if (text.Contains("Date(", StringComparison.Ordinal))
         {
             try

@@ -36,7 +36,7 @@ public sealed class RealMagnetTrackingParser(IVendorDirectory directory) : ITrac
     public const string VendorName = RealMagnetTrackingSource.VendorName;
 
     /// <summary>Send results under ActivityCode "Sent" that mean the message did not reach the mailbox.</summary>
-    private static readonly HashSet<string> BounceSubcodes = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly HashSet<string> BounceSubcodes = new(StringComparer.OrdinalIgnoreCase)
     {
         "SoftBounce", "HardBounce", "UserNotFound", "MailboxFull", "DomainNotFound", "MailboxUnavailable",
         "Blocked", "Rejected", "Undeliverable", "InvalidEmail", "BadAddress", "TransientFailure", "Bounce", "Bounced",
@@ -71,14 +71,16 @@ public sealed class RealMagnetTrackingParser(IVendorDirectory directory) : ITrac
         var lookups = new Lookups(directory, cancellationToken);
         var isLinks = kind == RealMagnetTrackingSource.Kinds.Links;
 
-        // Streams the "Records" array of the detailed-tracking wrapper, or a bare array: never the whole page in memory.
+        // Streams the "Records" array of the detailed-tracking wrapper, or a bare array: never the whole page in memory, and
+        // each row read straight from the JSON reader (RealMagnetRowReader), no JsonElement per row.
         // System.Text.Json checks a string's UTF-8 only when it is read: invalid bytes surface as InvalidOperationException,
         // which must not crash the fan-out. In a record it is a bad record; in the wrapper the page stops being readable.
-        await using var records = JsonRecordReader.ReadAsync(content, isLinks ? null : "Records", cancellationToken)
+        var rows = new RealMagnetRowReader(kind, isLinks);
+        await using var records = JsonRecordReader.ReadAsync(content, isLinks ? null : "Records", rows, cancellationToken)
             .GetAsyncEnumerator(cancellationToken);
         while (true)
         {
-            JsonRecord record;
+            RealMagnetRow row;
             try
             {
                 if (!await records.MoveNextAsync())
@@ -86,7 +88,7 @@ public sealed class RealMagnetTrackingParser(IVendorDirectory directory) : ITrac
                     break;
                 }
 
-                record = records.Current;
+                row = records.Current;
             }
             catch (InvalidOperationException ex) when (ex.InnerException is System.Text.DecoderFallbackException)
             {
@@ -96,172 +98,63 @@ public sealed class RealMagnetTrackingParser(IVendorDirectory directory) : ITrac
             ParsedRecord parsed;
             try
             {
-                parsed = isLinks ? await ParseClickAsync(record, lookups) : await ParseActivityAsync(record, kind, lookups);
+                row.Error?.Throw();
+                parsed = row.Reject is not null ? ParsedRecord.Reject(row.Position, row.Reject)
+                    : isLinks ? await ClickAsync(row, lookups)
+                    : await ActivityAsync(row, lookups);
             }
             catch (InvalidOperationException ex) when (ex.InnerException is System.Text.DecoderFallbackException)
             {
-                parsed = ParsedRecord.Reject(Position(record), "the record is not valid UTF-8");
+                parsed = ParsedRecord.Reject(row.Position, "the record is not valid UTF-8");
             }
 
             yield return parsed;
         }
     }
 
-    private static async ValueTask<ParsedRecord> ParseActivityAsync(JsonRecord record, string fileKind, Lookups lookups)
+    private static async ValueTask<ParsedRecord> ActivityAsync(RealMagnetRow row, Lookups lookups)
     {
-        var position = Position(record);
-        if (record.Element.ValueKind != JsonValueKind.Object)
-        {
-            return ParsedRecord.Reject(position, $"expected a JSON object, found {record.Element.ValueKind}");
-        }
-
-        var row = record.Element;
-        if (!TryCommon(record, out var messageId, out var recipientId, out var occurredAt, out var reason))
-        {
-            return ParsedRecord.Reject(position, reason);
-        }
-
-        var code = RealMagnetJson.GetText(row, ["ActivityCode", "Activity_Code"]);
-        var subcode = RealMagnetJson.GetText(row, ["ActivitySubcode", "ActivitySubCode", "Activity_Subcode"]);
-        TrackingEventKind eventKind;
-        string? status = null;
-        if (code is null && subcode is null)
-        {
-            eventKind = fileKind == RealMagnetTrackingSource.Kinds.Opened ? TrackingEventKind.Opened : TrackingEventKind.Delivered;
-        }
-        else if (Is(code, "Opened") || Is(code, "Open"))
-        {
-            eventKind = TrackingEventKind.Opened;
-        }
-        else if ((Is(code, "Sent") || code is null) && (Is(subcode, "Delivered") || subcode is null))
-        {
-            eventKind = TrackingEventKind.Delivered;
-        }
-        else if (Is(code, "Bounced") || Is(code, "Bounce")
-                 || ((Is(code, "Sent") || code is null) && subcode is not null && BounceSubcodes.Contains(subcode)))
-        {
-            eventKind = TrackingEventKind.Bounced;
-            status = subcode ?? code;
-        }
-        else
-        {
-            return ParsedRecord.Reject(position, $"unknown activity '{code}/{subcode}'");
-        }
-
-        var individualId = RealMagnetJson.GetText(row, RealMagnetJson.CustomId)
-                           ?? await lookups.IndividualAsync(recipientId);
-        var mailing = await lookups.MailingAsync(messageId);
+        var individualId = row.IndividualId ?? await lookups.IndividualAsync(row.RecipientId);
+        var mailing = await lookups.MailingAsync(row.MessageId);
+        var status = row.Status;
         return ParsedRecord.Of(new TrackingEvent
         {
-            EventId = EventIdentity.For(VendorName, messageId, recipientId, eventKind, occurredAt),
+            EventId = EventIdentity.For(VendorName, row.MessageId, row.RecipientId, row.Kind, row.OccurredAt),
             Vendor = VendorName,
-            Kind = eventKind,
+            Kind = row.Kind,
             IndividualId = individualId,
-            MailingId = messageId,
+            MailingId = row.MessageId,
             MailingName = mailing?.Name,
             MailingType = mailing?.MailingType,
-            OccurredAt = occurredAt,
+            OccurredAt = row.OccurredAt,
             Status = status,
-            Bounce = eventKind != TrackingEventKind.Bounced ? null
+            Bounce = row.Kind != TrackingEventKind.Bounced ? null
                 : HardBounceSubcodes.Contains(status ?? string.Empty) ? BounceSeverity.Hard : BounceSeverity.Soft,
-            UserUnknown = eventKind == TrackingEventKind.Bounced && string.Equals(status, "UserNotFound", StringComparison.OrdinalIgnoreCase),
-            RecipientEmailHash = EmailHash.Of(RealMagnetJson.GetText(row, ["Email", "EmailAddress"])),
+            UserUnknown = row.Kind == TrackingEventKind.Bounced && string.Equals(status, "UserNotFound", StringComparison.OrdinalIgnoreCase),
+            RecipientEmailHash = row.EmailHash,
         });
     }
 
-    private static async ValueTask<ParsedRecord> ParseClickAsync(JsonRecord record, Lookups lookups)
+    private static async ValueTask<ParsedRecord> ClickAsync(RealMagnetRow row, Lookups lookups)
     {
-        var position = Position(record);
-        if (record.Element.ValueKind != JsonValueKind.Object)
-        {
-            return ParsedRecord.Reject(position, $"expected a JSON object, found {record.Element.ValueKind}");
-        }
-
-        var row = record.Element;
-        if (!TryCommon(record, out var messageId, out var recipientId, out var occurredAt, out var reason))
-        {
-            return ParsedRecord.Reject(position, reason);
-        }
-
-        if (!RealMagnetJson.TryGet(row, ["LinkURL", "LinkUrl", "URL", "Url"], out var urlValue)
-            || urlValue.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(urlValue.GetString()))
-        {
-            return ParsedRecord.Reject(position, "missing LinkURL");
-        }
-
-        var url = urlValue.GetString()!.Trim();
-        var label = RealMagnetJson.GetText(row, ["LinkLabel"]) ?? RealMagnetJson.GetText(row, ["LinkText"]);
-        var individualId = await lookups.IndividualAsync(recipientId);
-        var mailing = await lookups.MailingAsync(messageId);
+        var individualId = await lookups.IndividualAsync(row.RecipientId);
+        var mailing = await lookups.MailingAsync(row.MessageId);
         return ParsedRecord.Of(new TrackingEvent
         {
-            EventId = EventIdentity.For(VendorName, messageId, recipientId, TrackingEventKind.LinkClicked, occurredAt, url),
+            EventId = EventIdentity.For(VendorName, row.MessageId, row.RecipientId, TrackingEventKind.LinkClicked, row.OccurredAt, row.Url),
             Vendor = VendorName,
             Kind = TrackingEventKind.LinkClicked,
             IndividualId = individualId,
-            MailingId = messageId,
+            MailingId = row.MessageId,
             MailingName = mailing?.Name,
             MailingType = mailing?.MailingType,
-            OccurredAt = occurredAt,
-            Url = url,
-            LinkLabel = label,
+            OccurredAt = row.OccurredAt,
+            Url = row.Url,
+            LinkLabel = row.LinkLabel,
         });
     }
 
-    /// <summary>MessageID (row, else wrapper), RecipientID and the activity date, each validated.</summary>
-    private static bool TryCommon(
-        JsonRecord record, out string messageId, out string recipientId, out DateTimeOffset occurredAt, out string reason)
-    {
-        var row = record.Element;
-        messageId = recipientId = string.Empty;
-        occurredAt = default;
-
-        JsonElement value;
-        var hasMessage = RealMagnetJson.TryGet(row, RealMagnetJson.MessageId, out value)
-                         || TryHeader(record.Header, RealMagnetJson.MessageId, out value);
-        if (!hasMessage)
-        {
-            reason = "missing MessageID";
-            return false;
-        }
-
-        if (!RealMagnetJson.TryGetInt64(value, out var message))
-        {
-            reason = $"MessageID is {Describe(value)}, not a whole number";
-            return false;
-        }
-
-        if (!RealMagnetJson.TryGet(row, RealMagnetJson.RecipientId, out value))
-        {
-            reason = "missing RecipientID";
-            return false;
-        }
-
-        if (!RealMagnetJson.TryGetInt64(value, out var recipient))
-        {
-            reason = $"RecipientID is {Describe(value)}, not a whole number";
-            return false;
-        }
-
-        if (!RealMagnetJson.TryGet(row, RealMagnetJson.ActivityDate, out value))
-        {
-            reason = "missing date (ActivityDate/Date)";
-            return false;
-        }
-
-        if (!RealMagnetJson.TryParseDate(value, out occurredAt, out var dateError))
-        {
-            reason = $"bad date: {dateError}";
-            return false;
-        }
-
-        messageId = message.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        recipientId = recipient.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        reason = string.Empty;
-        return true;
-    }
-
-    private static bool TryHeader(IReadOnlyDictionary<string, JsonElement> header, string[] names, out JsonElement value)
+    internal static bool TryHeader(IReadOnlyDictionary<string, JsonElement> header, string[] names, out JsonElement value)
     {
         foreach (var name in names)
         {
@@ -275,16 +168,11 @@ public sealed class RealMagnetTrackingParser(IVendorDirectory directory) : ITrac
         return false;
     }
 
-    private static string Describe(JsonElement value) => value.ValueKind switch
+    internal static string Describe(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => $"'{(value.GetString()!.Length > 32 ? value.GetString()![..32] : value.GetString())}'",
         var other => other.ToString(),
     };
-
-    private static bool Is(string? value, string expected) => string.Equals(value, expected, StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>0-based index of the record in the file's records array.</summary>
-    private static string Position(JsonRecord record) => $"record {record.Index}";
 
     /// <summary>Directory look-ups cached for one parse call (a page repeats the same message and recipients).</summary>
     private sealed class Lookups(IVendorDirectory directory, CancellationToken cancellationToken)

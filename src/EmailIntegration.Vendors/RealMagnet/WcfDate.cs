@@ -37,6 +37,67 @@ public static partial class WcfDate
             $"/Date({instant.ToUnixTimeMilliseconds()}{sign}{abs.Hours:00}{abs.Minutes:00})/");
     }
 
+    /// <summary>
+    /// The common case without the regular expression and without a string: only ASCII digits and the exact shape; anything
+    /// else (including every invalid value) returns false, and the caller takes <see cref="Parse"/>'s path for the same
+    /// result or error.
+    /// </summary>
+    internal static bool TryParseFast(ReadOnlySpan<char> value, out DateTimeOffset result)
+    {
+        result = default;
+        var s = value;
+        if (s.Length > 0 && s[0] == '\\')
+        {
+            s = s[1..];
+        }
+
+        if (!s.StartsWith("/Date(", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        s = s[6..];
+        var digits = s.Length > 0 && s[0] == '-' ? 1 : 0;
+        var msStart = digits;
+        while (digits < s.Length && char.IsAsciiDigit(s[digits]))
+        {
+            digits++;
+        }
+
+        var msLength = digits - msStart;
+        if (msLength is < 1 or > 19)
+        {
+            return false;
+        }
+
+        var ms = s[..digits];
+        s = s[digits..];
+        if (s.Length >= 5 && s[0] is '+' or '-')
+        {
+            if (!char.IsAsciiDigit(s[1]) || !char.IsAsciiDigit(s[2]) || !char.IsAsciiDigit(s[3]) || !char.IsAsciiDigit(s[4])
+                || ((((s[1] - '0') * 10) + (s[2] - '0')) > 14) || ((((s[3] - '0') * 10) + (s[4] - '0')) > 59))
+            {
+                return false;
+            }
+
+            s = s[5..];
+        }
+
+        if (s is not (")/" or ")\\/"))
+        {
+            return false;
+        }
+
+        if (!long.TryParse(ms, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var milliseconds)
+            || milliseconds < DateTimeOffset.MinValue.ToUnixTimeMilliseconds() || milliseconds > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+        {
+            return false;
+        }
+
+        result = DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+        return true;
+    }
+
     private static bool TryParse(string? value, out DateTimeOffset result, out string error)
     {
         result = default;

@@ -1,0 +1,451 @@
+using System.Globalization;
+using System.Runtime.ExceptionServices;
+using System.Text;
+using System.Text.Json;
+using EmailIntegration.Domain.Events;
+using EmailIntegration.Vendors.Parsing;
+
+namespace EmailIntegration.Vendors.RealMagnet;
+
+/// <summary>
+/// One Real Magnet tracking row, read and validated (see <see cref="RealMagnetRowReader"/>): either a rejection, an error to
+/// rethrow where the element-based parser would have thrown it (invalid UTF-8 in a value it read), or the values of the event.
+/// The directory look-ups (individual without CustomID, mailing) are left to the async part of the parser.
+/// </summary>
+internal sealed record RealMagnetRow(int Index)
+{
+    public string? Reject { get; init; }
+
+    public ExceptionDispatchInfo? Error { get; init; }
+
+    public TrackingEventKind Kind { get; init; }
+
+    public string MessageId { get; init; } = string.Empty;
+
+    public string RecipientId { get; init; } = string.Empty;
+
+    public DateTimeOffset OccurredAt { get; init; }
+
+    public string? Status { get; init; }
+
+    /// <summary>The row's CustomID (activity rows); null → the directory.</summary>
+    public string? IndividualId { get; init; }
+
+    public string? EmailHash { get; init; }
+
+    public string? Url { get; init; }
+
+    public string? LinkLabel { get; init; }
+
+    /// <summary>0-based index of the record in the file's records array.</summary>
+    public string Position => string.Create(CultureInfo.InvariantCulture, $"record {Index}");
+}
+
+/// <summary>
+/// Reads Real Magnet tracking rows straight from the <see cref="Utf8JsonReader"/>, with no <see cref="JsonElement"/> per row:
+/// one pass collects the row's properties (names and values unescaped into a reused char buffer), then the same rules as the
+/// element-based parser apply, with the same field look-up semantics as <see cref="RealMagnetJson.TryGet"/> over
+/// <see cref="JsonElement"/> (exact alias names first, in alias order, the last duplicate winning; then the first property
+/// in document order matching any alias case-insensitively; JSON null skipped), the same reasons, and invalid UTF-8 failing a
+/// row only when a value or name the rules read is invalid. Repeated values are interned per parse; each distinct address is
+/// hashed once per parse.
+/// </summary>
+internal sealed class RealMagnetRowReader(string fileKind, bool isLinks) : IJsonRecordFactory<RealMagnetRow>
+{
+    private static readonly string[] ActivityCode = ["ActivityCode", "Activity_Code"];
+    private static readonly string[] ActivitySubcode = ["ActivitySubcode", "ActivitySubCode", "Activity_Subcode"];
+    private static readonly string[] Email = ["Email", "EmailAddress"];
+    private static readonly string[] LinkUrl = ["LinkURL", "LinkUrl", "URL", "Url"];
+    private static readonly string[] LinkLabel = ["LinkLabel"];
+    private static readonly string[] LinkText = ["LinkText"];
+
+    private readonly StringCache _strings = new();
+    private readonly EmailHashCache _emails = new();
+    private readonly Dictionary<long, string> _numbers = [];
+    private Prop[] _props = new Prop[16];
+    private int _count;
+    private char[] _chars = new char[1024];
+    private int _used;
+
+    public bool TryRead(ref Utf8JsonReader reader, int index, IReadOnlyDictionary<string, JsonElement> header, out RealMagnetRow record)
+    {
+        record = null!;
+        _count = 0;
+        _used = 0;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            var found = KindOf(reader.TokenType);
+            if (reader.TokenType == JsonTokenType.StartArray && !reader.TrySkip())
+            {
+                return false;
+            }
+
+            record = new RealMagnetRow(index) { Reject = $"expected a JSON object, found {found}" };
+            return true;
+        }
+
+        while (true)
+        {
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                break;
+            }
+
+            var prop = default(Prop);
+            prop.NameError = Capture(ref reader, out prop.NameStart, out prop.NameLength);
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            prop.Kind = KindOf(reader.TokenType);
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                if (!reader.TrySkip())
+                {
+                    return false;
+                }
+            }
+            else if (reader.TokenType is JsonTokenType.String or JsonTokenType.Number)
+            {
+                prop.ValueError = Capture(ref reader, out prop.ValueStart, out prop.ValueLength);
+            }
+
+            if (_count == _props.Length)
+            {
+                Array.Resize(ref _props, _count * 2);
+            }
+
+            _props[_count++] = prop;
+        }
+
+        try
+        {
+            record = isLinks ? Click(index, header) : Activity(index, header);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Where JsonElement.GetString (or a property's Name) would have thrown: rethrown by the parser, as before.
+            record = new RealMagnetRow(index) { Error = ExceptionDispatchInfo.Capture(ex) };
+        }
+
+        return true;
+    }
+
+    private RealMagnetRow Activity(int index, IReadOnlyDictionary<string, JsonElement> header)
+    {
+        if (!TryCommon(header, out var messageId, out var recipientId, out var occurredAt, out var reason))
+        {
+            return new RealMagnetRow(index) { Reject = reason };
+        }
+
+        var code = GetText(ActivityCode);
+        var subcode = GetText(ActivitySubcode);
+        TrackingEventKind eventKind;
+        string? status = null;
+        if (code is null && subcode is null)
+        {
+            eventKind = fileKind == RealMagnetTrackingSource.Kinds.Opened ? TrackingEventKind.Opened : TrackingEventKind.Delivered;
+        }
+        else if (Is(code, "Opened") || Is(code, "Open"))
+        {
+            eventKind = TrackingEventKind.Opened;
+        }
+        else if ((Is(code, "Sent") || code is null) && (Is(subcode, "Delivered") || subcode is null))
+        {
+            eventKind = TrackingEventKind.Delivered;
+        }
+        else if (Is(code, "Bounced") || Is(code, "Bounce")
+                 || ((Is(code, "Sent") || code is null) && subcode is not null && RealMagnetTrackingParser.BounceSubcodes.Contains(subcode)))
+        {
+            eventKind = TrackingEventKind.Bounced;
+            status = subcode ?? code;
+        }
+        else
+        {
+            return new RealMagnetRow(index) { Reject = $"unknown activity '{code}/{subcode}'" };
+        }
+
+        var individualId = GetText(RealMagnetJson.CustomId);
+        var email = TryGet(Email);
+        var emailHash = email < 0 ? null : _emails.Of(TextOf(email));
+        return new RealMagnetRow(index)
+        {
+            Kind = eventKind,
+            MessageId = messageId,
+            RecipientId = recipientId,
+            OccurredAt = occurredAt,
+            Status = status,
+            IndividualId = individualId,
+            EmailHash = emailHash,
+        };
+    }
+
+    private RealMagnetRow Click(int index, IReadOnlyDictionary<string, JsonElement> header)
+    {
+        if (!TryCommon(header, out var messageId, out var recipientId, out var occurredAt, out var reason))
+        {
+            return new RealMagnetRow(index) { Reject = reason };
+        }
+
+        var url = TryGet(LinkUrl);
+        if (url < 0 || _props[url].Kind != JsonValueKind.String || Chars(url).IsWhiteSpace())
+        {
+            return new RealMagnetRow(index) { Reject = "missing LinkURL" };
+        }
+
+        return new RealMagnetRow(index)
+        {
+            Kind = TrackingEventKind.LinkClicked,
+            MessageId = messageId,
+            RecipientId = recipientId,
+            OccurredAt = occurredAt,
+            Url = _strings.Get(Chars(url).Trim()),
+            LinkLabel = GetText(LinkLabel) ?? GetText(LinkText),
+        };
+    }
+
+    /// <summary>As the element parser's TryCommon: MessageID (row, else wrapper), RecipientID and the date, each validated.</summary>
+    private bool TryCommon(
+        IReadOnlyDictionary<string, JsonElement> header, out string messageId, out string recipientId, out DateTimeOffset occurredAt,
+        out string reason)
+    {
+        messageId = recipientId = string.Empty;
+        occurredAt = default;
+        long message;
+        var value = TryGet(RealMagnetJson.MessageId);
+        if (value >= 0)
+        {
+            if (!TryGetInt64(value, out message))
+            {
+                reason = $"MessageID is {Describe(value)}, not a whole number";
+                return false;
+            }
+        }
+        else if (RealMagnetTrackingParser.TryHeader(header, RealMagnetJson.MessageId, out var element))
+        {
+            if (!RealMagnetJson.TryGetInt64(element, out message))
+            {
+                reason = $"MessageID is {RealMagnetTrackingParser.Describe(element)}, not a whole number";
+                return false;
+            }
+        }
+        else
+        {
+            reason = "missing MessageID";
+            return false;
+        }
+
+        value = TryGet(RealMagnetJson.RecipientId);
+        if (value < 0)
+        {
+            reason = "missing RecipientID";
+            return false;
+        }
+
+        if (!TryGetInt64(value, out var recipient))
+        {
+            reason = $"RecipientID is {Describe(value)}, not a whole number";
+            return false;
+        }
+
+        value = TryGet(RealMagnetJson.ActivityDate);
+        if (value < 0)
+        {
+            reason = "missing date (ActivityDate/Date)";
+            return false;
+        }
+
+        string dateError;
+        if (_props[value].Kind != JsonValueKind.String)
+        {
+            dateError = $"is {_props[value].Kind}, not a date string";
+        }
+        else if (RealMagnetJson.TryParseDate(Chars(value), out occurredAt, out dateError))
+        {
+            messageId = Number(message);
+            recipientId = Number(recipient);
+            reason = string.Empty;
+            return true;
+        }
+
+        reason = $"bad date: {dateError}";
+        return false;
+    }
+
+    /// <summary>
+    /// <see cref="RealMagnetJson.TryGet"/>'s rules over the collected properties: the index of the property, or -1.
+    /// </summary>
+    private int TryGet(string[] names)
+    {
+        foreach (var name in names)
+        {
+            // JsonElement.TryGetProperty: the last property of that exact name; a null there does not fall back to an earlier one.
+            for (var i = _count - 1; i >= 0; i--)
+            {
+                if (_props[i].NameError is null && Name(i).SequenceEqual(name))
+                {
+                    if (_props[i].Kind is not JsonValueKind.Null)
+                    {
+                        return i;
+                    }
+
+                    break;
+                }
+            }
+        }
+
+        for (var i = 0; i < _count; i++)
+        {
+            // JsonProperty.Name throws for a name that is not valid UTF-8: so does this, at the same point.
+            _props[i].NameError?.Throw();
+            foreach (var name in names)
+            {
+                if (Name(i).Equals(name, StringComparison.OrdinalIgnoreCase) && _props[i].Kind is not JsonValueKind.Null)
+                {
+                    return i;
+                }
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary><see cref="RealMagnetJson.GetText"/>: trimmed non-blank string, or a number's text; else null. Interned.</summary>
+    private string? GetText(string[] names)
+    {
+        var i = TryGet(names);
+        if (i < 0)
+        {
+            return null;
+        }
+
+        var text = TextOf(i);
+        return text.IsEmpty ? null : _strings.Get(text);
+    }
+
+    /// <summary><see cref="RealMagnetJson.AsText"/>'s text as a span (empty when it would be null); throws where GetString would.</summary>
+    private ReadOnlySpan<char> TextOf(int i) => _props[i].Kind switch
+    {
+        JsonValueKind.String => Chars(i).Trim(),
+        JsonValueKind.Number => Chars(i),
+        _ => default,
+    };
+
+    private bool TryGetInt64(int i, out long result)
+    {
+        result = 0;
+        return _props[i].Kind switch
+        {
+            JsonValueKind.Number or JsonValueKind.String =>
+                long.TryParse(Chars(i), _props[i].Kind == JsonValueKind.Number ? NumberStyles.AllowLeadingSign : NumberStyles.Integer,
+                    CultureInfo.InvariantCulture, out result),
+            _ => false,
+        };
+    }
+
+    private string Describe(int i)
+    {
+        if (_props[i].Kind != JsonValueKind.String)
+        {
+            return _props[i].Kind.ToString();
+        }
+
+        var text = Chars(i);
+        return $"'{(text.Length > 32 ? text[..32] : text)}'";
+    }
+
+    private string Number(long value)
+    {
+        if (!_numbers.TryGetValue(value, out var text))
+        {
+            text = value.ToString(CultureInfo.InvariantCulture);
+            if (_numbers.Count < 8192)
+            {
+                _numbers[value] = text;
+            }
+        }
+
+        return text;
+    }
+
+    private ReadOnlySpan<char> Name(int i) => _chars.AsSpan(_props[i].NameStart, _props[i].NameLength);
+
+    /// <summary>A string or number value's text; throws where JsonElement.GetString would (invalid UTF-8).</summary>
+    private ReadOnlySpan<char> Chars(int i)
+    {
+        _props[i].ValueError?.Throw();
+        return _chars.AsSpan(_props[i].ValueStart, _props[i].ValueLength);
+    }
+
+    /// <summary>
+    /// Unescapes and transcodes the current name, string or number into the char buffer; returns the exception
+    /// GetString would throw for it (kept until the text is read), or null.
+    /// </summary>
+    private ExceptionDispatchInfo? Capture(ref Utf8JsonReader reader, out int start, out int length)
+    {
+        var bytes = reader.ValueSpan.Length;
+        if (_chars.Length - _used < bytes)
+        {
+            Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _used + bytes));
+        }
+
+        start = _used;
+        length = 0;
+        try
+        {
+            if (reader.ValueIsEscaped)
+            {
+                length = reader.CopyString(_chars.AsSpan(_used));
+            }
+            else if (!System.Text.Unicode.Utf8.IsValid(reader.ValueSpan))
+            {
+                // What GetString throws for it (numbers are always ASCII).
+                throw new InvalidOperationException(
+                    "Cannot transcode invalid UTF-8 JSON text to UTF-16 string.", new DecoderFallbackException());
+            }
+            else
+            {
+                length = Encoding.UTF8.GetChars(reader.ValueSpan, _chars.AsSpan(_used));
+            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            length = 0;
+            return ExceptionDispatchInfo.Capture(ex);
+        }
+
+        _used += length;
+        return null;
+    }
+
+    private static JsonValueKind KindOf(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartObject => JsonValueKind.Object,
+        JsonTokenType.StartArray => JsonValueKind.Array,
+        JsonTokenType.String => JsonValueKind.String,
+        JsonTokenType.Number => JsonValueKind.Number,
+        JsonTokenType.True => JsonValueKind.True,
+        JsonTokenType.False => JsonValueKind.False,
+        JsonTokenType.Null => JsonValueKind.Null,
+        _ => JsonValueKind.Undefined,
+    };
+
+    private static bool Is(string? value, string expected) => string.Equals(value, expected, StringComparison.OrdinalIgnoreCase);
+
+    private struct Prop
+    {
+        public int NameStart;
+        public int NameLength;
+        public ExceptionDispatchInfo? NameError;
+        public JsonValueKind Kind;
+        public int ValueStart;
+        public int ValueLength;
+        public ExceptionDispatchInfo? ValueError;
+    }
+}
