@@ -159,7 +159,10 @@ public sealed class HighRoadCsvParser(IOptions<HighRoadOptions> options, ILogger
         }
 
         var individualId = Text(strings, Field(csv, c.IndividualId));
-        var emailHash = caches.Emails.Of(Field(csv, c.Email));
+        // The address's fingerprint travels only where it is used: as the recipient key when the row has no AMS id, and
+        // for the profile's address health (bounces, suppressions). Hashing it is most of a row's parse time.
+        var needsAddress = individualId is null || kind.Kind is TrackingEventKind.Bounced or TrackingEventKind.Suppressed;
+        var emailHash = needsAddress ? caches.Emails.Of(Field(csv, c.Email)) : null;
         if (individualId is null && emailHash is null)
         {
             return Reject(line, "no individual id and no e-mail address");

@@ -172,7 +172,9 @@ internal sealed class RealMagnetRowReader(string fileKind, bool isLinks) : IJson
         }
 
         var individualId = GetText(RealMagnetJson.CustomId);
-        var email = TryGet(Email);
+        // The address's fingerprint travels only where it is used (the profile's address health, from bounces); the
+        // recipient is keyed by its Real Magnet id. Hashing it is most of a row's parse time.
+        var email = eventKind == TrackingEventKind.Bounced ? TryGet(Email) : -1;
         var emailHash = email < 0 ? null : _emails.Of(TextOf(email));
         return new RealMagnetRow(index)
         {

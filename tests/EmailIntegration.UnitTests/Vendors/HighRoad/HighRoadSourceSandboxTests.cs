@@ -74,7 +74,10 @@ public class HighRoadSourceSandboxTests
         Assert.Contains(events, e => e.MailingName is { } n && n.Contains('\n', StringComparison.Ordinal));
         Assert.Contains(events, e => e.Url is { } u && u.Contains(',', StringComparison.Ordinal));
         Assert.Contains(events, e => e.IndividualId is null && e.RecipientEmailHash is not null);
-        Assert.All(events, e => Assert.NotNull(e.RecipientEmailHash));
+        // The address's fingerprint only where it is used: no AMS id (the recipient key), bounces and suppressions.
+        Assert.All(events, e => Assert.Equal(
+            e.IndividualId is null || e.Kind is TrackingEventKind.Bounced or TrackingEventKind.Suppressed, e.RecipientEmailHash is not null));
+        Assert.Contains(events, e => e.IndividualId is not null && e.Kind == TrackingEventKind.Bounced && e.RecipientEmailHash is not null);
         Assert.DoesNotContain("@example.org", System.Text.Json.JsonSerializer.Serialize(events), StringComparison.Ordinal);
     }
 

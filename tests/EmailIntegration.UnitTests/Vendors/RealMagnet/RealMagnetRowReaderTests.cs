@@ -102,7 +102,8 @@ public class RealMagnetRowReaderTests
     {
         var json = new List<byte>();
         void Text(string s) => json.AddRange(Encoding.UTF8.GetBytes(s));
-        Text("{\"MessageID\":1,\"Records\":[{\"RecipientID\":1,\"ActivityDate\":\"" + Date + "\",\"Email\":\"a");
+        // A bounce reads its address (for the profile's address health); other kinds never read it.
+        Text("{\"MessageID\":1,\"Records\":[{\"RecipientID\":1,\"ActivityCode\":\"Bounced\",\"ActivityDate\":\"" + Date + "\",\"Email\":\"a");
         json.Add(0xff);
         Text("@x\"},{\"RecipientID\":2,\"ActivityDate\":\"" + Date + "\",\"Unused\":\"");
         json.Add(0xff);
