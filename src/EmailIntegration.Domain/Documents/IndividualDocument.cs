@@ -85,4 +85,19 @@ public static class DocumentTypes
     public const string InterestActivity = "interestActivity";
     public const string Profile = "profile";
     public const string TabSummary = "tabSummary";
+
+    /// <summary>The stored type of a document (its "type" discriminator).</summary>
+    public static string Of(IndividualDocument document) => document switch
+    {
+        MailingTrackingDocument => Tracking,
+        LinkTrackingDocument => LinkTracking,
+        FaxTrackingDocument => FaxTracking,
+        UnsubscribeDocument => Unsubscribe,
+        BounceDocument => Bounce,
+        CustomerActionDocument => CustomerAction,
+        InterestActivityDocument => InterestActivity,
+        ProfileDocument => Profile,
+        TabSummaryDocument => TabSummary,
+        _ => throw new ArgumentException($"{document.GetType().Name} has no stored type.", nameof(document)),
+    };
 }

@@ -38,7 +38,7 @@ public sealed class TabSummaryDocument : IndividualDocument
     public bool Include(IEnumerable<IndividualDocument> touchedRows)
     {
         var changed = false;
-        foreach (var group in touchedRows.Where(Keeps).GroupBy(TypeOf, StringComparer.Ordinal))
+        foreach (var group in touchedRows.Where(Keeps).GroupBy(DocumentTypes.Of, StringComparer.Ordinal))
         {
             if (!Types.TryGetValue(group.Key, out var held))
             {
@@ -78,18 +78,6 @@ public sealed class TabSummaryDocument : IndividualDocument
 
     protected override void ApplyNew(TrackingEvent trackingEvent, EffectRules rules) =>
         throw new NotSupportedException("The tab summary takes rows (Include), not events.");
-
-    private static string TypeOf(IndividualDocument document) => document switch
-    {
-        MailingTrackingDocument => DocumentTypes.Tracking,
-        LinkTrackingDocument => DocumentTypes.LinkTracking,
-        FaxTrackingDocument => DocumentTypes.FaxTracking,
-        UnsubscribeDocument => DocumentTypes.Unsubscribe,
-        BounceDocument => DocumentTypes.Bounce,
-        CustomerActionDocument => DocumentTypes.CustomerAction,
-        InterestActivityDocument => DocumentTypes.InterestActivity,
-        _ => throw new ArgumentException($"{document.GetType().Name} is not a child-form row.", nameof(document)),
-    };
 
     /// <summary>The held rows of one type, newest first, and the newest row key no longer held.</summary>
     public sealed class RowsOfType

@@ -154,4 +154,15 @@ public sealed class TabSummaryTests
         Assert.DoesNotContain(TabSummaryDocument.DocumentId,
             IndividualProjection.DocumentIdsTouchedBy([Make(TrackingEventKind.SpamComplaint, Individual, "m-1", T0)]));
     }
+
+    [Fact]
+    public void EveryStoredType_IsNamedAsItsJsonDiscriminator()
+    {
+        var derived = typeof(IndividualDocument).GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonDerivedTypeAttribute), false)
+            .Cast<System.Text.Json.Serialization.JsonDerivedTypeAttribute>().ToList();
+
+        Assert.Equal(9, derived.Count);
+        Assert.All(derived, d => Assert.Equal(d.TypeDiscriminator,
+            DocumentTypes.Of((IndividualDocument)System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(d.DerivedType))));
+    }
 }

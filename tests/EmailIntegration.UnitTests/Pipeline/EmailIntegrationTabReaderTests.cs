@@ -42,7 +42,7 @@ public sealed class EmailIntegrationTabReaderTests
                 }
 
                 var rows = documents
-                    .Where(d => TypeOf(d) == query.DocumentType && HasRequiredTime(d, query.RequiredTime))
+                    .Where(d => DocumentTypes.Of(d) == query.DocumentType && HasRequiredTime(d, query.RequiredTime))
                     .Where(d => query.Vendor is null || (d as MailingRowDocument)?.Vendor == query.Vendor)
                     .Where(d => (query.From is null || d.SortAt >= query.From) && (query.To is null || d.SortAt < query.To))
                     .Where(d => query.After is not { } after || RowKey.Of(d) > after)
@@ -57,18 +57,6 @@ public sealed class EmailIntegrationTabReaderTests
         null => true,
         "receivedAt" => document is MailingTrackingDocument { ReceivedAt: not null },
         _ => throw new ArgumentException($"No fake for required time {requiredTime}."),
-    };
-
-    private static string TypeOf(IndividualDocument document) => document switch
-    {
-        MailingTrackingDocument => DocumentTypes.Tracking,
-        LinkTrackingDocument => DocumentTypes.LinkTracking,
-        FaxTrackingDocument => DocumentTypes.FaxTracking,
-        UnsubscribeDocument => DocumentTypes.Unsubscribe,
-        BounceDocument => DocumentTypes.Bounce,
-        CustomerActionDocument => DocumentTypes.CustomerAction,
-        InterestActivityDocument => DocumentTypes.InterestActivity,
-        _ => "other",
     };
 
     private static readonly EmailIntegration.Domain.Events.TrackingEvent[] OneOfEach =
