@@ -12,9 +12,10 @@ namespace EmailIntegration.Domain.Documents;
 /// Why what it serves is exact: a row stops being held only in <see cref="Include"/>, when newer rows push it past
 /// <see cref="RowsPerType"/> (or it arrives older than all that are held), and <see cref="RowsOfType.Horizon"/>
 /// then remembers the newest of those. A row that is not held and changes is among the rows its message touched,
-/// so it is placed again. The projection writes the summary after the rows it describes. Hence every row not held sorts at or after the horizon, and the held rows before the horizon are
-/// exactly the type's first rows. Rows can move later (a delivery arriving after an open, dates taking the earliest
-/// event), which is why more rows are held than a first page shows.
+/// so it is placed again. Hence every row not held sorts at or after the horizon, and the held rows before the
+/// horizon are exactly the type's first rows. Rows can move later (a delivery arriving after an open, dates taking
+/// the earliest event), which is why more rows are held than a first page shows. The projection lists the summary
+/// after the rows it describes, so it is written last; a redelivery after a lost summary write repairs it.
 /// </remarks>
 public sealed class TabSummaryDocument : IndividualDocument
 {

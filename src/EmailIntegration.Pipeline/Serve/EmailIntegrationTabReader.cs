@@ -34,10 +34,10 @@ public sealed partial class EmailIntegrationTabReader(IIndividualDocumentStore s
         var summary = snapshot.Documents.GetValueOrDefault(TabSummaryDocument.DocumentId) as TabSummaryDocument;
         var pages = ChildForms.All.Select(form =>
         {
-            var request1 = request with { ContinuationToken = tokensBySegment?.GetValueOrDefault(form.Segment) };
-            return FromSummary(summary, form, individualId, request1) is { } page
+            var formRequest = request with { ContinuationToken = tokensBySegment?.GetValueOrDefault(form.Segment) };
+            return FromSummary(summary, form, individualId, formRequest) is { } page
                 ? Task.FromResult(page)
-                : ReadPageAsync(individualId, form, request1, cancellationToken);
+                : ReadPageAsync(individualId, form, formRequest, cancellationToken);
         }).ToList();
         await Task.WhenAll(pages);
 
