@@ -50,14 +50,14 @@ public sealed class PageTokenProtector
         }
     }
 
-    public string? Protect(PageContext context, string? storeToken)
+    public string? Protect(PageContext context, string? cursor)
     {
-        if (string.IsNullOrEmpty(storeToken))
+        if (string.IsNullOrEmpty(cursor))
         {
             return null;
         }
 
-        var payload = Encoding.UTF8.GetBytes(storeToken);
+        var payload = Encoding.UTF8.GetBytes(cursor);
         var token = new byte[1 + MacLength + payload.Length];
         token[0] = Version;
         Sign(context, payload, token.AsSpan(1, MacLength));
@@ -65,7 +65,7 @@ public sealed class PageTokenProtector
         return Base64Url.EncodeToString(token);
     }
 
-    /// <summary>The store's token, or null for the first page; throws <see cref="InvalidRequestException"/> for a bad token.</summary>
+    /// <summary>The cursor (<see cref="PageCursor"/>), or null for the first page; throws <see cref="InvalidRequestException"/> for a bad token.</summary>
     public string? Unprotect(PageContext context, string? token)
     {
         if (string.IsNullOrEmpty(token))

@@ -3,7 +3,6 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using EmailIntegration.Azure.Configuration;
 using EmailIntegration.LocalRunner.Hosting;
-using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -45,25 +44,16 @@ public sealed class FaultPipeline : IAsyncDisposable
 
     public BlobContainerClient Quarantine => Services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Options.QuarantineContainer);
 
-    public static Dictionary<string, string?> BaseSettings(string suffix) => new()
+    public static Dictionary<string, string?> BaseSettings(string suffix)
     {
-        ["AzureWebJobsStorage"] = FaultEmulators.StorageConnectionString,
-        ["Cosmos:Endpoint"] = FaultEmulators.CosmosEndpoint,
-        ["Cosmos:Key"] = FaultEmulators.CosmosKey,
-        ["LandingContainer"] = $"landing-{suffix}",
-        ["QuarantineContainer"] = $"quarantine-{suffix}",
-        ["TrackingQueue"] = $"tracking-{suffix}",
-        ["WatermarkTable"] = $"Watermarks{suffix}",
-        ["RunLogTable"] = $"RunLog{suffix}",
-        ["VendorDirectoryTable"] = $"VendorDirectory{suffix}",
-        ["Cosmos:Container"] = $"individuals-{suffix}",
-        ["LocalRunner:Sandbox"] = "false",
-        ["LocalRunner:Port"] = "0",
-        ["Vendors:RealMagnet:Enabled"] = "false",
-        ["Vendors:RealMagnet:BaseUrl"] = "http://127.0.0.1:9/",
-        ["Vendors:HighRoad:Enabled"] = "false",
-        ["Vendors:Informz:Enabled"] = "false",
-    };
+        var settings = IsolatedResources.Settings(suffix);
+        settings["AzureWebJobsStorage"] = FaultEmulators.StorageConnectionString;
+        settings["Cosmos:Endpoint"] = FaultEmulators.CosmosEndpoint;
+        settings["Cosmos:Key"] = FaultEmulators.CosmosKey;
+        settings["Vendors:HighRoad:Enabled"] = "false";
+        settings["Vendors:Informz:Enabled"] = "false";
+        return settings;
+    }
 
     public static async Task<FaultPipeline> StartAsync(
         IReadOnlyDictionary<string, string?>? settings = null,
@@ -104,17 +94,8 @@ public sealed class FaultPipeline : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        try
-        {
-            var blobs = Services.GetRequiredService<BlobServiceClient>();
-            await blobs.GetBlobContainerClient(Options.LandingContainer).DeleteIfExistsAsync();
-            await blobs.GetBlobContainerClient(Options.QuarantineContainer).DeleteIfExistsAsync();
-            await Services.GetRequiredService<Container>().DeleteContainerStreamAsync();
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // An emulator a test left down: nothing to clean there.
-        }
+        // An emulator a test left down has nothing to clean: failures are expected here.
+        _ = await IsolatedResources.DeleteAsync(Services);
 
         await Runner.App.StopAsync();
         await Runner.DisposeAsync();

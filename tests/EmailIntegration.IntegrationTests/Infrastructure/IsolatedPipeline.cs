@@ -1,10 +1,6 @@
 using System.Net.Http.Headers;
 using EmailIntegration.LocalRunner.Hosting;
-using Azure.Storage.Blobs;
-using EmailIntegration.Azure.Configuration;
-using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace EmailIntegration.IntegrationTests.Infrastructure;
 
@@ -35,20 +31,13 @@ public sealed class IsolatedPipeline : IAsyncDisposable
         string? realMagnetUrl = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var suffix = Guid.NewGuid().ToString("N")[..10];
-        var overrides = new Dictionary<string, string?>
+        var overrides = IsolatedResources.Settings(suffix);
+        if (realMagnetUrl is not null)
         {
-            ["LandingContainer"] = $"landing-{suffix}",
-            ["QuarantineContainer"] = $"quarantine-{suffix}",
-            ["TrackingQueue"] = $"tracking-{suffix}",
-            ["WatermarkTable"] = $"Watermarks{suffix}",
-            ["RunLogTable"] = $"RunLog{suffix}",
-            ["VendorDirectoryTable"] = $"VendorDirectory{suffix}",
-            ["Cosmos:Container"] = $"individuals-{suffix}",
-            ["LocalRunner:Sandbox"] = "false",
-            ["LocalRunner:Port"] = "0",
-            ["Vendors:RealMagnet:Enabled"] = realMagnetUrl is null ? "false" : "true",
-            ["Vendors:RealMagnet:BaseUrl"] = realMagnetUrl ?? "http://127.0.0.1:9/",
-        };
+            overrides["Vendors:RealMagnet:Enabled"] = "true";
+            overrides["Vendors:RealMagnet:BaseUrl"] = realMagnetUrl;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             overrides[key] = value;
@@ -79,11 +68,11 @@ public sealed class IsolatedPipeline : IAsyncDisposable
         Http.Dispose();
 
         // The emulators keep everything in memory: drop what this test made.
-        var options = Services.GetRequiredService<IOptions<EmailIntegrationOptions>>().Value;
-        var blobs = Services.GetRequiredService<BlobServiceClient>();
-        await blobs.GetBlobContainerClient(options.LandingContainer).DeleteIfExistsAsync();
-        await blobs.GetBlobContainerClient(options.QuarantineContainer).DeleteIfExistsAsync();
-        await Services.GetRequiredService<Container>().DeleteContainerStreamAsync();
+        if (await IsolatedResources.DeleteAsync(Services) is { } failure)
+        {
+            throw new InvalidOperationException("Clean-up failed: " + failure);
+        }
+
         await Runner.App.StopAsync();
         await Runner.DisposeAsync();
     }
