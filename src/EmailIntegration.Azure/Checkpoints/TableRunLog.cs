@@ -25,6 +25,7 @@ public sealed class TableRunLog(TableServiceClient tables, IOptions<EmailIntegra
             ["Pages"] = entry.Pages,
             ["Records"] = entry.Records,
             ["Error"] = entry.Error,
+            ["UnreadablePages"] = entry.UnreadablePages,
         }, TableUpdateMode.Replace, cancellationToken);
 
     public Task WriteFanOutAsync(FanOutLogEntry entry, CancellationToken cancellationToken) =>
@@ -74,7 +75,8 @@ public sealed class TableRunLog(TableServiceClient tables, IOptions<EmailIntegra
         {
             entries.Add(new FetchLogEntry(runId, e.GetString("Vendor"), Enum.Parse<FetchStatus>(e.GetString("Status")),
                 e.GetDateTimeOffset("StartedAt")!.Value, e.GetDateTimeOffset("FinishedAt"), e.GetDateTimeOffset("WindowStart"),
-                e.GetDateTimeOffset("WindowEnd"), e.GetInt32("Pages") ?? 0, e.GetInt32("Records") ?? 0, e.GetString("Error")));
+                e.GetDateTimeOffset("WindowEnd"), e.GetInt32("Pages") ?? 0, e.GetInt32("Records") ?? 0, e.GetString("Error"),
+                e.GetInt32("UnreadablePages") ?? 0));
         }
 
         return entries;

@@ -1,5 +1,3 @@
-using System.Collections;
-using System.Net;
 using EmailIntegration.Pipeline.Fetch;
 using EmailIntegration.Pipeline.Outbound;
 using EmailIntegration.Vendors.HighRoad;
@@ -16,19 +14,9 @@ public static class VendorFailures
     public static VendorPushException From(string vendor, Exception exception) => exception switch
     {
         VendorPushException push => push,
-        VendorFetchException fetch => new VendorPushException(vendor, WithoutVendor(fetch), IsPermanent(fetch), fetch),
+        VendorFetchException fetch => new VendorPushException(vendor, fetch.Detail, fetch.IsPermanent, fetch),
         HighRoadTransferException transfer => new VendorPushException(vendor, transfer.Message,
-            IsPermanent(transfer.StatusCode) || transfer.Message.Contains("not configured", StringComparison.Ordinal), transfer),
+            transfer.Kind == VendorFailureKind.Permanent, transfer),
         _ => new VendorPushException(vendor, $"failed: {exception.GetType().Name}", permanent: false, exception),
     };
-
-    public static bool IsPermanent(HttpStatusCode? status) =>
-        status is { } s && (int)s is >= 400 and < 500 && s is not (HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests);
-
-    private static bool IsPermanent(VendorFetchException fetch) =>
-        IsPermanent(((IDictionary)fetch.Data).Values.OfType<HttpStatusCode>().Cast<HttpStatusCode?>().FirstOrDefault())
-        || fetch.Message.Contains(" was refused", StringComparison.Ordinal);
-
-    private static string WithoutVendor(VendorFetchException fetch) =>
-        fetch.Message.StartsWith(fetch.Vendor + ": ", StringComparison.Ordinal) ? fetch.Message[(fetch.Vendor.Length + 2)..] : fetch.Message;
 }

@@ -17,7 +17,11 @@ public interface IRunLog
     Task<IReadOnlyList<FanOutLogEntry>> ReadFanOutsAsync(string runId, CancellationToken cancellationToken);
 }
 
-public enum FetchStatus { Running, Completed, Failed, UpToDate }
+/// <summary>
+/// <see cref="Incomplete"/>: every page was landed, but at least one could not be read (quarantined with its reason);
+/// the watermark stays, so the next run fetches the window again.
+/// </summary>
+public enum FetchStatus { Running, Completed, Failed, UpToDate, Incomplete }
 
 public sealed record FetchLogEntry(
     string RunId,
@@ -29,7 +33,8 @@ public sealed record FetchLogEntry(
     DateTimeOffset? WindowEnd,
     int Pages,
     int Records,
-    string? Error);
+    string? Error,
+    int UnreadablePages = 0);
 
 public sealed record FanOutLogEntry(
     string RunId,

@@ -8,12 +8,15 @@ namespace EmailIntegration.Pipeline.Fetch;
 /// <summary>
 /// Stage 1, the nightly fetch: for each enabled vendor, land every raw page of the window after
 /// its watermark, then move the watermark. A vendor that fails keeps its watermark, so the next
-/// run fetches the same window again and nothing falls in a gap.
+/// run fetches the same window again and nothing falls in a gap. A page its source could not read
+/// is landed all the same, quarantined with the reason and named in the run log; the vendor's other
+/// pages still land, and its watermark stays.
 /// </summary>
 public sealed class VendorTrackingFetcher(
     IEnumerable<IVendorTrackingSource> sources,
     IWatermarkStore watermarks,
     ILandingZone landingZone,
+    IQuarantine quarantine,
     IRunLog runLog,
     TimeProvider time,
     PipelineMetrics metrics,
@@ -48,24 +51,34 @@ public sealed class VendorTrackingFetcher(
         }
 
         await runLog.WriteFetchAsync(entry, cancellationToken);
+        var sink = new LandingSink(landingZone, quarantine, metrics, logger, source.Vendor, runId, runStartedAt, window);
         try
         {
-            await foreach (var page in source.FetchAsync(window, cancellationToken))
+            await source.FetchAsync(window, sink, cancellationToken);
+            entry = entry with { Pages = sink.Pages, Records = sink.Records, UnreadablePages = sink.Unreadable.Count };
+            if (sink.Unreadable.Count > 0)
             {
-                var name = new LandedFileName(source.Vendor, DateOnly.FromDateTime(runStartedAt.UtcDateTime),
-                    runId, page.Kind, page.PageNumber, page.Extension);
-                await landingZone.LandAsync(name, page.Body, Metadata(source.Vendor, runId, window, page), cancellationToken);
-                entry = entry with { Pages = entry.Pages + 1, Records = entry.Records + page.RecordCount };
-                metrics.PagesLanded.Add(1);
-                metrics.RecordsLanded.Add(page.RecordCount);
+                // Applied rows stay applied (idempotent); the next run fetches the whole window again for the rest.
+                entry = entry with
+                {
+                    Status = FetchStatus.Incomplete,
+                    FinishedAt = time.GetUtcNow(),
+                    Error = string.Create(CultureInfo.InvariantCulture,
+                        $"{sink.Unreadable.Count} unreadable page(s), quarantined; watermark kept: {string.Join("; ", sink.Unreadable.Take(5))}"),
+                };
+                logger.LogWarning(
+                    "Fetch of {Vendor} {WindowStart:o}..{WindowEnd:o} in run {RunId} landed {Pages} pages, {Unreadable} unreadable; watermark kept",
+                    source.Vendor, window.Start, window.End, runId, entry.Pages, sink.Unreadable.Count);
             }
-
-            // Only now is the whole window landed, so only now may the watermark move.
-            await watermarks.AdvanceAsync(source.Vendor, window.End, watermark, cancellationToken);
-            entry = entry with { Status = FetchStatus.Completed, FinishedAt = time.GetUtcNow() };
-            logger.LogInformation(
-                "Fetched {Vendor} {WindowStart:o}..{WindowEnd:o} in run {RunId}: {Pages} pages, {Records} records",
-                source.Vendor, window.Start, window.End, runId, entry.Pages, entry.Records);
+            else
+            {
+                // Only now is the whole window landed and read, so only now may the watermark move.
+                await watermarks.AdvanceAsync(source.Vendor, window.End, watermark, cancellationToken);
+                entry = entry with { Status = FetchStatus.Completed, FinishedAt = time.GetUtcNow() };
+                logger.LogInformation(
+                    "Fetched {Vendor} {WindowStart:o}..{WindowEnd:o} in run {RunId}: {Pages} pages, {Records} records",
+                    source.Vendor, window.Start, window.End, runId, entry.Pages, entry.Records);
+            }
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -74,7 +87,11 @@ public sealed class VendorTrackingFetcher(
             var expected = ex is VendorFetchException or HttpRequestException or TimeoutException
                 or WatermarkConflictException or OperationCanceledException;
             var error = expected ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
-            entry = entry with { Status = FetchStatus.Failed, FinishedAt = time.GetUtcNow(), Error = error };
+            entry = entry with
+            {
+                Status = FetchStatus.Failed, FinishedAt = time.GetUtcNow(), Error = error,
+                Pages = sink.Pages, Records = sink.Records, UnreadablePages = sink.Unreadable.Count,
+            };
             metrics.FetchFailures.Add(1);
             if (expected)
             {
@@ -92,6 +109,41 @@ public sealed class VendorTrackingFetcher(
 
         await runLog.WriteFetchAsync(entry, cancellationToken);
         return entry;
+    }
+
+    /// <summary>Lands one vendor's pages for one run and remembers the ones its source could not read.</summary>
+    private sealed class LandingSink(
+        ILandingZone landingZone, IQuarantine quarantine, PipelineMetrics metrics, ILogger logger, string vendor, string runId, DateTimeOffset runStartedAt, TrackingWindow window) : IFetchedPageSink
+    {
+        public int Pages { get; private set; }
+
+        public int Records { get; private set; }
+
+        /// <summary>"{where}: {reason}" per unreadable page, for the run log.</summary>
+        public List<string> Unreadable { get; } = [];
+
+        public async Task LandAsync(FetchedPage page, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(page);
+            await landingZone.LandAsync(NameOf(page), page.Body, Metadata(vendor, runId, window, page), cancellationToken);
+            Pages++;
+            Records += page.RecordCount;
+            metrics.PagesLanded.Add(1);
+            metrics.RecordsLanded.Add(page.RecordCount);
+        }
+
+        public async Task UnreadableAsync(FetchedPage page, string where, string reason, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(page);
+            var name = NameOf(page).ToString();
+            await quarantine.QuarantineFileAsync(name, $"{where}: {reason}", cancellationToken);
+            Unreadable.Add($"{where} ({name}): {reason}");
+            metrics.FetchFailures.Add(1);
+            logger.LogWarning("{Vendor} page {LandedFile} could not be read ({Where}): {Reason}; quarantined", vendor, name, where, reason);
+        }
+
+        private LandedFileName NameOf(FetchedPage page) =>
+            new(vendor, DateOnly.FromDateTime(runStartedAt.UtcDateTime), runId, page.Kind, page.PageNumber, page.Extension);
     }
 
     private static Dictionary<string, string> Metadata(

@@ -41,7 +41,7 @@ public sealed class HighRoadFilePusher(
             if (url is null)
             {
                 throw new HighRoadTransferException(
-                    $"Outbound:{(kind == HighRoadUploadKind.OptOuts ? "OptOutUrl" : "RecipientUrl")} is not configured.");
+                    $"Outbound:{(kind == HighRoadUploadKind.OptOuts ? "OptOutUrl" : "RecipientUrl")} is not configured.", refusedAsConfigured: true);
             }
 
             await http.PostFileAsync(url, fileName, content, cancellationToken);

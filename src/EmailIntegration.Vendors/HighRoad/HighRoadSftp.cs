@@ -44,7 +44,7 @@ public sealed class SshNetSftpConnector(IOptions<HighRoadOptions> options, ILogg
         var o = options.Value.Sftp;
         if (string.IsNullOrWhiteSpace(o.Host) || string.IsNullOrWhiteSpace(o.UserName))
         {
-            throw new HighRoadTransferException("SFTP is not configured (Sftp:Host and Sftp:UserName).");
+            throw new HighRoadTransferException("SFTP is not configured (Sftp:Host and Sftp:UserName).", refusedAsConfigured: true);
         }
 
         var methods = new List<AuthenticationMethod>();
@@ -63,7 +63,7 @@ public sealed class SshNetSftpConnector(IOptions<HighRoadOptions> options, ILogg
             catch (Exception ex) when (ex is SshException or InvalidOperationException or ArgumentException or FormatException)
             {
                 // Not the key's text nor the library's message (it may quote the key).
-                throw new HighRoadTransferException("Sftp:PrivateKey is not a readable private key (or its passphrase is wrong).");
+                throw new HighRoadTransferException("Sftp:PrivateKey is not a readable private key (or its passphrase is wrong).", refusedAsConfigured: true);
             }
         }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using EmailIntegration.Pipeline.Fetch;
 using Microsoft.Extensions.Logging;
@@ -57,14 +56,15 @@ public sealed class HighRoadTrackingSource(
         return start >= end ? null : new TrackingWindow(start, end);
     }
 
-    public IAsyncEnumerable<FetchedPage> FetchAsync(TrackingWindow window, CancellationToken cancellationToken)
+    public Task FetchAsync(TrackingWindow window, IFetchedPageSink pages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(window);
         return options.Value.Source switch
         {
-            HighRoadSource.Https => FetchHttpsAsync(window, cancellationToken),
-            HighRoadSource.Sftp => FetchSftpAsync(window, cancellationToken),
-            _ => throw new VendorFetchException(VendorName, "the source is Drop: files are uploaded into the landing container, not fetched"),
+            HighRoadSource.Https => FetchHttpsAsync(window, pages, cancellationToken),
+            HighRoadSource.Sftp => FetchSftpAsync(window, pages, cancellationToken),
+            _ => throw new VendorFetchException(VendorName, "the source is Drop: files are uploaded into the landing container, not fetched",
+                kind: VendorFailureKind.Permanent),
         };
     }
 
@@ -79,14 +79,14 @@ public sealed class HighRoadTrackingSource(
             .Replace("{to}", Iso(to), StringComparison.OrdinalIgnoreCase);
     }
 
-    private async IAsyncEnumerable<FetchedPage> FetchHttpsAsync(TrackingWindow window, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async Task FetchHttpsAsync(TrackingWindow window, IFetchedPageSink pages, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var (from, to) = Dates(window);
         if (string.IsNullOrWhiteSpace(o.HttpsUrl)
             || !Uri.TryCreate(ExpandUrl(o.HttpsUrl, from, to), UriKind.Absolute, out var url))
         {
-            throw new VendorFetchException(VendorName, "HttpsUrl is not an absolute URL");
+            throw new VendorFetchException(VendorName, "HttpsUrl is not an absolute URL", kind: VendorFailureKind.Permanent);
         }
 
         HighRoadDownload download;
@@ -96,20 +96,20 @@ public sealed class HighRoadTrackingSource(
         }
         catch (HighRoadTransferException ex)
         {
-            throw new VendorFetchException(VendorName, ex.Message, ex);
+            throw new VendorFetchException(VendorName, ex.Message, ex, ex.Kind, ex.StatusCode);
         }
 
         if (IsEmpty(download.Content.Span))
         {
             logger.LogInformation("HighRoad export {From}..{To} from {Host} is empty; nothing landed", from, to, url.Host);
-            yield break;
+            return;
         }
 
         logger.LogInformation("HighRoad export {From}..{To} from {Host}: {Rows} rows", from, to, url.Host, download.DataRows);
-        yield return new FetchedPage(ExportKind, 1, Extension, download.Content, download.DataRows);
+        await pages.LandAsync(new FetchedPage(ExportKind, 1, Extension, download.Content, download.DataRows), cancellationToken);
     }
 
-    private async IAsyncEnumerable<FetchedPage> FetchSftpAsync(TrackingWindow window, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async Task FetchSftpAsync(TrackingWindow window, IFetchedPageSink pages, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var directory = string.IsNullOrWhiteSpace(o.Sftp.RemoteDirectory) ? "/" : o.Sftp.RemoteDirectory;
@@ -123,7 +123,7 @@ public sealed class HighRoadTrackingSource(
         }
         catch (HighRoadTransferException ex)
         {
-            throw new VendorFetchException(VendorName, ex.Message, ex);
+            throw new VendorFetchException(VendorName, ex.Message, ex, ex.Kind, ex.StatusCode);
         }
 
         await using (session)
@@ -135,7 +135,7 @@ public sealed class HighRoadTrackingSource(
             }
             catch (HighRoadTransferException ex)
             {
-                throw new VendorFetchException(VendorName, ex.Message, ex);
+                throw new VendorFetchException(VendorName, ex.Message, ex, ex.Kind, ex.StatusCode);
             }
 
             var files = listing
@@ -158,7 +158,7 @@ public sealed class HighRoadTrackingSource(
                 }
                 catch (HighRoadTransferException ex)
                 {
-                    throw new VendorFetchException(VendorName, ex.Message, ex);
+                    throw new VendorFetchException(VendorName, ex.Message, ex, ex.Kind, ex.StatusCode);
                 }
                 catch (InvalidDataException ex)
                 {
@@ -176,7 +176,7 @@ public sealed class HighRoadTrackingSource(
                 page++;
                 logger.LogInformation("HighRoad SFTP file {File} ({LastWrite:o}) → export page {Page}: {Rows} rows",
                     file.Name, file.LastWriteUtc, page, rows);
-                yield return new FetchedPage(ExportKind, page, Extension, content, rows);
+                await pages.LandAsync(new FetchedPage(ExportKind, page, Extension, content, rows), cancellationToken);
             }
 
             logger.LogInformation("HighRoad SFTP {Directory} {WindowStart:o}..{WindowEnd:o}: {Files} of {Listed} files in the window",

@@ -33,7 +33,6 @@ public sealed class InformzClient(HttpClient http, IOptions<InformzOptions> opti
 {
     public const string Vendor = "informz";
 
-    internal const string StatusKey = "Informz.Status";
 
     private static readonly MediaTypeHeaderValue SoapMediaType = new("text/xml") { CharSet = "utf-8" };
 
@@ -139,31 +138,29 @@ public sealed class InformzClient(HttpClient http, IOptions<InformzOptions> opti
             var fault = await TryReadFaultAsync(bytes, cancellationToken);
             if (fault is not null)
             {
-                var refused = Refused(operation, fault);
-                refused.Data[StatusKey] = response.StatusCode;
-                throw refused;
+                throw Refused(operation, fault, response.StatusCode);
             }
 
             if (!response.IsSuccessStatusCode)
             {
                 // No response body in the message: vendors may echo the request, which carries the credentials.
-                var ex = new VendorFetchException(Vendor, string.Create(CultureInfo.InvariantCulture,
-                    $"{operation} failed with HTTP {(int)response.StatusCode} ({response.StatusCode})"));
-                ex.Data[StatusKey] = response.StatusCode;
-                throw ex;
+                throw VendorFetchException.ForStatus(Vendor, string.Create(CultureInfo.InvariantCulture,
+                    $"{operation} failed with HTTP {(int)response.StatusCode} ({response.StatusCode})"), response.StatusCode);
             }
 
             return bytes;
         }
     }
 
-    private VendorFetchException Refused(string operation, InformzFaultException fault)
+    /// <summary>A SOAP sender (client) fault is the vendor refusing the request as sent; a receiver fault may pass.</summary>
+    private VendorFetchException Refused(string operation, InformzFaultException fault, HttpStatusCode? status = null)
     {
         var o = options.Value;
         var text = InformzXml.Redact(fault.Text, o.Password, o.User);
         var what = fault.IsSenderFault ? "was refused" : "failed";
         return new VendorFetchException(Vendor,
-            $"{operation} {what} (SOAP fault {fault.Code ?? "without code"}{(text.Length > 0 ? ": " + text : string.Empty)})");
+            $"{operation} {what} (SOAP fault {fault.Code ?? "without code"}{(text.Length > 0 ? ": " + text : string.Empty)})",
+            kind: fault.IsSenderFault ? VendorFailureKind.Permanent : VendorFailureKind.Transient, statusCode: status);
     }
 
     /// <summary>The SOAP Fault in a response body, if that is what it is; never throws.</summary>

@@ -148,8 +148,7 @@ public sealed class InformzTrackingSource(
         return chunks;
     }
 
-    public async IAsyncEnumerable<FetchedPage> FetchAsync(
-        TrackingWindow window, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async Task FetchAsync(TrackingWindow window, IFetchedPageSink pages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(window);
         var o = options.Value;
@@ -221,7 +220,7 @@ public sealed class InformzTrackingSource(
                     await directory.SaveMailingsAsync(Vendor, mailings, cancellationToken);
                 }
 
-                yield return Page(Kinds.Mailings, body, records.Count);
+                await pages.LandAsync(Page(Kinds.Mailings, body, records.Count), cancellationToken);
             }
         }
 
@@ -234,7 +233,7 @@ public sealed class InformzTrackingSource(
             await foreach (var (body, records) in PagesAsync(query, cancellationToken))
             {
                 await SaveRecipientsAsync(records, cancellationToken);
-                yield return Page(Kinds.Activity(sentAt), body, records.Count);
+                await pages.LandAsync(Page(Kinds.Activity(sentAt), body, records.Count), cancellationToken);
             }
         }
 
@@ -246,7 +245,7 @@ public sealed class InformzTrackingSource(
         await foreach (var (body, records) in PagesAsync(subscriberQuery, cancellationToken))
         {
             await SaveRecipientsAsync(records, cancellationToken);
-            yield return Page(Kinds.Subscribers, body, records.Count);
+            await pages.LandAsync(Page(Kinds.Subscribers, body, records.Count), cancellationToken);
         }
 
         // 4. Interest (e-mail group) cancellations, one week at a time.
@@ -262,13 +261,13 @@ public sealed class InformzTrackingSource(
                 await foreach (var (body, records) in PagesAsync(query, cancellationToken))
                 {
                     await SaveRecipientsAsync(records, cancellationToken);
-                    yield return Page(Kinds.Interests, body, records.Count);
+                    await pages.LandAsync(Page(Kinds.Interests, body, records.Count), cancellationToken);
                 }
             }
         }
 
         logger.LogInformation(
-            "Informz {WindowStart:o}..{WindowEnd:o}: {Mailings} mailing instances since {MailingFrom}, pages per kind {Pages}",
+            "Informz {WindowStart:o}..{WindowEnd:o}: {Mailings} mailing instances since {MailingFrom}, pages per kind {PageCounts}",
             window.Start, window.End, instances.Count, mailingFrom,
             string.Join(", ", pageCounters.GroupBy(p => p.Key.StartsWith(Kinds.ActivityPrefix, StringComparison.Ordinal) ? Kinds.ActivityPrefix : p.Key)
                 .Select(g => $"{g.Key}={g.Sum(p => p.Value)}")));

@@ -57,9 +57,9 @@ public sealed class RealMagnetClient(HttpClient http, IOptions<RealMagnetOptions
         {
             body = await PostAsync("Authenticate", new { UserName = o.UserName, Password = o.Password }, cancellationToken);
         }
-        catch (VendorFetchException ex) when (ex.Data[StatusKey] is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        catch (VendorFetchException ex) when (ex.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
-            throw new VendorFetchException(Vendor, "authentication was refused");
+            throw new VendorFetchException(Vendor, "authentication was refused", kind: VendorFailureKind.Permanent, statusCode: ex.StatusCode);
         }
 
         try
@@ -69,7 +69,7 @@ public sealed class RealMagnetClient(HttpClient http, IOptions<RealMagnetOptions
             var sessionId = root.ValueKind == JsonValueKind.Object ? GetString(root, "SessionID") : null;
             if (string.IsNullOrWhiteSpace(sessionId))
             {
-                throw new VendorFetchException(Vendor, "authentication was refused");
+                throw new VendorFetchException(Vendor, "authentication was refused", kind: VendorFailureKind.Permanent);
             }
 
             var userId = GetString(root, "UserID") ?? string.Empty;
@@ -178,7 +178,7 @@ public sealed class RealMagnetClient(HttpClient http, IOptions<RealMagnetOptions
     /// AddRecipient, with the recipient id in <c>AdditionalParams</c>; <c>RecipientID</c>/<c>ID</c> are accepted too.
     /// </remarks>
     /// <param name="recipientDetails">The <c>RecipientDetails</c> object: vendor field name → value (strings, or the CustomFields list).</param>
-    /// <exception cref="VendorFetchException">HTTP failure (see <see cref="StatusOf"/>), or a response that is not JSON.</exception>
+    /// <exception cref="VendorFetchException">HTTP failure (typed: <see cref="VendorFetchException.StatusCode"/>, <see cref="VendorFetchException.Kind"/>), or a response that is not JSON.</exception>
     public async Task<RealMagnetSaveResult> UpsertRecipientAsync(
         RealMagnetSession session, IReadOnlyDictionary<string, object?> recipientDetails, string upsertType, bool validateEmail,
         CancellationToken cancellationToken)
@@ -206,7 +206,7 @@ public sealed class RealMagnetClient(HttpClient http, IOptions<RealMagnetOptions
     /// category or group (IsAll false), per https://support.higherlogic.com/hc/en-us/articles/360033048431-UnsubscribeRecipient- .
     /// UNVERIFIED: the response is taken to be APIResult <c>{Message, Status}</c> with Status 1 = done (as SubscribeRecipient).
     /// </summary>
-    /// <exception cref="VendorFetchException">HTTP failure (see <see cref="StatusOf"/>), or a response that is not JSON.</exception>
+    /// <exception cref="VendorFetchException">HTTP failure (typed: <see cref="VendorFetchException.StatusCode"/>, <see cref="VendorFetchException.Kind"/>), or a response that is not JSON.</exception>
     public async Task<RealMagnetApiResult> UnsubscribeRecipientAsync(
         RealMagnetSession session, long recipientId, int? categoryId, int? groupId, CancellationToken cancellationToken)
     {
@@ -281,12 +281,6 @@ public sealed class RealMagnetClient(HttpClient http, IOptions<RealMagnetOptions
         }
     }
 
-    /// <summary>The HTTP status of a failed call, when it got an answer.</summary>
-    public static HttpStatusCode? StatusOf(VendorFetchException exception) =>
-        exception?.Data[StatusKey] is HttpStatusCode status ? status : null;
-
-    private const string StatusKey = "RealMagnet.Status";
-
     private async Task<byte[]> PostAsync<TBody>(string operation, TBody body, CancellationToken cancellationToken)
     {
         var o = options.Value;
@@ -328,10 +322,8 @@ public sealed class RealMagnetClient(HttpClient http, IOptions<RealMagnetOptions
             if (!response.IsSuccessStatusCode)
             {
                 // No response body in the message: vendors may echo the request, which carries the credentials.
-                var ex = new VendorFetchException(Vendor, string.Create(CultureInfo.InvariantCulture,
-                    $"{operation} failed with HTTP {(int)response.StatusCode} ({response.StatusCode})"));
-                ex.Data[StatusKey] = response.StatusCode;
-                throw ex;
+                throw VendorFetchException.ForStatus(Vendor, string.Create(CultureInfo.InvariantCulture,
+                    $"{operation} failed with HTTP {(int)response.StatusCode} ({response.StatusCode})"), response.StatusCode);
             }
 
             return bytes;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using EmailIntegration.Pipeline.FanOut;
 using EmailIntegration.Pipeline.Fetch;
@@ -68,8 +67,7 @@ public sealed class RealMagnetTrackingSource(
         return start >= end ? null : new TrackingWindow(start, end);
     }
 
-    public async IAsyncEnumerable<FetchedPage> FetchAsync(
-        TrackingWindow window, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async Task FetchAsync(TrackingWindow window, IFetchedPageSink pages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(window);
         var o = options.Value;
@@ -91,14 +89,14 @@ public sealed class RealMagnetTrackingSource(
 
         var groupsBody = await client.GetGroupsAsync(session, cancellationToken);
         var groups = ReadGroups(groupsBody);
-        yield return Page(Kinds.Groups, groupsBody, groups.Count);
+        await pages.LandAsync(Page(Kinds.Groups, groupsBody, groups.Count), cancellationToken);
 
         var messagesBody = await client.GetMessageListAsync(session, from.AddDays(-o.MessageLookbackDays), to, cancellationToken);
         var messages = ReadMessages(messagesBody, out var messageRecords);
         await directory.SaveMailingsAsync(Vendor, messages
             .Select(m => new MailingInfo(m.Id, m.Name, m.FirstGroup is { } g ? groups.GetValueOrDefault(g) : null))
             .ToList(), cancellationToken);
-        yield return Page(Kinds.Messages, messagesBody, messageRecords);
+        await pages.LandAsync(Page(Kinds.Messages, messagesBody, messageRecords), cancellationToken);
 
         foreach (var message in messages)
         {
@@ -117,7 +115,7 @@ public sealed class RealMagnetTrackingSource(
                         await directory.SaveRecipientsAsync(Vendor, recipients, cancellationToken);
                     }
 
-                    yield return Page(reportType, body, count);
+                    await pages.LandAsync(Page(reportType, body, count), cancellationToken);
                     if (count < o.PageSize)
                     {
                         break;
@@ -134,7 +132,7 @@ public sealed class RealMagnetTrackingSource(
                 await directory.SaveRecipientsAsync(Vendor, reportRecipients, cancellationToken);
             }
 
-            yield return Page(Kinds.LinkReport, reportBody, reportCount);
+            await pages.LandAsync(Page(Kinds.LinkReport, reportBody, reportCount), cancellationToken);
 
             foreach (var url in urls)
             {
@@ -145,7 +143,7 @@ public sealed class RealMagnetTrackingSource(
                         session, messageId, url, from, to, page, o.PageSize, cancellationToken);
                     var count = CountArray(body, "GetMessageLinkTracking");
                     CheckPaging("GetMessageLinkTracking", page, count, body, previous);
-                    yield return Page(Kinds.Links, body, count);
+                    await pages.LandAsync(Page(Kinds.Links, body, count), cancellationToken);
                     if (count < o.PageSize)
                     {
                         break;
@@ -157,7 +155,7 @@ public sealed class RealMagnetTrackingSource(
         }
 
         logger.LogInformation(
-            "Real Magnet {WindowStart:o}..{WindowEnd:o}: {Messages} messages, pages per kind {Pages}",
+            "Real Magnet {WindowStart:o}..{WindowEnd:o}: {Messages} messages, pages per kind {PageCounts}",
             window.Start, window.End, messages.Count, string.Join(", ", pageCounters.Select(p => $"{p.Key}={p.Value}")));
     }
 

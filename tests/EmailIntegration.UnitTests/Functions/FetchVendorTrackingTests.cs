@@ -21,7 +21,7 @@ public sealed class FetchVendorTrackingTests
             [new FetchedPage("delivery", 1, "json", new byte[] { 1 }, 1)]);
         var watermarks = new Mock<IWatermarkStore>();
         var landingZone = new Mock<ILandingZone>();
-        var fetcher = new VendorTrackingFetcher([source.Object], watermarks.Object, landingZone.Object, Mock.Of<IRunLog>(),
+        var fetcher = new VendorTrackingFetcher([source.Object], watermarks.Object, landingZone.Object, Mock.Of<IQuarantine>(), Mock.Of<IRunLog>(),
             new FixedTimeProvider(Now), TestMetrics.Create(), NullLogger<VendorTrackingFetcher>.Instance);
 
         var result = await new FetchVendorTracking(fetcher).Run(new TimerInfo(), CancellationToken.None);

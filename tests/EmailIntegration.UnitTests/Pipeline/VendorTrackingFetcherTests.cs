@@ -15,6 +15,8 @@ public sealed class VendorTrackingFetcherTests
     private readonly Mock<IWatermarkStore> watermarks = new();
     private readonly Mock<ILandingZone> landingZone = new();
     private readonly Mock<IRunLog> runLog = new();
+    private readonly Mock<IQuarantine> quarantine = new();
+    private readonly List<(string File, string Reason)> quarantined = [];
     private readonly List<string> calls = [];
     private readonly List<(LandedFileName Name, byte[] Content, IReadOnlyDictionary<string, string> Metadata)> landed = [];
     private readonly List<FetchLogEntry> logged = [];
@@ -32,27 +34,51 @@ public sealed class VendorTrackingFetcherTests
                 landed.Add((name, content.ToArray(), metadata));
             })
             .Returns(Task.CompletedTask);
+        quarantine.Setup(q => q.QuarantineFileAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Callback<string, string, CancellationToken>((file, reason, _) =>
+            {
+                calls.Add($"quarantine {file}");
+                quarantined.Add((file, reason));
+            })
+            .Returns(Task.CompletedTask);
         runLog.Setup(r => r.WriteFetchAsync(It.IsAny<FetchLogEntry>(), It.IsAny<CancellationToken>()))
             .Callback<FetchLogEntry, CancellationToken>((entry, _) => logged.Add(entry))
             .Returns(Task.CompletedTask);
     }
 
     private VendorTrackingFetcher Create(params IVendorTrackingSource[] sources) => new(
-        sources, watermarks.Object, landingZone.Object, runLog.Object, new FixedTimeProvider(Now), TestMetrics.Create(),
+        sources, watermarks.Object, landingZone.Object, quarantine.Object, runLog.Object, new FixedTimeProvider(Now), TestMetrics.Create(),
         NullLogger<VendorTrackingFetcher>.Instance);
 
     private static FetchedPage Page(string kind, int number, int records) =>
         new(kind, number, "json", new byte[] { (byte)number, (byte)records }, records);
 
+    /// <param name="unreadable">Pages (by kind and number) the source reports unreadable right after landing them.</param>
     internal static Mock<IVendorTrackingSource> Source(
-        string vendor, TrackingWindow? window, IEnumerable<FetchedPage> pages, Exception? thenThrow = null, bool enabled = true)
+        string vendor, TrackingWindow? window, IEnumerable<FetchedPage> pages, Exception? thenThrow = null, bool enabled = true,
+        IReadOnlyCollection<(string Kind, int Page)>? unreadable = null)
     {
         var source = new Mock<IVendorTrackingSource>();
         source.SetupGet(s => s.Vendor).Returns(vendor);
         source.SetupGet(s => s.IsEnabled).Returns(enabled);
         source.Setup(s => s.PlanWindow(It.IsAny<DateTimeOffset?>(), It.IsAny<DateTimeOffset>())).Returns(window);
-        source.Setup(s => s.FetchAsync(It.IsAny<TrackingWindow>(), It.IsAny<CancellationToken>()))
-            .Returns(() => AsyncSequence.Of(pages, thenThrow));
+        source.Setup(s => s.FetchAsync(It.IsAny<TrackingWindow>(), It.IsAny<IFetchedPageSink>(), It.IsAny<CancellationToken>()))
+            .Returns<TrackingWindow, IFetchedPageSink, CancellationToken>(async (_, sink, ct) =>
+            {
+                foreach (var page in pages)
+                {
+                    await sink.LandAsync(page, ct);
+                    if (unreadable?.Contains((page.Kind, page.PageNumber)) == true)
+                    {
+                        await sink.UnreadableAsync(page, $"{page.Kind} page {page.PageNumber}", "cut off mid-array", ct);
+                    }
+                }
+
+                if (thenThrow is not null)
+                {
+                    throw thenThrow;
+                }
+            });
         return source;
     }
 
@@ -160,7 +186,7 @@ public sealed class VendorTrackingFetcherTests
         Assert.Null(entry.WindowStart);
         Assert.Equal(entry, Assert.Single(logged));
         Assert.Empty(landed);
-        source.Verify(s => s.FetchAsync(It.IsAny<TrackingWindow>(), It.IsAny<CancellationToken>()), Times.Never);
+        source.Verify(s => s.FetchAsync(It.IsAny<TrackingWindow>(), It.IsAny<IFetchedPageSink>(), It.IsAny<CancellationToken>()), Times.Never);
         watermarks.Verify(w => w.AdvanceAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<Watermark?>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
@@ -175,5 +201,42 @@ public sealed class VendorTrackingFetcherTests
         Assert.Empty(landed);
         Assert.Empty(logged);
         disabled.Verify(s => s.PlanWindow(It.IsAny<DateTimeOffset?>(), It.IsAny<DateTimeOffset>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task AnUnreadablePageInTheMiddle_IsLandedAndQuarantined_TheFollowingPagesStillLand_AndTheWatermarkStays()
+    {
+        var source = Source("realmagnet", Window, [Page("delivery", 1, 2), Page("delivery", 2, 0), Page("delivery", 3, 2)],
+            unreadable: [("delivery", 2)]);
+        var other = Source("othervendor", Window, [Page("opens", 1, 3)]);
+
+        var result = await Create(source.Object, other.Object).RunAsync(CancellationToken.None);
+
+        var prefix = $"realmagnet/2026/11/30/{result.RunId}/";
+        Assert.Equal(
+            [$"land {prefix}delivery-00001.json", $"land {prefix}delivery-00002.json", $"quarantine {prefix}delivery-00002.json",
+             $"land {prefix}delivery-00003.json"],
+            calls.Where(c => c.Contains("realmagnet", StringComparison.Ordinal)));
+        var (file, reason) = Assert.Single(quarantined);
+        Assert.Equal(prefix + "delivery-00002.json", file);
+        Assert.Equal("delivery page 2: cut off mid-array", reason);
+        var entry = result.Vendors.Single(v => v.Vendor == "realmagnet");
+        Assert.Equal((FetchStatus.Incomplete, 3, 4, 1), (entry.Status, entry.Pages, entry.Records, entry.UnreadablePages));
+        Assert.Contains("delivery page 2", entry.Error, StringComparison.Ordinal);
+        Assert.Contains("delivery-00002.json", entry.Error, StringComparison.Ordinal);
+        Assert.Contains(entry, logged);
+        watermarks.Verify(w => w.AdvanceAsync("realmagnet", It.IsAny<DateTimeOffset>(), It.IsAny<Watermark?>(), It.IsAny<CancellationToken>()), Times.Never);
+        watermarks.Verify(w => w.AdvanceAsync("othervendor", Window.End, null, It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task AFailureAfterSomePages_ReportsThePagesThatLanded()
+    {
+        var failing = Source("realmagnet", Window, [Page("delivery", 1, 5), Page("delivery", 2, 5)],
+            new VendorFetchException("realmagnet", "refused", kind: VendorFailureKind.Permanent, statusCode: System.Net.HttpStatusCode.BadRequest));
+
+        var entry = Assert.Single((await Create(failing.Object).RunAsync(CancellationToken.None)).Vendors);
+
+        Assert.Equal((FetchStatus.Failed, 2, 10), (entry.Status, entry.Pages, entry.Records));
     }
 }

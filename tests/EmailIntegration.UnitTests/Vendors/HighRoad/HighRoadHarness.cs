@@ -64,16 +64,8 @@ internal sealed class HighRoadHarness : IDisposable
 
     public TrackingWindow FirstWindow => Source.PlanWindow(null, Today.AddHours(2).AddMinutes(15))!;
 
-    public async Task<List<FetchedPage>> FetchAllAsync(TrackingWindow? window = null)
-    {
-        var pages = new List<FetchedPage>();
-        await foreach (var page in Source.FetchAsync(window ?? FirstWindow, CancellationToken.None))
-        {
-            pages.Add(page);
-        }
-
-        return pages;
-    }
+    public Task<List<FetchedPage>> FetchAllAsync(TrackingWindow? window = null) =>
+        EmailIntegration.UnitTests.Pipeline.CollectingPageSink.FetchAllAsync(Source, window ?? FirstWindow);
 
     public void Dispose()
     {

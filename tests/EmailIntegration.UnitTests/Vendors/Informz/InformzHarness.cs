@@ -67,21 +67,8 @@ internal sealed class InformzHarness : IDisposable
 
     public TrackingWindow FirstWindow => Source.PlanWindow(null, Now)!;
 
-    public async Task<List<FetchedPage>> FetchAllAsync(TrackingWindow? window = null, Func<FetchedPage, Task>? onPage = null)
-    {
-        var pages = new List<FetchedPage>();
-        await foreach (var page in Source.FetchAsync(window ?? FirstWindow, CancellationToken.None))
-        {
-            if (onPage is not null)
-            {
-                await onPage(page);
-            }
-
-            pages.Add(page);
-        }
-
-        return pages;
-    }
+    public Task<List<FetchedPage>> FetchAllAsync(TrackingWindow? window = null, Func<FetchedPage, Task>? onPage = null) =>
+        EmailIntegration.UnitTests.Pipeline.CollectingPageSink.FetchAllAsync(Source, window ?? FirstWindow, onPage);
 
     public void Dispose()
     {
