@@ -75,7 +75,8 @@ public static class EmailIntegrationServiceCollectionExtensions
         services.AddHighRoad(configuration);
         services.AddInformz(configuration);
 
-        services.AddSingleton<VendorTrackingFetcher>();
+        // Transient: the vendor sources hold typed HttpClients, which must not outlive their handler rotation.
+        services.AddTransient<VendorTrackingFetcher>();
         services.AddSingleton<LandedFileFanOut>();
         services.AddSingleton<IndividualTrackingApplier>();
         services.AddSingleton<EmailIntegrationTabReader>();
