@@ -3,6 +3,7 @@ using EmailIntegration.Azure.Configuration;
 using EmailIntegration.VendorSandbox;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration.Memory;
 
 namespace EmailIntegration.LocalRunner.Hosting;
 
@@ -33,11 +34,24 @@ public sealed class LocalRunnerApp : IAsyncDisposable
     /// <summary>The address Kestrel listens on once started.</summary>
     public string BaseUrl => App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
+    private static readonly Dictionary<string, string?> QuietLogging = new()
+    {
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:System.Net.Http"] = "Warning",
+        ["Logging:LogLevel:EmailIntegration"] = "Warning",
+        ["Logging:LogLevel:Polly"] = "Warning",
+    };
+
     public static async Task<LocalRunnerApp> CreateAsync(
         string[] args, IReadOnlyDictionary<string, string?>? overrides = null, CancellationToken cancellationToken = default,
         Action<ILoggingBuilder>? configureLogging = null, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+        // The summary reports the counts; per-file and per-request lines only when asked for
+        // (Logging__LogLevel__EmailIntegration=Information). Defaults as the lowest configuration source, not code filters,
+        // so that every documented setting (environment, local.settings.json, command line) overrides them.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = QuietLogging });
         builder.Configuration
             .AddLocalSettings(Path.Combine(AppContext.BaseDirectory, "local.settings.sample.json"))
             .AddLocalSettings(Path.Combine(Directory.GetCurrentDirectory(), "local.settings.json"))
@@ -55,9 +69,6 @@ public sealed class LocalRunnerApp : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(sandbox.AdapterSettings());
         }
 
-        // The summary reports the counts; per-file and per-request lines only when asked for (Logging__LogLevel__EmailIntegration=Information).
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("System.Net.Http", LogLevel.Warning)
-            .AddFilter("EmailIntegration", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);
         builder.Services.AddEmailIntegration(builder.Configuration);
 
