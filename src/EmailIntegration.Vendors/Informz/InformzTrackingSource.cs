@@ -355,8 +355,9 @@ public sealed class InformzTrackingSource(
                     cancellationToken);
                 unreadable++;
 
-                // Unknown row count: go on while the count says rows remain (without a count, one more page is asked for).
-                if (total is { } t && startRow - o.StartRowBase + o.PageSize >= t)
+                // Its rows are unknown: go on while the count says rows remain. Without a count there is no telling whether
+                // more follow; the held watermark fetches the window again next run.
+                if (total is not { } t || startRow - o.StartRowBase + o.PageSize >= t)
                 {
                     break;
                 }
