@@ -4,6 +4,7 @@ using System.Text;
 using EmailIntegration.Domain.Events;
 using EmailIntegration.Pipeline.FanOut;
 using EmailIntegration.Pipeline.Landing;
+using EmailIntegration.Vendors.Informz;
 
 namespace EmailIntegration.Benchmarks;
 
@@ -70,6 +71,9 @@ public static class Inputs
         for (var i = 0; i < 5_000; i++)
         {
             directory.AddRecipient("realmagnet", (100_000 + i).ToString(CultureInfo.InvariantCulture), Individual(i));
+
+            // Informz activity is joined through the e-mail hash the source saves from the subscriber grid.
+            directory.AddRecipient("informz", InformzTrackingParser.RecipientKey($"member{i}@example.org")!, Individual(i));
         }
 
         for (var m = 0; m < 20; m++)
@@ -135,9 +139,7 @@ public static class Inputs
     {
         var random = new Random(Seed + 2);
         var text = new StringBuilder(rows * 420);
-        text.Append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n")
-            .Append("<GridResponse xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns=\"http://partner.informz.net/aapi/2009/08/\">\n")
-            .Append("  <Brand id=\"1234\">Example Association</Brand>\n  <User>api-user</User>\n  <Grids>\n    <Grid type=\"mailing_activity_subscriber_actions\">\n");
+        text.Append("<Grid type=\"mailing_activity_subscriber_actions\" xmlns=\"http://partner.informz.net/aapi/2009/08/\">\n");
         var events = 0;
         for (var r = 0; r < rows; r++)
         {
@@ -154,12 +156,18 @@ public static class Inputs
             Field("was_delivered", delivered ? "1" : "0");
             Field("was_opened", opened ? "1" : "0");
             Field("was_clicked", clicked ? "1" : "0");
-            Field("user_id", Individual(subscriber));
+            Field("user_id", (500_900_000 + subscriber).ToString(CultureInfo.InvariantCulture)); // Informz's own id
             text.Append("        </Fields>\n      </Record>\n");
         }
 
-        text.Append("    </Grid>\n  </Grids>\n</GridResponse>\n");
-        return new Input(VendorFormat.InformzGrid, Encoding.UTF8.GetBytes(text.ToString()),
+        text.Append("</Grid>");
+
+        // The Grid node travels framed in <Grids> (gzip, 4-byte length, base64), as the service answers.
+        var response = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+            + "<GridResponse xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns=\"http://partner.informz.net/aapi/2009/08/\">"
+            + "<Brand id=\"1234\">Example Association</Brand><User>api-user</User><Grids>" + InformzFrame.Encode(text.ToString())
+            + "</Grids></GridResponse>\n";
+        return new Input(VendorFormat.InformzGrid, Encoding.UTF8.GetBytes(response),
             new LandedFileName("informz", RunDate, "bench", "activity20260114T150000Z", 1, "xml"), rows, events);
     }
 

@@ -17,7 +17,7 @@ namespace EmailIntegration.VendorSandbox.Informz;
 /// <summary>An Optout the sandbox received: the interests and each subscriber's e-mail and remote ID.</summary>
 public sealed record InformzReceivedOptOut(IReadOnlyList<string> InterestNames, IReadOnlyList<(string Email, string? Id)> Subscribers);
 
-/// <summary>Any other action the sandbox received (Subscribe, BulkUpload, …), with the raw request document.</summary>
+/// <summary>Any other action the sandbox received (Subscribe), with its decoded action node.</summary>
 public sealed record InformzReceivedAction(string Action, string Document);
 
 /// <summary>
@@ -25,9 +25,24 @@ public sealed record InformzReceivedAction(string Action, string Document);
 /// <see cref="InformzSandboxData"/>, on 127.0.0.1, for the local runner and tests. Answers GridRequests for
 /// <c>mailing_instance</c>, <c>mailing_activity_subscriber_actions</c>, <c>subscriber</c> and <c>subscriber_interests</c>
 /// (conditions EQ/NE/GT/GTE/LT/LTE ANDed, Count, SortField, StartRow (1-based)/NumberOfRows ≤ 1000) and the ActionRequests
-/// Optout, Subscribe and BulkUpload, in the shapes of the vendor's guide (see the adapter's <c>InformzDocuments</c>).
+/// Optout and Subscribe, in the shapes of the vendor's guide (see the adapter's <c>InformzDocuments</c>).
 /// </summary>
 /// <remarks>
+/// <para>The sandbox is the contract: it answers only what the vendor documents and refuses what the vendor would refuse.
+/// <list type="bullet">
+/// <item>A SOAPAction other than the WSDL's (<see cref="SoapAction"/>) → HTTP 500 with the fault WCF sends for it, code
+/// <c>a:ActionNotSupported</c> ("ContractFilter mismatch at the EndpointDispatcher"): the dispatcher picks the operation by
+/// SOAPAction before any of the service's code runs.</item>
+/// <item>A payload that is not framed as "Making the Call" documents (gzip, 4-byte little-endian length, base64, see
+/// https://support.higherlogic.com/hc/en-us/articles/360044600992-Making-the-Call) → HTTP 500 with an <c>s:Client</c> fault. The
+/// vendor's exact answer to an unframed body is not published; a SOAP fault is what a WCF service answers when the operation
+/// throws, and Client (not Server) because the request is at fault.</item>
+/// <item>Answers are framed the same way: the GridResponse's <c>&lt;Grids&gt;</c> and the ActionResponse's
+/// <c>&lt;Responses&gt;</c> hold the frame, as public clients decode them.</item>
+/// <item>In <c>mailing_activity_subscriber_actions</c>, <c>user_id</c> is "Informz user ID" (the subscriber's Informz id, see
+/// https://support.higherlogic.com/hc/en-us/articles/360032692492-GridRequests-Subscriber-Mailing-Activity); in
+/// <c>subscriber</c> and <c>subscriber_interests</c> it is the remote (AMS) id ("Unique remote ID", 360032692232).</item>
+/// </list></para>
 /// Wrong brand id, user or password → HTTP 500 with a SOAP <c>s:Client</c> fault (as a WCF service would answer a
 /// FaultException). Activity of a mailing sent more than 100 days ago → a Client fault (the vendor's guide says such queries
 /// return nothing and points to an archive grid; the sandbox makes the mistake loud). Condition dates are read as 00:00 UTC;
@@ -37,6 +52,9 @@ public sealed record InformzReceivedAction(string Action, string Document);
 public sealed class InformzSandbox : IDisposable
 {
     public const string ServicePath = "/aapi/InformzService.svc";
+
+    /// <summary>The SOAPAction of PostInformzMessage in the service's WSDL binding (contract IInformzWebServiceContract).</summary>
+    public const string SoapAction = "http://partner.informz.net/aapi/2009/08/IInformzWebServiceContract/PostInformzMessage";
 
     private const string Ns = "http://partner.informz.net/aapi/2009/08/";
     private const string Soap = "http://schemas.xmlsoap.org/soap/envelope/";
@@ -49,6 +67,7 @@ public sealed class InformzSandbox : IDisposable
     private readonly ConcurrentQueue<InformzReceivedOptOut> _optOuts = new();
     private readonly ConcurrentQueue<InformzReceivedAction> _actions = new();
     private readonly ConcurrentQueue<string> _gridRequests = new();
+    private readonly ConcurrentDictionary<(string GridType, int StartRow), int> _corruptPages = new();
 
     private InformzSandbox(InformzSandboxData data, int port)
     {
@@ -89,10 +108,10 @@ public sealed class InformzSandbox : IDisposable
     /// <summary>Every Optout received, in order: what was pushed.</summary>
     public IReadOnlyList<InformzReceivedOptOut> ReceivedOptOuts => _optOuts.ToList();
 
-    /// <summary>Every other action received (Subscribe, BulkUpload), with its document.</summary>
+    /// <summary>Every other action received (Subscribe), with its decoded action node.</summary>
     public IReadOnlyList<InformzReceivedAction> ReceivedActions => _actions.ToList();
 
-    /// <summary>The GridRequest documents received (credentials included: test use only).</summary>
+    /// <summary>The decoded Grid nodes of the GridRequests received.</summary>
     public IReadOnlyList<string> ReceivedGridRequests => _gridRequests.ToList();
 
     /// <summary>
@@ -130,6 +149,13 @@ public sealed class InformzSandbox : IDisposable
     /// <summary>The next request of <paramref name="operation"/> answers 200 with the envelope cut in half.</summary>
     public void CorruptNext(string operation, int count = 1) => _faults.CorruptNext(operation, count);
 
+    /// <summary>
+    /// The next page of <paramref name="gridType"/> asked for at <paramref name="startRow"/> (not its Count) answers 200 with the
+    /// envelope cut in half: a bad page in the middle of a query.
+    /// </summary>
+    public void CorruptPage(string gridType, int startRow) =>
+        _corruptPages.AddOrUpdate((gridType.ToLowerInvariant(), startRow), 1, (_, n) => n + 1);
+
     public void Dispose()
     {
         _server.Stop();
@@ -154,6 +180,17 @@ public sealed class InformzSandbox : IDisposable
 
     private ResponseMessage Handle(IRequestMessage request)
     {
+        // WCF dispatches on SOAPAction before the operation runs.
+        var action = request.Headers is { } headers && headers.TryGetValue("SOAPAction", out var values) ? values.FirstOrDefault()?.Trim('"') : null;
+        if (action != SoapAction)
+        {
+            return Fault(500, "ActionNotSupported",
+                $"The message with Action '{action}' cannot be processed at the receiver, due to a ContractFilter mismatch at the "
+                + "EndpointDispatcher. This may be because of either a contract mismatch (mismatched Actions between sender and receiver) "
+                + "or a binding/security mismatch between the sender and the receiver.",
+                "a", "http://schemas.microsoft.com/ws/2005/05/addressing/none");
+        }
+
         XDocument document;
         try
         {
@@ -180,11 +217,23 @@ public sealed class InformzSandbox : IDisposable
             return Fault(500, "Client", $"Unknown document <{root.Name.LocalName}>.");
         }
 
-        var action = root.Element(X + "Actions")?.Elements().FirstOrDefault();
+        // The payload travels framed; an unframed one is refused as the request's fault.
+        XElement payload;
+        try
+        {
+            payload = Unframe(root.Element(X + (isGrid ? "Grids" : "Actions")));
+        }
+        catch (BadRequest ex)
+        {
+            return Fault(500, "Client", ex.Message);
+        }
+
+        var actionNode = isGrid ? null : payload.Elements().FirstOrDefault();
         var operation = isGrid
-            ? root.Element(X + "Grids")?.Element(X + "Grid")?.Attribute("type")?.Value ?? "GridRequest"
-            : action?.Name.LocalName ?? "ActionRequest";
-        var (_, failure, corrupt) = _faults.Take(operation);
+            ? payload.Element(X + "Grid")?.Attribute("type")?.Value ?? "GridRequest"
+            : actionNode?.Name.LocalName ?? "ActionRequest";
+        var (_, failure, corruptNext) = _faults.Take(operation);
+        var corrupt = corruptNext;
 
         if (failure is { } f)
         {
@@ -212,12 +261,12 @@ public sealed class InformzSandbox : IDisposable
             string body;
             if (isGrid)
             {
-                _gridRequests.Enqueue(root.ToString(SaveOptions.DisableFormatting));
-                body = GridResponse(root);
+                _gridRequests.Enqueue(payload.ToString(SaveOptions.DisableFormatting));
+                body = GridResponse(payload);
             }
             else
             {
-                body = ActionResponse(action ?? throw new BadRequest("No action in <Actions>."));
+                body = ActionResponse(actionNode ?? throw new BadRequest("No action in <Actions>."));
             }
 
             result = Envelope(body);
@@ -225,6 +274,14 @@ public sealed class InformzSandbox : IDisposable
         catch (BadRequest ex)
         {
             return Fault(500, "Client", ex.Message);
+        }
+
+        if (isGrid && payload.Element(X + "Grid") is { } asked
+            && int.TryParse(asked.Element(X + "StartRow")?.Value, CultureInfo.InvariantCulture, out var askedRow)
+            && _corruptPages.TryGetValue((operation.ToLowerInvariant(), askedRow), out var left) && left > 0
+            && _corruptPages.TryUpdate((operation.ToLowerInvariant(), askedRow), left - 1, left))
+        {
+            corrupt = true;
         }
 
         if (corrupt && result.BodyData?.BodyAsString is { Length: > 2 } text)
@@ -237,9 +294,85 @@ public sealed class InformzSandbox : IDisposable
 
     private sealed record Condition(string Element, string Comparator, string Value);
 
-    private string GridResponse(XElement request)
+    /// <summary>
+    /// The nodes inside a framed <c>&lt;Grids&gt;</c> / <c>&lt;Actions&gt;</c>, under a synthetic parent. Decoded here without the
+    /// adapter's code, so the adapter's framing is checked against an independent reading of "Making the Call": base64, then the
+    /// 4-byte little-endian length of the original, then gzip of exactly that many UTF-8 bytes.
+    /// </summary>
+    private static XElement Unframe(XElement? holder)
     {
-        var grid = request.Element(X + "Grids")?.Element(X + "Grid") ?? throw new BadRequest("No <Grid>.");
+        if (holder is null)
+        {
+            throw new BadRequest("The document has no <Grids>/<Actions>.");
+        }
+
+        if (holder.HasElements || holder.Value.Trim().Length == 0)
+        {
+            throw new BadRequest(
+                $"The <{holder.Name.LocalName}> payload is not a gzip-compressed, length-prefixed, base64-encoded string.");
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(holder.Value.Trim());
+        }
+        catch (FormatException)
+        {
+            throw new BadRequest($"The <{holder.Name.LocalName}> payload is not base64.");
+        }
+
+        if (bytes.Length < 6 || bytes[4] != 0x1f || bytes[5] != 0x8b)
+        {
+            throw new BadRequest($"The <{holder.Name.LocalName}> payload does not hold a 4-byte length and a gzip stream.");
+        }
+
+        var length = bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (bytes[3] << 24);
+        using var original = new MemoryStream();
+        try
+        {
+            using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(bytes, 4, bytes.Length - 4), System.IO.Compression.CompressionMode.Decompress);
+            gzip.CopyTo(original);
+        }
+        catch (InvalidDataException)
+        {
+            throw new BadRequest($"The <{holder.Name.LocalName}> payload's gzip stream is corrupt.");
+        }
+
+        if (original.Length != length)
+        {
+            throw new BadRequest($"The <{holder.Name.LocalName}> payload's length prefix ({length}) is not its length ({original.Length}).");
+        }
+
+        var text = Encoding.UTF8.GetString(original.ToArray());
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader("<payload>" + text + "</payload>"), Safe);
+            return XElement.Load(reader);
+        }
+        catch (XmlException ex)
+        {
+            throw new BadRequest("The framed payload is not well-formed XML: " + ex.Message);
+        }
+    }
+
+    /// <summary>The inverse of <see cref="Unframe"/>, for answers.</summary>
+    private static string Frame(string payload)
+    {
+        var original = Encoding.UTF8.GetBytes(payload);
+        using var buffer = new MemoryStream();
+        buffer.Write([(byte)original.Length, (byte)(original.Length >> 8), (byte)(original.Length >> 16), (byte)(original.Length >> 24)]);
+        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(original);
+        }
+
+        return Convert.ToBase64String(buffer.ToArray());
+    }
+
+    private string GridResponse(XElement payload)
+    {
+        var grid = payload.Element(X + "Grid") ?? throw new BadRequest("No <Grid>.");
         var type = grid.Attribute("type")?.Value ?? throw new BadRequest("<Grid> has no type.");
         var conditions = grid.Element(X + "Conditions")?.Elements(X + "Condition")
             .Select(c => c.Element(X + "Single") ?? throw new BadRequest("Only <Single> conditions are served by the sandbox."))
@@ -353,7 +486,7 @@ public sealed class InformzSandbox : IDisposable
                 {
                     var s = _data.Subscriber(a.SubscriberId);
                     return Row(("was_clicked", a.WasClicked), ("was_delivered", a.WasDelivered), ("email", s.Email),
-                        ("mailing_instance_id", a.MailingInstanceId), ("was_opened", a.WasOpened), ("user_id", s.RemoteId));
+                        ("mailing_instance_id", a.MailingInstanceId), ("was_opened", a.WasOpened), ("user_id", s.SubscriberId));
                 }).ToList();
             }
 
@@ -433,18 +566,22 @@ public sealed class InformzSandbox : IDisposable
         _ => value.ToString(),
     };
 
-    /// <summary>A GridResponse as the vendor's examples show it (utf-16 declaration, Brand and User echoed, Record row=…).</summary>
+    /// <summary>
+    /// A GridResponse as the vendor's examples show it (utf-16 declaration, Brand and User echoed, Record row=…, Fields/Field
+    /// element=…: Grid Request Overview 360033049251 and the Subscriber Persona example,
+    /// http://knowledgebase.informz.net/help/subscriber-persona), with the Grid node framed in <c>&lt;Grids&gt;</c>.
+    /// </summary>
     private string Document(string type, IEnumerable<(int Row, List<(string Element, string? Value)> Fields)> records)
     {
+        var grid = new XElement(X + "Grid", new XAttribute("type", type),
+            records.Select(r => new XElement(X + "Record", new XAttribute("row", r.Row),
+                new XElement(X + "Fields", r.Fields.Select(f => new XElement(X + "Field", new XAttribute("element", f.Element), f.Value))))));
         var response = new XElement(X + "GridResponse",
             new XAttribute(XNamespace.Xmlns + "xsd", "http://www.w3.org/2001/XMLSchema"),
             new XAttribute(XNamespace.Xmlns + "xsi", "http://www.w3.org/2001/XMLSchema-instance"),
             new XElement(X + "Brand", new XAttribute("id", BrandId), BrandName),
             new XElement(X + "User", User),
-            new XElement(X + "Grids",
-                new XElement(X + "Grid", new XAttribute("type", type),
-                    records.Select(r => new XElement(X + "Record", new XAttribute("row", r.Row),
-                        new XElement(X + "Fields", r.Fields.Select(f => new XElement(X + "Field", new XAttribute("element", f.Element), f.Value))))))));
+            new XElement(X + "Grids", Frame(grid.ToString(SaveOptions.DisableFormatting))));
         return "<?xml version=\"1.0\" encoding=\"utf-16\"?>\n" + response.ToString(SaveOptions.None);
     }
 
@@ -453,7 +590,6 @@ public sealed class InformzSandbox : IDisposable
         var name = action.Name.LocalName;
         int count;
         string message;
-        string? uploadId = null;
         switch (name)
         {
             case "Optout":
@@ -486,18 +622,11 @@ public sealed class InformzSandbox : IDisposable
                 count = action.Descendants(X + "Subscriber").Count();
                 if (count > 1000)
                 {
-                    throw new BadRequest("Subscribe takes up to 1,000 records; use BulkUpload.");
+                    throw new BadRequest("Subscribe takes up to 1,000 records.");
                 }
 
                 _actions.Enqueue(new InformzReceivedAction(name, action.ToString(SaveOptions.DisableFormatting)));
                 message = $"{count} subscribers processed.";
-                break;
-
-            case "BulkUpload":
-                count = (action.Element(X + "Data")?.Value ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
-                uploadId = (880_000 + _actions.Count + 1).ToString(CultureInfo.InvariantCulture);
-                _actions.Enqueue(new InformzReceivedAction(name, action.ToString(SaveOptions.DisableFormatting)));
-                message = "Upload received.";
                 break;
 
             default:
@@ -505,18 +634,19 @@ public sealed class InformzSandbox : IDisposable
         }
 
         XNamespace xsi = "http://www.w3.org/2001/XMLSchema-instance";
+        var result = new XElement(X + name,
+            new XAttribute(XNamespace.Xmlns + "xsd", "http://www.w3.org/2001/XMLSchema"),
+            new XAttribute(XNamespace.Xmlns + "xsi", xsi.NamespaceName),
+            new XElement(X + "Count", count),
+            new XElement(X + "ActionStatus",
+                new XElement(X + "Status", "success"),
+                new XElement(X + "Message", new XAttribute(xsi + "type", "xsd:string"), message)));
         var response = new XElement(X + "ActionResponse",
             new XAttribute(XNamespace.Xmlns + "xsd", "http://www.w3.org/2001/XMLSchema"),
             new XAttribute(XNamespace.Xmlns + "xsi", xsi.NamespaceName),
             new XElement(X + "Brand", new XAttribute("id", BrandId), BrandName),
             new XElement(X + "User", User),
-            new XElement(X + "Responses",
-                new XElement(X + name,
-                    new XElement(X + "Count", count),
-                    uploadId is null ? null : new XElement(X + "UploadID", uploadId),
-                    new XElement(X + "ActionStatus",
-                        new XElement(X + "Status", "success"),
-                        new XElement(X + "Message", new XAttribute(xsi + "type", "xsd:string"), message)))));
+            new XElement(X + "Responses", Frame(result.ToString(SaveOptions.DisableFormatting))));
         return "<?xml version=\"1.0\" encoding=\"utf-16\"?>\n" + response.ToString(SaveOptions.None);
     }
 
@@ -529,12 +659,12 @@ public sealed class InformzSandbox : IDisposable
         return Text(200, envelope.ToString(SaveOptions.DisableFormatting), "text/xml; charset=utf-8");
     }
 
-    private static ResponseMessage Fault(int status, string code, string text)
+    private static ResponseMessage Fault(int status, string code, string text, string prefix = "s", string? codeNamespace = null)
     {
         var envelope = new XElement(XName.Get("Envelope", Soap), new XAttribute(XNamespace.Xmlns + "s", Soap),
             new XElement(XName.Get("Body", Soap),
                 new XElement(XName.Get("Fault", Soap),
-                    new XElement("faultcode", "s:" + code),
+                    new XElement("faultcode", codeNamespace is null ? null : new XAttribute(XNamespace.Xmlns + prefix, codeNamespace), prefix + ":" + code),
                     new XElement("faultstring", new XAttribute(XNamespace.Xml + "lang", "en-US"), text))));
         return Text(status, envelope.ToString(SaveOptions.DisableFormatting), "text/xml; charset=utf-8");
     }

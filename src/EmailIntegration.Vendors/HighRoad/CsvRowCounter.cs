@@ -15,6 +15,9 @@ public sealed class CsvRowCounter
     /// <summary>Data rows seen so far (records after the header).</summary>
     public long DataRows => Math.Max(0, _records - 1);
 
+    /// <summary>A quoted field was opened and never closed: the file is cut off, or its quotes are broken.</summary>
+    public bool InsideQuotes => _inQuotes;
+
     public void Feed(ReadOnlySpan<byte> chunk)
     {
         foreach (var b in chunk)

@@ -10,7 +10,8 @@ using Polly;
 namespace EmailIntegration.Vendors.HighRoad;
 
 /// <summary>A downloaded export: the bytes as served and the data rows counted while they streamed in.</summary>
-public sealed record HighRoadDownload(ReadOnlyMemory<byte> Content, int DataRows);
+/// <param name="InsideQuotes">The bytes ended inside a quoted field (cut off, or broken quotes).</param>
+public sealed record HighRoadDownload(ReadOnlyMemory<byte> Content, int DataRows, bool InsideQuotes = false);
 
 /// <summary>
 /// Typed HttpClient for HighRoad's HTTPS export and upload endpoints, behind the standard resilience handler (retries
@@ -78,7 +79,7 @@ public sealed class HighRoadHttpClient(HttpClient http, IOptions<HighRoadOptions
         var rows = counter.Complete();
         logger.LogDebug("HighRoad export from {Host}: {Bytes} bytes, {Rows} data rows in {ElapsedMs} ms",
             url.Host, buffer.Length, rows, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        return new HighRoadDownload(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), (int)Math.Min(rows, int.MaxValue));
+        return new HighRoadDownload(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), (int)Math.Min(rows, int.MaxValue), counter.InsideQuotes);
     }
 
     /// <summary>POSTs a file (<c>text/csv</c>, its name in Content-Disposition).</summary>

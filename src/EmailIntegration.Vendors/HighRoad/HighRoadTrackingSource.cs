@@ -106,7 +106,12 @@ public sealed class HighRoadTrackingSource(
         }
 
         logger.LogInformation("HighRoad export {From}..{To} from {Host}: {Rows} rows", from, to, url.Host, download.DataRows);
-        await pages.LandAsync(new FetchedPage(ExportKind, 1, Extension, download.Content, download.DataRows), cancellationToken);
+        var landed = new FetchedPage(ExportKind, 1, Extension, download.Content, download.DataRows);
+        await pages.LandAsync(landed, cancellationToken);
+        if (download.InsideQuotes)
+        {
+            await pages.UnreadableAsync(landed, $"HTTPS export {from:yyyy-MM-dd}..{to:yyyy-MM-dd}", UnclosedQuote, cancellationToken);
+        }
     }
 
     private async Task FetchSftpAsync(TrackingWindow window, IFetchedPageSink pages, CancellationToken cancellationToken)
@@ -176,13 +181,21 @@ public sealed class HighRoadTrackingSource(
                 page++;
                 logger.LogInformation("HighRoad SFTP file {File} ({LastWrite:o}) → export page {Page}: {Rows} rows",
                     file.Name, file.LastWriteUtc, page, rows);
-                await pages.LandAsync(new FetchedPage(ExportKind, page, Extension, content, rows), cancellationToken);
+                var landed = new FetchedPage(ExportKind, page, Extension, content, rows);
+                await pages.LandAsync(landed, cancellationToken);
+                if (buffer.InsideQuotes)
+                {
+                    // Landed first, bytes unchanged; reported so it is quarantined and the window is fetched again.
+                    await pages.UnreadableAsync(landed, $"SFTP file {file.Name}", UnclosedQuote, cancellationToken);
+                }
             }
 
             logger.LogInformation("HighRoad SFTP {Directory} {WindowStart:o}..{WindowEnd:o}: {Files} of {Listed} files in the window",
                 directory, window.Start, window.End, files.Count, listing.Count);
         }
     }
+
+    private const string UnclosedQuote = "a quoted field is never closed: the file is cut off or its quotes are broken";
 
     private static (DateOnly From, DateOnly To) Dates(TrackingWindow window)
     {
@@ -231,6 +244,8 @@ public sealed class HighRoadTrackingSource(
         public ReadOnlyMemory<byte> Content => _bytes.GetBuffer().AsMemory(0, (int)_bytes.Length);
 
         public int Complete() => (int)Math.Min(_counter.Complete(), int.MaxValue);
+
+        public bool InsideQuotes => _counter.InsideQuotes;
 
         public override bool CanRead => false;
 

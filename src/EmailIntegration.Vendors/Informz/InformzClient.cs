@@ -21,8 +21,7 @@ namespace EmailIntegration.Vendors.Informz;
 /// https://support.higherlogic.com/hc/en-us/articles/360033049191-API-General-Information ; Grid Request Overview
 /// https://support.higherlogic.com/hc/en-us/articles/360033049251-Grid-Request-Overview ; Action Requests
 /// https://support.higherlogic.com/hc/en-us/articles/360032692072-Action-Requests ; Optout
-/// https://support.higherlogic.com/hc/en-us/articles/360044601832-Optout ; BulkUpload
-/// https://support.higherlogic.com/hc/en-us/articles/360032692112-ActionRequest-BulkUpload .</para>
+/// https://support.higherlogic.com/hc/en-us/articles/360044601832-Optout ; the framing of every payload: <see cref="InformzFrame"/>.</para>
 /// <para>How the service reports a refused login is not documented. A WCF service answers a FaultException with HTTP 500 and
 /// a SOAP Fault: a <c>Client</c>/<c>Sender</c> fault (the request is wrong, e.g. credentials) is not retried and becomes
 /// <see cref="VendorFetchException"/> "… was refused"; its text is reported only with the user, password and any e-mail
@@ -73,13 +72,6 @@ public sealed class InformzClient(HttpClient http, IOptions<InformzOptions> opti
     {
         var document = InformzDocuments.Subscribe(options.Value, interestNames, action, subscribers);
         return await ActionAsync("Subscribe", document, cancellationToken);
-    }
-
-    /// <summary>ActionRequest <c>BulkUpload</c> (asynchronous at the vendor): the result carries the UploadID.</summary>
-    public async Task<InformzActionResult> BulkUploadAsync(InformzBulkUpload upload, CancellationToken cancellationToken)
-    {
-        var document = InformzDocuments.BulkUpload(options.Value, upload);
-        return await ActionAsync("BulkUpload", document, cancellationToken);
     }
 
     private async Task<InformzActionResult> ActionAsync(string action, string document, CancellationToken cancellationToken)
@@ -135,7 +127,7 @@ public sealed class InformzClient(HttpClient http, IOptions<InformzOptions> opti
             logger.LogDebug("Informz {Operation} answered {Status} with {Bytes} bytes in {ElapsedMs} ms",
                 operation, (int)response.StatusCode, bytes.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
-            var fault = await TryReadFaultAsync(bytes, cancellationToken);
+            var fault = await InformzXml.TryReadFaultAsync(bytes, cancellationToken);
             if (fault is not null)
             {
                 throw Refused(operation, fault, response.StatusCode);
@@ -163,72 +155,6 @@ public sealed class InformzClient(HttpClient http, IOptions<InformzOptions> opti
             kind: fault.IsSenderFault ? VendorFailureKind.Permanent : VendorFailureKind.Transient, statusCode: status);
     }
 
-    /// <summary>The SOAP Fault in a response body, if that is what it is; never throws.</summary>
-    internal static async Task<InformzFaultException?> TryReadFaultAsync(byte[] body, CancellationToken cancellationToken)
-    {
-        // Cheap test first: a grid page is large and has no "Fault" element at the top.
-        if (body.Length == 0 || body.AsSpan().IndexOf("Fault"u8) < 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            using var stream = new MemoryStream(body, writable: false);
-            using var reader = XmlReader.Create(stream, InformzXml.SafeSettings(async: true));
-            await reader.MoveToContentAsync();
-            if (reader.LocalName != "Envelope")
-            {
-                return null;
-            }
-
-            // Envelope → (Header) → Body → first child.
-            while (await reader.ReadAsync())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (reader.NodeType == XmlNodeType.Element && reader.Depth == 2)
-                {
-                    if (reader.LocalName != "Fault")
-                    {
-                        return null;
-                    }
-
-                    string? code = null, text = null;
-                    var depth = reader.Depth;
-                    var advanced = false;
-                    while ((advanced || await reader.ReadAsync()) && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
-                    {
-                        advanced = false;
-                        if (reader.NodeType != XmlNodeType.Element || reader.IsEmptyElement)
-                        {
-                            continue;
-                        }
-
-                        if (reader.LocalName is "faultcode" or "Value" && code is null)
-                        {
-                            code = (await reader.ReadElementContentAsStringAsync()).Trim();
-                            advanced = true;
-                        }
-                        else if (reader.LocalName is "faultstring" or "Text" && text is null)
-                        {
-                            text = (await reader.ReadElementContentAsStringAsync()).Trim();
-                            advanced = true;
-                        }
-                    }
-
-                    var local = code is null ? null : code[(code.IndexOf(':', StringComparison.Ordinal) + 1)..];
-                    return new InformzFaultException(local, text);
-                }
-            }
-        }
-        catch (XmlException)
-        {
-            return null;
-        }
-
-        return null;
-    }
-
     /// <summary>For the resilience handler: a 500 carrying a Client/Sender fault is final, not transient.</summary>
     internal static async ValueTask<bool> IsSenderFaultAsync(HttpResponseMessage response)
     {
@@ -238,6 +164,6 @@ public sealed class InformzClient(HttpClient http, IOptions<InformzOptions> opti
         }
 
         var body = await response.Content.ReadAsByteArrayAsync();
-        return await TryReadFaultAsync(body, CancellationToken.None) is { IsSenderFault: true };
+        return await InformzXml.TryReadFaultAsync(body, CancellationToken.None) is { IsSenderFault: true };
     }
 }

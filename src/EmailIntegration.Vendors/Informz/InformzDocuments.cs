@@ -44,28 +44,9 @@ public enum InformzInterestAction
     ReplaceAllSubscribers,
 }
 
-/// <summary>BulkUpload InterestAction choices (ActionRequest - BulkUpload).</summary>
-public enum InformzBulkAction
-{
-    AddOrUpdateSubscribers,
-    ReplaceAllSubscribers,
-    RemoveSubscribers,
-    UnsubscribeSubscribers,
-    ResubscribeSubscribers,
-}
-
-/// <summary>What a BulkUpload carries: the interests, who gets the completion e-mail, and the rows (Email, ID, fields).</summary>
-/// <param name="FieldNames">Personal-info columns after Email and ID, in order; each subscriber's <see cref="InformzSubscriber.Fields"/> supplies them.</param>
-public sealed record InformzBulkUpload(
-    InformzBulkAction Action,
-    IReadOnlyList<string> InterestNames,
-    IReadOnlyList<string> StatusEmailRecipients,
-    IReadOnlyList<InformzSubscriber> Subscribers,
-    IReadOnlyList<string>? FieldNames = null);
-
 /// <summary>
-/// The ActionResponse of an action: <c>&lt;Count&gt;</c>, <c>&lt;ActionStatus&gt;&lt;Status&gt;</c>/<c>&lt;Message&gt;</c> and, for
-/// BulkUpload, <c>&lt;UploadID&gt;</c> (to check in the <c>upload_history</c> grid). Addresses in Message are masked.
+/// The ActionResponse of an action: <c>&lt;Count&gt;</c>, <c>&lt;ActionStatus&gt;&lt;Status&gt;</c>/<c>&lt;Message&gt;</c> and, when the
+/// vendor sends one, <c>&lt;UploadID&gt;</c>. Addresses in Message are masked.
 /// </summary>
 public sealed record InformzActionResult(string Action, bool Success, string? Status, int? Count, string? Message, string? UploadId);
 
@@ -86,12 +67,12 @@ public sealed record InformzActionResult(string Action, bool Success, string? St
 /// <b>UNVERIFIED</b>: where StartRow, NumberOfRows and SortField sit inside Grid (the page showing them was cut off) and that
 /// SortField holds the element name as text (<c>&lt;SortField order="asc"&gt;email&lt;/SortField&gt;</c>, as the overview table
 /// writes it). We put them after ReturnFields; check against http://partner.informz.net/aapi/schema/InformzService.xsd.</item>
-/// <item>ActionRequest header order Brand, User, Password as in the Unsubscribe and BulkUpload examples; Subscriber children
+/// <item>ActionRequest header order Brand, User, Password as in the Unsubscribe examples; Subscriber children
 /// "Email must be the first entry; ID must be the second entry; The &lt;ID&gt; tag must be in UPPERCASE" (Action Requests,
 /// https://support.higherlogic.com/hc/en-us/articles/360032692072-Action-Requests). Optout:
 /// https://support.higherlogic.com/hc/en-us/articles/360044601832-Optout ; Subscribe:
-/// https://support.higherlogic.com/hc/en-us/articles/360032692392-ActionRequests-Subscribe-Unsubscribe-and-Opt-Out ; BulkUpload:
-/// https://support.higherlogic.com/hc/en-us/articles/360032692112-ActionRequest-BulkUpload .</item>
+/// https://support.higherlogic.com/hc/en-us/articles/360032692392-ActionRequests-Subscribe-Unsubscribe-and-Opt-Out .</item>
+/// <item>Every payload (the Grid node, the action node) travels framed: see <see cref="InformzFrame"/>.</item>
 /// <item>"The document tags are case sensitive"; "the comparison of string values in a grid request is not case sensitive".</item>
 /// </list>
 /// </remarks>
@@ -99,12 +80,34 @@ public static class InformzDocuments
 {
     private const string Ns = InformzXml.Namespace;
 
-    /// <summary>Most records one synchronous Subscribe may carry ("up to 1,000 records"); more → BulkUpload.</summary>
+    /// <summary>Most records one synchronous Subscribe may carry ("up to 1,000 records").</summary>
     public const int MaxSubscribeRecords = 1000;
 
+    /// <summary>
+    /// The GridRequest document: credentials in plain, and in <c>&lt;Grids&gt;</c> the framed <see cref="GridPayload"/>
+    /// (see <see cref="InformzFrame"/>).
+    /// </summary>
     public static string GridRequest(InformzOptions options, GridQuery query)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var payload = InformzFrame.Encode(GridPayload(query));
+        return Write(w =>
+        {
+            w.WriteStartElement("GridRequest", Ns);
+            w.WriteElementString("Password", Ns, options.Password ?? string.Empty);
+            WriteBrand(w, options);
+            w.WriteElementString("User", Ns, options.User ?? string.Empty);
+            w.WriteElementString("Grids", Ns, payload);
+            w.WriteEndElement();
+        });
+    }
+
+    /// <summary>
+    /// The <c>&lt;Grid type="…" xmlns="…"&gt;</c> node that goes, framed, into <c>&lt;Grids&gt;</c> ("just the Grid node",
+    /// with its namespace, as in "Making the Call").
+    /// </summary>
+    public static string GridPayload(GridQuery query)
+    {
         ArgumentNullException.ThrowIfNull(query);
         if (query.ReturnFields.Count == 0)
         {
@@ -113,11 +116,6 @@ public static class InformzDocuments
 
         return Write(w =>
         {
-            w.WriteStartElement("GridRequest", Ns);
-            w.WriteElementString("Password", Ns, options.Password ?? string.Empty);
-            WriteBrand(w, options);
-            w.WriteElementString("User", Ns, options.User ?? string.Empty);
-            w.WriteStartElement("Grids", Ns);
             w.WriteStartElement("Grid", Ns);
             w.WriteAttributeString("type", query.GridType);
             if (query.Conditions.Count > 0)
@@ -162,8 +160,6 @@ public static class InformzDocuments
                 w.WriteElementString("NumberOfRows", Ns, rows.ToString(CultureInfo.InvariantCulture));
             }
 
-            w.WriteEndElement();
-            w.WriteEndElement();
             w.WriteEndElement();
         });
     }
@@ -255,80 +251,6 @@ public static class InformzDocuments
     }
 
     /// <summary>
-    /// BulkUpload (asynchronous, any size): UploadDetails (InterestDetails, StatusEmailRecipients, ColumnDelimiter ",",
-    /// HasFieldsEnclosedInQuotes 1, RemovePersonalInfoIfBlank 0), FieldDefinitions (Email column 1, ID column 2, then the
-    /// personal-info fields) and the rows as quoted CSV in <c>&lt;Data&gt;</c>.
-    /// </summary>
-    public static string BulkUpload(InformzOptions options, InformzBulkUpload upload)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(upload);
-        RequireSubscribers(upload.Subscribers, int.MaxValue);
-        if (upload.StatusEmailRecipients.Count == 0)
-        {
-            throw new ArgumentException("At least one status e-mail recipient is required.", nameof(upload));
-        }
-
-        var fields = upload.FieldNames ?? [];
-        var hasId = upload.Subscribers.Any(s => !string.IsNullOrEmpty(s.Id));
-        var data = new StringBuilder();
-        foreach (var s in upload.Subscribers)
-        {
-            var cells = new List<string?> { s.Email };
-            if (hasId)
-            {
-                cells.Add(s.Id);
-            }
-
-            cells.AddRange(fields.Select(f => s.Fields is not null && s.Fields.TryGetValue(f, out var v) ? v : null));
-            data.Append(string.Join(',', cells.Select(c => "\"" + (c ?? string.Empty).Replace("\"", "\"\"", StringComparison.Ordinal) + "\"")));
-            data.Append('\n');
-        }
-
-        return Action(options, w =>
-        {
-            w.WriteStartElement("BulkUpload", Ns);
-            w.WriteStartElement("UploadDetails", Ns);
-            w.WriteStartElement("InterestDetails", Ns);
-            if (upload.InterestNames.Count > 0)
-            {
-                WriteInterestNames(w, upload.InterestNames);
-            }
-
-            w.WriteElementString("InterestAction", Ns, upload.Action.ToString());
-            w.WriteEndElement();
-            w.WriteStartElement("StatusEmailRecipients", Ns);
-            foreach (var email in upload.StatusEmailRecipients)
-            {
-                w.WriteElementString("Email", Ns, email);
-            }
-
-            w.WriteEndElement();
-            w.WriteElementString("ColumnDelimiter", Ns, ",");
-            w.WriteElementString("HasFieldsEnclosedInQuotes", Ns, "1");
-            w.WriteElementString("RemovePersonalInfoIfBlank", Ns, "0");
-            w.WriteEndElement();
-
-            w.WriteStartElement("FieldDefinitions", Ns);
-            var column = 1;
-            WriteFieldDefinition(w, "Email", "string", column++, "Email");
-            if (hasId)
-            {
-                WriteFieldDefinition(w, "ID", "string", column++, "ID");
-            }
-
-            foreach (var f in fields)
-            {
-                WriteFieldDefinition(w, f, "String", column++, "PersonalInfo");
-            }
-
-            w.WriteEndElement();
-            w.WriteElementString("Data", Ns, data.ToString());
-            w.WriteEndElement();
-        });
-    }
-
-    /// <summary>
     /// The SOAP 1.1 envelope of <c>PostInformzMessage(x)</c>: the document goes in <c>x</c> as escaped text.
     /// </summary>
     public static byte[] Envelope(string document)
@@ -349,17 +271,21 @@ public static class InformzDocuments
         return stream.ToArray();
     }
 
-    private static string Action(InformzOptions options, Action<XmlWriter> writeAction) => Write(w =>
+    /// <summary>An ActionRequest: credentials in plain, the action node framed in <c>&lt;Actions&gt;</c> (as public clients send
+    /// Subscribe; see <see cref="InformzFrame"/>).</summary>
+    private static string Action(InformzOptions options, Action<XmlWriter> writeAction)
     {
-        w.WriteStartElement("ActionRequest", Ns);
-        WriteBrand(w, options);
-        w.WriteElementString("User", Ns, options.User ?? string.Empty);
-        w.WriteElementString("Password", Ns, options.Password ?? string.Empty);
-        w.WriteStartElement("Actions", Ns);
-        writeAction(w);
-        w.WriteEndElement();
-        w.WriteEndElement();
-    });
+        var payload = InformzFrame.Encode(Write(writeAction));
+        return Write(w =>
+        {
+            w.WriteStartElement("ActionRequest", Ns);
+            WriteBrand(w, options);
+            w.WriteElementString("User", Ns, options.User ?? string.Empty);
+            w.WriteElementString("Password", Ns, options.Password ?? string.Empty);
+            w.WriteElementString("Actions", Ns, payload);
+            w.WriteEndElement();
+        });
+    }
 
     private static void WriteBrand(XmlWriter w, InformzOptions options)
     {
@@ -390,16 +316,6 @@ public static class InformzDocuments
         }
     }
 
-    private static void WriteFieldDefinition(XmlWriter w, string name, string dataType, int column, string fieldType)
-    {
-        w.WriteStartElement("FieldDefinition", Ns);
-        w.WriteElementString("Name", Ns, name);
-        w.WriteElementString("DataType", Ns, dataType);
-        w.WriteElementString("ColumnIndex", Ns, column.ToString(CultureInfo.InvariantCulture));
-        w.WriteElementString("FieldType", Ns, fieldType);
-        w.WriteEndElement();
-    }
-
     private static void RequireInterests(IReadOnlyCollection<string> interestNames)
     {
         ArgumentNullException.ThrowIfNull(interestNames);
@@ -421,7 +337,7 @@ public static class InformzDocuments
 
         if (subscribers.Count > max)
         {
-            throw new ArgumentException($"At most {max} subscribers per request; use BulkUpload for more.", nameof(subscribers));
+            throw new ArgumentException($"At most {max} subscribers per request; split larger pushes.", nameof(subscribers));
         }
     }
 

@@ -14,7 +14,7 @@ namespace EmailIntegration.Vendors.Informz;
 /// come from (same page). Brand id, user and password are what "Informz furnishes ... to be used with your setup/calls"
 /// (API Quick Start Guide, https://support.higherlogic.com/hc/en-us/articles/360033049051-API-Quick-Start-Guide); the
 /// optional encryption key mode of "Making the Call" (http://informz.knowledgeowl.com/help/making-the-call) is not
-/// supported: the brand must use a user name and password.</para>
+/// built: <see cref="EncryptionEnabled"/> is refused at start-up, and the brand must use a user name and password.</para>
 /// <para><see cref="User"/> and <see cref="Password"/> are secrets: they are only written into the request documents, never
 /// logged and never put in an exception message (the client also redacts them from any vendor fault text it reports).</para>
 /// </remarks>
@@ -77,8 +77,10 @@ public sealed partial class InformzOptions : IValidatableObject, IVendorRetryOpt
     public int MailingLookbackDays { get; set; } = 30;
 
     /// <summary>
-    /// The grid column that holds the AMS individual id (Informz's "remote ID", the <c>&lt;ID&gt;</c> we push with
-    /// Subscribe/BulkUpload). Default <c>user_id</c>: "Unique remote ID" in the subscriber_interests grid. Empty = read no
+    /// The column of the <c>subscriber</c> and <c>subscriber_interests</c> grids that holds the AMS individual id (Informz's
+    /// "remote ID", the <c>&lt;ID&gt;</c> we push with Subscribe). Default <c>user_id</c>: "Unique remote ID" in
+    /// subscriber_interests (GridRequests - Subscriber Interests, 360032692232). Never read from the activity grid, whose
+    /// <c>user_id</c> is "Informz user ID" (360032692492): activity rows are joined through the directory. Empty = read no
     /// column and resolve individuals only through the directory (e-mail hash → AMS id).
     /// </summary>
     public string? IndividualIdField { get; set; } = "user_id";
@@ -93,9 +95,31 @@ public sealed partial class InformzOptions : IValidatableObject, IVendorRetryOpt
     /// <summary>Also fetch interest (e-mail group) cancellations from subscriber_interests, in ≤ 7-day chunks.</summary>
     public bool FetchInterestCancellations { get; set; } = true;
 
-    /// <summary>The SOAPAction of PostInformzMessage. UNVERIFIED: read it from
-    /// https://partner.informz.net/aapi/InformzService.svc?WSDL before going live.</summary>
-    public string SoapAction { get; set; } = "http://partner.informz.net/aapi/2009/08/IInformzService/PostInformzMessage";
+    /// <summary>The SOAPAction of PostInformzMessage, as the service's WSDL binds it (contract <c>IInformzWebServiceContract</c>;
+    /// stated as checked against the WSDL by the public connector MemberJunction/MJ, <c>InformzConnector.ts</c>). A different
+    /// value is refused by the service (WCF: ActionNotSupported).</summary>
+    public string SoapAction { get; set; } = DefaultSoapAction;
+
+    public const string DefaultSoapAction = "http://partner.informz.net/aapi/2009/08/IInformzWebServiceContract/PostInformzMessage";
+
+    /// <summary>
+    /// The vendor's optional payload encryption ("Decide if you will employ encryption ... Informz will provide you with an
+    /// encryption key", Setup API / "Making the Call"). Off by default; this adapter does not encrypt yet, so turning it on fails
+    /// at start-up with a clear error (without a key, or with one) instead of sending what the brand would not accept.
+    /// </summary>
+    public bool EncryptionEnabled { get; set; }
+
+    /// <summary>Secret. The encryption key Informz provides when a brand uses encryption.</summary>
+    public string? EncryptionKey { get; set; }
+
+    /// <summary>
+    /// How far back the nightly <c>subscriber</c> directory query reaches (by <c>modified_date</c>, before the window end):
+    /// 0 = every subscriber of the brand each night (the activity grid carries no remote id, so every recipient of a mailing
+    /// must be known); N = only subscribers modified in the N days before the window end (for a large brand whose directory is
+    /// already filled).
+    /// </summary>
+    [Range(0, 3650)]
+    public int SubscriberDirectoryDays { get; set; }
 
     /// <summary>Total time for one API call, retries included.</summary>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
@@ -150,6 +174,14 @@ public sealed partial class InformzOptions : IValidatableObject, IVendorRetryOpt
             yield return new ValidationResult($"{nameof(VendorTimeZone)} is not a known time zone id.", [nameof(VendorTimeZone)]);
         }
 
+        if (EncryptionEnabled)
+        {
+            yield return new ValidationResult(string.IsNullOrEmpty(EncryptionKey)
+                ? $"{nameof(EncryptionEnabled)} is on but {nameof(EncryptionKey)} is empty: set the key Informz provided, or turn encryption off."
+                : $"{nameof(EncryptionEnabled)} is on, but this adapter does not encrypt payloads yet: turn it off (the brand must use a user name and password).",
+                [nameof(EncryptionEnabled), nameof(EncryptionKey)]);
+        }
+
         if (!Enabled)
         {
             yield break;
@@ -178,6 +210,6 @@ public sealed partial class InformzOptions : IValidatableObject, IVendorRetryOpt
         }
     }
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
+    [GeneratedRegex(@"\A[A-Za-z_][A-Za-z0-9_]{0,63}\z")]
     private static partial Regex ColumnName();
 }

@@ -30,11 +30,12 @@ namespace EmailIntegration.Vendors.Informz;
 /// </summary>
 /// <remarks>
 /// <para><b>Individuals.</b> Informz keeps "email addresses and a unique ID for each person from your AMS/CRM" (the remote ID we
-/// send as <c>&lt;ID&gt;</c> in Subscribe/BulkUpload). The AMS id is the row's <see cref="InformzOptions.IndividualIdField"/>
-/// (default <c>user_id</c>, "Unique remote ID" in the subscriber_interests grid) when it has one, else the directory's entry for
-/// <see cref="RecipientKey"/> of the row's e-mail (saved by the source from any row that had both, and by outbound pushes);
-/// otherwise null, and the fan-out counts the event as unmatched. <b>UNVERIFIED</b>: the activity grid's table calls user_id
-/// "Informz user ID"; if the live value is Informz's own id, set IndividualIdField to empty and rely on the directory.</para>
+/// send as <c>&lt;ID&gt;</c> in Subscribe). In the <c>subscribers</c> and <c>interests</c> grids the AMS id is the row's
+/// <see cref="InformzOptions.IndividualIdField"/> (default <c>user_id</c>, "Unique remote ID" in subscriber_interests,
+/// 360032692232) when it has one, else the directory. In the activity grid <c>user_id</c> is "Informz user ID" (360032692492):
+/// Informz's own id, never filed as an AMS id; activity is joined through the directory's entry for <see cref="RecipientKey"/>
+/// of the row's e-mail, which the source fills from the subscriber grid before it fetches the activity. Without an entry the
+/// AMS id is null and the fan-out keeps the event as unmatched (a replay after the directory learns it applies it).</para>
 /// <para>Events carry <see cref="TrackingEvent.RecipientEmailHash"/>, never the address. Event ids are
 /// <see cref="EventIdentity.For"/> of (vendor, mailing, e-mail hash, kind, time[, severity or interest]): the activity of a
 /// mailing re-fetched on later nights gives the same ids, so it is applied once.</para>
@@ -69,8 +70,11 @@ public sealed class InformzTrackingParser(IVendorDirectory directory, IOptions<I
         ArgumentNullException.ThrowIfNull(file);
         var kind = file.Kind;
         DateTimeOffset sentAt = default;
-        if (kind.Equals(InformzTrackingSource.Kinds.Mailings, StringComparison.OrdinalIgnoreCase))
+        if (kind.Equals(InformzTrackingSource.Kinds.Mailings, StringComparison.OrdinalIgnoreCase)
+            || kind.Equals(InformzTrackingSource.Kinds.Directory, StringComparison.OrdinalIgnoreCase)
+            || kind.Equals(InformzTrackingSource.Kinds.Counts, StringComparison.OrdinalIgnoreCase))
         {
+            // Landed for audit and replay; the source read them into the directory and its paging.
             yield break;
         }
 
@@ -149,7 +153,9 @@ public sealed class InformzTrackingParser(IVendorDirectory directory, IOptions<I
             return;
         }
 
-        var individual = await context.IndividualAsync(r, key);
+        // user_id here is "Informz user ID", never the AMS id: the individual comes from the directory (the subscriber grid's
+        // remote id for this address), or the event is unmatched.
+        var individual = await context.DirectoryIndividualAsync(key);
         var mailing = await context.MailingAsync(mailingId);
         if (delivered)
         {
@@ -357,6 +363,7 @@ public sealed class InformzTrackingParser(IVendorDirectory directory, IOptions<I
 
         public TimeZoneInfo Zone { get; } = zone;
 
+        /// <summary>The row's remote id column when it has one (subscriber and interest grids), else the directory.</summary>
         public async ValueTask<string?> IndividualAsync(GridRecord record, string recipientKey)
         {
             if (individualField is not null && record[individualField]?.Trim() is { Length: > 0 } fromRow)
@@ -364,6 +371,11 @@ public sealed class InformzTrackingParser(IVendorDirectory directory, IOptions<I
                 return fromRow;
             }
 
+            return await DirectoryIndividualAsync(recipientKey);
+        }
+
+        public async ValueTask<string?> DirectoryIndividualAsync(string recipientKey)
+        {
             if (!_individuals.TryGetValue(recipientKey, out var individual))
             {
                 individual = await directory.FindIndividualAsync(VendorName, recipientKey, cancellationToken);

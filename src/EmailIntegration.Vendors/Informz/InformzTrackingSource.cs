@@ -8,8 +8,10 @@ using Microsoft.Extensions.Options;
 namespace EmailIntegration.Vendors.Informz;
 
 /// <summary>
-/// The nightly fetch of Informz tracking through GridRequests, every page landed byte for byte (<c>xml</c>):
+/// The nightly fetch of Informz tracking through GridRequests, every response landed byte for byte (<c>xml</c>) before it is read:
 /// <list type="number">
+/// <item><c>directory</c>: <c>subscriber</c> (subscriber_id, email, the remote id column) → e-mail hash → AMS id in
+/// <see cref="IVendorDirectory"/>, first, because the activity grid's <c>user_id</c> is "Informz user ID", not the AMS id.</item>
 /// <item><c>mailings</c>: <c>mailing_instance</c> by <c>mailing_date</c> in [window start − MailingLookbackDays, window end), never
 /// older than the activity limit → names (and optionally a type) into <see cref="IVendorDirectory"/>.</item>
 /// <item><c>activity{yyyyMMddTHHmmssZ}</c>: <c>mailing_activity_subscriber_actions</c> of each of those instances
@@ -19,9 +21,10 @@ namespace EmailIntegration.Vendors.Informz;
 /// <item><c>interests</c>: <c>subscriber_interests</c> by <c>cancellation_date</c>, in chunks of at most 7 days
 /// (<see cref="InformzOptions.FetchInterestCancellations"/>).</item>
 /// </list>
-/// Every query is counted first (<c>Count</c>) and then paged with StartRow/NumberOfRows (≤ 1,000) and a sort field to the
-/// end; fewer rows than the count ends the fetch with <see cref="VendorFetchException"/> (a wrong StartRow base must not lose
-/// rows silently).
+/// Every query is counted first (<c>Count</c>, landed as <c>counts</c>) and then paged with StartRow/NumberOfRows (≤ 1,000) and a
+/// sort field to the end; fewer rows than the count ends the fetch with <see cref="VendorFetchException"/> (a wrong StartRow base
+/// must not lose rows silently). A page that can't be read (unframed, cut off) is landed, reported to the sink with the query and
+/// StartRow, and paging goes on; the fetcher quarantines it and keeps the watermark.
 /// </summary>
 /// <remarks>
 /// <para>Vendor pages: Grid Request Overview https://support.higherlogic.com/hc/en-us/articles/360033049251-Grid-Request-Overview
@@ -43,8 +46,9 @@ namespace EmailIntegration.Vendors.Informz;
 /// contiguous dates, so no vendor day falls between two runs, and any overlap only re-lands rows whose event ids are
 /// deterministic. The <c>subscriber</c> grid's column list is not in the pages we could reach: the columns requested are the
 /// ones named in the brief and in public clients (UNVERIFIED).</para>
-/// <para>The directory is filled before the pages that need it are yielded: mailing names from <c>mailings</c>, and
-/// recipient (e-mail hash, <see cref="InformzTrackingParser.RecipientKey"/>) → AMS id from every row that has both.</para>
+/// <para>The directory is filled before the pages that need it are landed: recipient (e-mail hash,
+/// <see cref="InformzTrackingParser.RecipientKey"/>) → AMS id from the <c>directory</c>, <c>subscribers</c> and <c>interests</c>
+/// rows that carry a remote id, and mailing names from <c>mailings</c>. Activity rows never feed it.</para>
 /// </remarks>
 public sealed class InformzTrackingSource(
     InformzClient client,
@@ -65,6 +69,12 @@ public sealed class InformzTrackingSource(
 
         public const string Subscribers = "subscribers";
         public const string Interests = "interests";
+
+        /// <summary>The subscriber grid's email → remote id pages (no events; the directory's source).</summary>
+        public const string Directory = "directory";
+
+        /// <summary>The Count answer of each query (no events; landed because paging reads it).</summary>
+        public const string Counts = "counts";
 
         public const string ActivityTimeFormat = "yyyyMMdd'T'HHmmss'Z'";
 
@@ -151,14 +161,10 @@ public sealed class InformzTrackingSource(
     public async Task FetchAsync(TrackingWindow window, IFetchedPageSink pages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(pages);
         var o = options.Value;
         var zone = o.TimeZone;
-        var pageCounters = new Dictionary<string, int>(StringComparer.Ordinal);
-        FetchedPage Page(string kind, byte[] body, int records)
-        {
-            var number = pageCounters[kind] = pageCounters.GetValueOrDefault(kind) + 1;
-            return new FetchedPage(kind, number, "xml", body, records);
-        }
+        var run = new FetchRun(pages);
 
         var from = DateOnly.FromDateTime(window.Start.UtcDateTime);
         var to = DateOnly.FromDateTime(window.End.UtcDateTime);
@@ -176,7 +182,24 @@ public sealed class InformzTrackingSource(
             mailingFrom = floorDate;
         }
 
-        // 1. Mailing instances (names for the directory; the list of activity queries).
+        // 1. The subscriber directory first: the activity grid's user_id is Informz's own id, so its rows are joined to the AMS
+        //    through the remote id of the subscriber with the same address.
+        if (o.IndividualField is { } remoteIdField)
+        {
+            List<GridCondition> conditions = [GridCondition.Lt("modified_date", to)];
+            if (o.SubscriberDirectoryDays > 0)
+            {
+                conditions.Insert(0, GridCondition.Gte("modified_date", to.AddDays(-o.SubscriberDirectoryDays)));
+            }
+
+            var query = new GridQuery(Grids.Subscriber, conditions, ["subscriber_id", "email", remoteIdField], "subscriber_id");
+            await foreach (var records in LandedPagesAsync(query, Kinds.Directory, run, cancellationToken))
+            {
+                await SaveRecipientsAsync(records, cancellationToken);
+            }
+        }
+
+        // 2. Mailing instances (names for the directory; the list of activity queries).
         var instances = new List<(string Id, DateTimeOffset SentAt)>();
         if (mailingFrom < to)
         {
@@ -184,7 +207,7 @@ public sealed class InformzTrackingSource(
             var query = new GridQuery(Grids.MailingInstance,
                 [GridCondition.Gte("mailing_date", mailingFrom), GridCondition.Lt("mailing_date", to)],
                 fields, "mailing_instance_id");
-            await foreach (var (body, records) in PagesAsync(query, cancellationToken))
+            await foreach (var records in LandedPagesAsync(query, Kinds.Mailings, run, cancellationToken))
             {
                 var mailings = new List<MailingInfo>();
                 foreach (var r in records)
@@ -219,36 +242,29 @@ public sealed class InformzTrackingSource(
                 {
                     await directory.SaveMailingsAsync(Vendor, mailings, cancellationToken);
                 }
-
-                await pages.LandAsync(Page(Kinds.Mailings, body, records.Count), cancellationToken);
             }
         }
 
-        // 2. Delivered/opened/clicked flags per mailing instance.
-        var activityFields = Grids.ActivityFields.Concat(o.IndividualField is { } f ? [f] : [])
-            .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        // 3. Delivered/opened/clicked flags per mailing instance. Nothing here goes into the directory: user_id is not an AMS id.
         foreach (var (id, sentAt) in instances.DistinctBy(i => i.Id).OrderBy(i => i.SentAt).ThenBy(i => i.Id, StringComparer.Ordinal))
         {
-            var query = new GridQuery(Grids.Activity, [GridCondition.Eq("mailing_instance_id", id)], activityFields, "email");
-            await foreach (var (body, records) in PagesAsync(query, cancellationToken))
+            var query = new GridQuery(Grids.Activity, [GridCondition.Eq("mailing_instance_id", id)], Grids.ActivityFields, "email");
+            await foreach (var _ in LandedPagesAsync(query, Kinds.Activity(sentAt), run, cancellationToken))
             {
-                await SaveRecipientsAsync(records, cancellationToken);
-                await pages.LandAsync(Page(Kinds.Activity(sentAt), body, records.Count), cancellationToken);
             }
         }
 
-        // 3. Subscribers changed in the window: bounces and unsubscribes.
+        // 4. Subscribers changed in the window: bounces and unsubscribes.
         var subscriberFields = Grids.SubscriberFields.Concat(o.IndividualField is { } sf ? [sf] : [])
             .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var subscriberQuery = new GridQuery(Grids.Subscriber,
             [GridCondition.Gte("modified_date", from), GridCondition.Lt("modified_date", to)], subscriberFields, "subscriber_id");
-        await foreach (var (body, records) in PagesAsync(subscriberQuery, cancellationToken))
+        await foreach (var records in LandedPagesAsync(subscriberQuery, Kinds.Subscribers, run, cancellationToken))
         {
             await SaveRecipientsAsync(records, cancellationToken);
-            await pages.LandAsync(Page(Kinds.Subscribers, body, records.Count), cancellationToken);
         }
 
-        // 4. Interest (e-mail group) cancellations, one week at a time.
+        // 5. Interest (e-mail group) cancellations, one week at a time.
         if (o.FetchInterestCancellations)
         {
             var interestFields = Grids.InterestFields.Concat(o.IndividualField is { } inf ? [inf] : [])
@@ -258,10 +274,9 @@ public sealed class InformzTrackingSource(
                 var query = new GridQuery(Grids.SubscriberInterests,
                     [GridCondition.Gte("cancellation_date", chunkFrom), GridCondition.Lt("cancellation_date", chunkTo)],
                     interestFields, "subscriber_to_interest_id");
-                await foreach (var (body, records) in PagesAsync(query, cancellationToken))
+                await foreach (var records in LandedPagesAsync(query, Kinds.Interests, run, cancellationToken))
                 {
                     await SaveRecipientsAsync(records, cancellationToken);
-                    await pages.LandAsync(Page(Kinds.Interests, body, records.Count), cancellationToken);
                 }
             }
         }
@@ -269,49 +284,102 @@ public sealed class InformzTrackingSource(
         logger.LogInformation(
             "Informz {WindowStart:o}..{WindowEnd:o}: {Mailings} mailing instances since {MailingFrom}, pages per kind {PageCounts}",
             window.Start, window.End, instances.Count, mailingFrom,
-            string.Join(", ", pageCounters.GroupBy(p => p.Key.StartsWith(Kinds.ActivityPrefix, StringComparison.Ordinal) ? Kinds.ActivityPrefix : p.Key)
+            string.Join(", ", run.PageCounters.GroupBy(p => p.Key.StartsWith(Kinds.ActivityPrefix, StringComparison.Ordinal) ? Kinds.ActivityPrefix : p.Key)
                 .Select(g => $"{g.Key}={g.Sum(p => p.Value)}")));
     }
 
-    /// <summary>Counts the query, then pages it to the end; each page with its records (already read safely).</summary>
-    private async IAsyncEnumerable<(byte[] Body, List<GridRecord> Records)> PagesAsync(
-        GridQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Numbers the pages of one fetch per kind and hands them to the sink.</summary>
+    private sealed class FetchRun(IFetchedPageSink sink)
+    {
+        public Dictionary<string, int> PageCounters { get; } = new(StringComparer.Ordinal);
+
+        public IFetchedPageSink Sink { get; } = sink;
+
+        public FetchedPage Page(string kind, byte[] body, int records)
+        {
+            var number = PageCounters[kind] = PageCounters.GetValueOrDefault(kind) + 1;
+            return new FetchedPage(kind, number, "xml", body, records);
+        }
+    }
+
+    /// <summary>
+    /// Counts the query, then pages it to the end. Every response is landed first, unchanged, and only then read; a page that
+    /// can't be read is reported to the sink (quarantined, watermark held) and paging goes on by StartRow arithmetic, so the
+    /// following pages still land. Yields the records of each readable page, after it is landed.
+    /// </summary>
+    private async IAsyncEnumerable<List<GridRecord>> LandedPagesAsync(
+        GridQuery query, string kind, FetchRun run, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var o = options.Value;
-        var what = query.GridType;
+        var what = Describe(query);
+
+        // The count is landed too (kind "counts"): it is a response we read (to check paging), so it is kept.
         var countBody = await client.GetGridAsync(query.CountQuery(), cancellationToken);
-        var countRecords = await ReadAsync(countBody, what + " (Count)", cancellationToken);
-        var countText = countRecords.Select(r => r["count"]).FirstOrDefault(c => c is not null);
-        if (!int.TryParse(countText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var total) || total < 0)
+        var (countRecords, countError) = await TryReadAsync(countBody, cancellationToken);
+        var countPage = run.Page(Kinds.Counts, countBody, 0);
+        await run.Sink.LandAsync(countPage, cancellationToken);
+        int? total = null;
+        if (countError is not null)
         {
-            throw new VendorFetchException(Vendor, $"{what} returned no readable Count");
+            await run.Sink.UnreadableAsync(countPage, what + " Count", countError, cancellationToken);
+        }
+        else if (int.TryParse(countRecords!.Select(r => r["count"]).FirstOrDefault(c => c is not null), NumberStyles.Integer,
+                     CultureInfo.InvariantCulture, out var counted) && counted >= 0)
+        {
+            total = counted;
+        }
+        else
+        {
+            await run.Sink.UnreadableAsync(countPage, what + " Count", "the GridResponse holds no readable Count", cancellationToken);
         }
 
         var fetched = 0;
+        var unreadable = 0;
         byte[]? previous = null;
         for (var page = 0; ; page++)
         {
             if (page >= MaxPagesPerQuery)
             {
-                throw new VendorFetchException(Vendor, $"{what} has more than {MaxPagesPerQuery} pages");
+                throw new VendorFetchException(Vendor, $"{what} has more than {MaxPagesPerQuery} pages",
+                    kind: VendorFailureKind.Permanent);
             }
 
             var startRow = o.StartRowBase + (page * o.PageSize);
             var body = await client.GetGridAsync(query with { StartRow = startRow, NumberOfRows = o.PageSize }, cancellationToken);
-            var records = await ReadAsync(body, what, cancellationToken);
-            if (page > 0 && records.Count > 0 && previous is not null && body.AsSpan().SequenceEqual(previous))
+            var (records, error) = await TryReadAsync(body, cancellationToken);
+            var landed = run.Page(kind, body, records?.Count ?? 0);
+            await run.Sink.LandAsync(landed, cancellationToken);
+            if (error is not null)
             {
-                throw new VendorFetchException(Vendor, $"{what} returned the same page again at StartRow {startRow}; paging does not advance");
+                await run.Sink.UnreadableAsync(landed, string.Create(CultureInfo.InvariantCulture, $"{what} StartRow {startRow}"), error,
+                    cancellationToken);
+                unreadable++;
+
+                // Its rows are unknown: go on while the count says rows remain. Without a count there is no telling whether
+                // more follow; the held watermark fetches the window again next run.
+                if (total is not { } t || startRow - o.StartRowBase + o.PageSize >= t)
+                {
+                    break;
+                }
+
+                continue;
             }
 
-            if (records.Count > o.PageSize)
+            if (page > 0 && records!.Count > 0 && previous is not null && body.AsSpan().SequenceEqual(previous))
             {
-                throw new VendorFetchException(Vendor, $"{what} returned {records.Count} rows for NumberOfRows {o.PageSize}");
+                throw new VendorFetchException(Vendor, $"{what} returned the same page again at StartRow {startRow}; paging does not advance",
+                    kind: VendorFailureKind.Permanent);
+            }
+
+            if (records!.Count > o.PageSize)
+            {
+                throw new VendorFetchException(Vendor, $"{what} returned {records.Count} rows for NumberOfRows {o.PageSize}",
+                    kind: VendorFailureKind.Permanent);
             }
 
             fetched += records.Count;
-            yield return (body, records);
-            if (records.Count < o.PageSize || fetched >= total)
+            yield return records;
+            if (records.Count < o.PageSize || (total is { } all && fetched + (unreadable * o.PageSize) >= all))
             {
                 break;
             }
@@ -319,14 +387,22 @@ public sealed class InformzTrackingSource(
             previous = body;
         }
 
-        if (fetched < total)
+        if (unreadable == 0 && total is { } expected && fetched < expected)
         {
             throw new VendorFetchException(Vendor, string.Create(CultureInfo.InvariantCulture,
-                $"{what} paged {fetched} rows of the {total} it counted; rows would be lost (check StartRowBase)"));
+                $"{what} paged {fetched} rows of the {expected} it counted; rows would be lost (check StartRowBase)"),
+                kind: VendorFailureKind.Permanent);
         }
     }
 
-    private async Task<List<GridRecord>> ReadAsync(byte[] body, string what, CancellationToken cancellationToken)
+    /// <summary>The query for the run log: grid and conditions (ids and dates only, never personal data).</summary>
+    private static string Describe(GridQuery query) =>
+        query.Conditions.Count == 0
+            ? query.GridType
+            : $"{query.GridType} ({string.Join(" and ", query.Conditions.Select(c => $"{c.DataElement} {c.Comparator} {c.DataValue}"))})";
+
+    /// <summary>The page's records, or why it can't be read (the reason is redacted like any vendor text).</summary>
+    private async Task<(List<GridRecord>? Records, string? Error)> TryReadAsync(byte[] body, CancellationToken cancellationToken)
     {
         var records = new List<GridRecord>();
         try
@@ -336,16 +412,15 @@ public sealed class InformzTrackingSource(
             {
                 records.Add(record);
             }
+
+            return (records, null);
         }
         catch (UnreadableFileException ex)
         {
             // The response echoes the user: the reader's message is redacted like any vendor text.
             var o = options.Value;
-            throw new VendorFetchException(Vendor,
-                $"{what} returned a response that is not a readable GridResponse: {InformzXml.Redact(ex.Message, o.Password, o.User)}");
+            return (null, "not a readable GridResponse: " + InformzXml.Redact(ex.Message, o.Password, o.User));
         }
-
-        return records;
     }
 
     private async Task SaveRecipientsAsync(List<GridRecord> records, CancellationToken cancellationToken)

@@ -45,32 +45,36 @@ internal static partial class InformzXml
     };
 
     /// <summary>
-    /// Streams the records of a GridResponse, bare or inside a SOAP envelope. Throws <see cref="UnreadableFileException"/>
-    /// (naming the records read and the line/position) where the XML stops being readable; records yielded before stand.
+    /// Reads the records of a GridResponse, bare or inside a SOAP envelope, whose <c>&lt;Grids&gt;</c> holds the framed payload
+    /// (<see cref="InformzFrame"/>). Throws <see cref="UnreadableFileException"/> (naming the records read and the line/position)
+    /// where the XML stops being readable, and when <c>&lt;Grids&gt;</c> is not a frame; records yielded before stand.
     /// </summary>
+    /// <remarks>The envelope and the response document are streamed; the decoded payload of one page (at most 1,000 rows) is
+    /// held as one string while its records are read.</remarks>
     public static async IAsyncEnumerable<GridRecord> ReadGridRecordsAsync(
         Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var index = 0;
         XmlReader? outer = null;
         XmlReader? inner = null;
+        XmlReader? grids = null;
         try
         {
             try
             {
                 outer = XmlReader.Create(stream, SafeSettings(async: true));
                 inner = await OpenResponseAsync(outer, "GridResponse", cancellationToken);
+                grids = await OpenFramedChildAsync(inner ?? outer, "Grids", "GridResponse");
             }
             catch (XmlException ex)
             {
-                throw Unreadable(index, ex, inner is not null);
+                throw Unreadable(index, ex, inner is not null ? "response document" : "SOAP envelope");
             }
             catch (InformzFaultException ex)
             {
                 throw new UnreadableFileException(ex.Message);
             }
 
-            var reader = inner ?? outer;
             var cursor = new GridCursor();
             while (true)
             {
@@ -78,11 +82,11 @@ internal static partial class InformzXml
                 try
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    record = await NextRecordAsync(reader, index, cursor);
+                    record = await NextRecordAsync(grids, index, cursor);
                 }
                 catch (XmlException ex)
                 {
-                    throw Unreadable(index, ex, inner is not null);
+                    throw Unreadable(index, ex, "framed Grids payload");
                 }
 
                 if (record is null)
@@ -94,31 +98,92 @@ internal static partial class InformzXml
                 yield return record;
             }
 
-            if (inner is not null)
+            try
             {
-                try
+                // The rest of both documents must be well-formed too (a truncated page must not pass as complete).
+                if (inner is not null)
                 {
-                    // The rest of the envelope must be well-formed too (a truncated page must not pass as complete).
-                    while (await outer.ReadAsync())
+                    while (await inner.ReadAsync())
                     {
                     }
                 }
-                catch (XmlException ex)
+
+                while (await outer.ReadAsync())
                 {
-                    throw Unreadable(index, ex, inner: false);
                 }
+            }
+            catch (XmlException ex)
+            {
+                throw Unreadable(index, ex, inner is not null ? "response document" : "SOAP envelope");
             }
         }
         finally
         {
+            grids?.Dispose();
             inner?.Dispose();
             outer?.Dispose();
         }
     }
 
-    private static UnreadableFileException Unreadable(int records, XmlException ex, bool inner) => new(
-        $"The Informz {(inner ? "response document" : "SOAP envelope")} is not readable after {records} records, at line "
-        + $"{ex.LineNumber}, position {ex.LinePosition}: {ex.Message}", ex);
+    private static UnreadableFileException Unreadable(int records, XmlException ex, string part) => new(
+        $"The Informz {part} is not readable after {records} records, at line {ex.LineNumber}, position {ex.LinePosition}: {ex.Message}", ex);
+
+    /// <summary>Largest framed payload (base64 characters) read from one element.</summary>
+    private const int MaxFramedChars = (InformzFrame.MaxPayloadBytes / 3 * 4) + 8;
+
+    /// <summary>
+    /// Moves <paramref name="reader"/> (on the response document's root) to its child <paramref name="childName"/>, decodes the
+    /// frame in its text, and returns a reader over the decoded nodes. An element there instead of text is an unframed answer.
+    /// </summary>
+    private static async Task<XmlReader> OpenFramedChildAsync(XmlReader reader, string childName, string root)
+    {
+        if (!await ReadToChildAsync(reader, childName, null))
+        {
+            throw new UnreadableFileException($"The {root} has no <{childName}>.");
+        }
+
+        var text = new StringBuilder();
+        if (!reader.IsEmptyElement)
+        {
+            var depth = reader.Depth;
+            while (await reader.ReadAsync())
+            {
+                if (reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth)
+                {
+                    break;
+                }
+
+                if (reader.NodeType == XmlNodeType.Element)
+                {
+                    throw new UnreadableFileException(
+                        $"The {root}'s <{childName}> holds XML elements, not the framed (gzip, 4-byte length, base64) payload the service sends.");
+                }
+
+                if (reader.NodeType is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace)
+                {
+                    text.Append(reader.Value);
+                    if (text.Length > MaxFramedChars)
+                    {
+                        throw new UnreadableFileException($"The {root}'s <{childName}> is larger than {MaxFramedChars} characters.");
+                    }
+                }
+            }
+        }
+
+        string decoded;
+        try
+        {
+            decoded = InformzFrame.Decode(text.ToString());
+        }
+        catch (InformzFrameException ex)
+        {
+            throw new UnreadableFileException($"The {root}'s <{childName}> is not a readable frame: {ex.Message}.");
+        }
+
+        var settings = SafeSettings(async: true);
+        settings.ConformanceLevel = ConformanceLevel.Fragment;
+        return XmlReader.Create(new StringReader(decoded), settings);
+    }
 
     /// <summary>
     /// Moves <paramref name="outer"/> to the response document. For a SOAP envelope returns a reader over the escaped text
@@ -246,16 +311,16 @@ internal static partial class InformzXml
         public string GridType { get; set; } = string.Empty;
     }
 
-    /// <summary>Reads an ActionResponse (bare or in an envelope) whole: it is a handful of elements.</summary>
+    /// <summary>Reads an ActionResponse (bare or in an envelope) whose <c>&lt;Responses&gt;</c> holds the framed payload.</summary>
     public static async Task<InformzActionResult> ReadActionResultAsync(Stream stream, string action, CancellationToken cancellationToken)
     {
         using var outer = XmlReader.Create(stream, SafeSettings(async: true));
         var inner = await OpenResponseAsync(outer, "ActionResponse", cancellationToken);
         using var owned = inner;
-        var reader = inner ?? outer;
+        using var reader = await OpenFramedChildAsync(inner ?? outer, "Responses", "ActionResponse");
         string? status = null, message = null, uploadId = null;
         int? count = null;
-        var responses = 0;
+        var elements = 0;
         var advanced = false;
         while (advanced || await reader.ReadAsync())
         {
@@ -265,13 +330,8 @@ internal static partial class InformzXml
                 continue;
             }
 
+            elements++;
             var name = reader.LocalName;
-            if (name == "Responses")
-            {
-                responses++;
-                continue;
-            }
-
             if (reader.IsEmptyElement || name is not ("Count" or "Status" or "Message" or "UploadID" or "UploadId"))
             {
                 continue;
@@ -300,8 +360,43 @@ internal static partial class InformzXml
         }
 
         var success = status is not null && status.Equals("success", StringComparison.OrdinalIgnoreCase)
-                      || (status is null && responses > 0 && (count is not null || uploadId is not null));
+                      || (status is null && elements > 0 && (count is not null || uploadId is not null));
         return new InformzActionResult(action, success, status, count, message, uploadId);
+    }
+
+    /// <summary>The SOAP Fault in a response body, if that is what it is; never throws. The one fault reader of the adapter.</summary>
+    public static async Task<InformzFaultException?> TryReadFaultAsync(byte[] body, CancellationToken cancellationToken)
+    {
+        // Cheap test first: a grid page is large and has no "Fault" element at the top.
+        if (body.Length == 0 || body.AsSpan().IndexOf("Fault"u8) < 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var stream = new MemoryStream(body, writable: false);
+            using var reader = XmlReader.Create(stream, SafeSettings(async: true));
+            await reader.MoveToContentAsync();
+            if (reader.LocalName != "Envelope" || reader.NamespaceURI is not (SoapNamespace or Soap12Namespace))
+            {
+                return null;
+            }
+
+            var soap = reader.NamespaceURI;
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!await ReadToChildAsync(reader, "Body", soap) || !await ReadToFirstChildElementAsync(reader)
+                || reader.LocalName != "Fault" || reader.NamespaceURI != soap)
+            {
+                return null;
+            }
+
+            return await ReadFaultAsync(reader, soap);
+        }
+        catch (XmlException)
+        {
+            return null;
+        }
     }
 
     private static async Task<InformzFaultException> ReadFaultAsync(XmlReader reader, string soap)
@@ -548,8 +643,12 @@ internal sealed class InformzFaultException(string? code, string? text)
 
     public string? Text { get; } = text;
 
-    /// <summary>SOAP 1.1 "Client" / SOAP 1.2 "Sender": the request itself is wrong (credentials, syntax); retrying won't help.</summary>
+    /// <summary>
+    /// SOAP 1.1 "Client" / SOAP 1.2 "Sender": the request itself is wrong (credentials, syntax); retrying won't help. So is WCF's
+    /// "ActionNotSupported" (a SOAPAction the service's contract does not have: "ContractFilter mismatch at the EndpointDispatcher").
+    /// </summary>
     public bool IsSenderFault => Code is not null
         && (Code.Equals("Client", StringComparison.OrdinalIgnoreCase) || Code.Equals("Sender", StringComparison.OrdinalIgnoreCase)
-            || Code.StartsWith("Client.", StringComparison.OrdinalIgnoreCase));
+            || Code.StartsWith("Client.", StringComparison.OrdinalIgnoreCase)
+            || Code.Equals("ActionNotSupported", StringComparison.OrdinalIgnoreCase));
 }

@@ -50,6 +50,27 @@ public class HighRoadSftpSourceTests
     }
 
     [Fact]
+    public async Task A_broken_file_in_the_middle_of_three_is_landed_then_reported_and_the_others_still_land()
+    {
+        var sftp = new FakeSftp();
+        const string header = "Member ID,Email Address,Blast ID,Activity,Activity Date\r\n";
+        sftp.Put("/outgoing/tracking_1.csv", header + "IND-1,a@example.org,HR-1,Sent,11/27/2026 10:00:00 AM\r\n", Today.AddDays(-3));
+        sftp.Put("/outgoing/tracking_2.csv", header + "IND-2,\"b@example.org,HR-1,Sent,11/28/2026 10:00:00 AM\r\n", Today.AddDays(-2));
+        sftp.Put("/outgoing/tracking_3.csv", header + "IND-3,c@example.org,HR-1,Open,11/29/2026 10:00:00 AM\r\n", Today.AddDays(-1));
+        using var h = Harness(sftp);
+        var sink = new EmailIntegration.UnitTests.Pipeline.CollectingPageSink();
+
+        await h.Source.FetchAsync(new TrackingWindow(Today.AddDays(-7), Today), sink, CancellationToken.None);
+
+        Assert.Equal([1, 2, 3], sink.Pages.Select(p => p.PageNumber));
+        Assert.Equal(sftp.Files["/outgoing/tracking_2.csv"].Content, sink.Pages[1].Body.ToArray()); // bytes as received
+        var (page, where, reason) = Assert.Single(sink.Unreadable);
+        Assert.Same(sink.Pages[1], page);
+        Assert.Equal("SFTP file tracking_2.csv", where);
+        Assert.Contains("never closed", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Nothing_new_lands_nothing()
     {
         var sftp = new FakeSftp();

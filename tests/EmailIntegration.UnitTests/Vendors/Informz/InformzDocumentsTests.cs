@@ -13,6 +13,13 @@ public class InformzDocumentsTests
         BrandId = "9999", BrandName = "Test Brand", User = "testuser", Password = "password",
     };
 
+    /// <summary>The nodes framed in a holder (Grids, Actions), decoded.</summary>
+    private static XElement Unframe(XElement holder)
+    {
+        Assert.False(holder.HasElements); // plain text: the frame
+        return XElement.Parse("<framed>" + InformzFrame.Decode(holder.Value) + "</framed>");
+    }
+
     [Fact]
     public void Optout_document_has_the_guide_shape()
     {
@@ -23,7 +30,7 @@ public class InformzDocumentsTests
         Assert.Equal(X + "ActionRequest", root.Name);
         Assert.Equal(["Brand", "User", "Password", "Actions"], root.Elements().Select(e => e.Name.LocalName));
         Assert.Equal("9999", root.Element(X + "Brand")!.Attribute("id")!.Value);
-        var optout = root.Element(X + "Actions")!.Elements().Single();
+        var optout = Unframe(root.Element(X + "Actions")!).Elements().Single();
         Assert.Equal(X + "Optout", optout.Name);
         Assert.Equal(["InterestNames", "Subscribers"], optout.Elements().Select(e => e.Name.LocalName));
         Assert.Equal(["Sample Interest 1", "Sample Interest 2"], optout.Element(X + "InterestNames")!.Elements(X + "InterestName").Select(e => e.Value));
@@ -53,7 +60,7 @@ public class InformzDocumentsTests
         var root = XElement.Parse(xml);
         Assert.Equal(X + "GridRequest", root.Name);
         Assert.Equal(["Password", "Brand", "User", "Grids"], root.Elements().Select(e => e.Name.LocalName));
-        var grid = root.Element(X + "Grids")!.Element(X + "Grid")!;
+        var grid = Unframe(root.Element(X + "Grids")!).Element(X + "Grid")!;
         Assert.Equal("mailing_instance", grid.Attribute("type")!.Value);
         var singles = grid.Element(X + "Conditions")!.Elements(X + "Condition").Select(c => c.Element(X + "Single")!).ToList();
         Assert.Equal([("mailing_date", "2009-09-01", "GTE"), ("mailing_date", "2009-09-02", "LT")],
@@ -64,7 +71,8 @@ public class InformzDocumentsTests
         Assert.Equal("1001", grid.Element(X + "StartRow")!.Value);
         Assert.Equal("1000", grid.Element(X + "NumberOfRows")!.Value);
 
-        var count = XElement.Parse(InformzDocuments.GridRequest(Options, new GridQuery("mailing_instance", [], ["x"], "x", 1, 10).CountQuery()));
+        var count = Unframe(XElement.Parse(InformzDocuments.GridRequest(Options, new GridQuery("mailing_instance", [], ["x"], "x", 1, 10).CountQuery()))
+            .Element(X + "Grids")!);
         Assert.Equal(["Count"], count.Descendants(X + "DataElement").Select(e => e.Value));
         Assert.Empty(count.Descendants(X + "StartRow"));
     }
@@ -84,23 +92,28 @@ public class InformzDocumentsTests
     }
 
     [Fact]
-    public void Subscribe_and_bulk_upload_follow_the_guide()
+    public void Subscribe_follows_the_guide()
     {
-        var subscribe = XElement.Parse(InformzDocuments.Subscribe(Options, ["News"], InformzInterestAction.AddOrUpdateSubscribers,
-            [new InformzSubscriber("steve@example.com", "IND-000321", new Dictionary<string, string?> { ["First_Name"] = "Steve" })]));
+        var subscribe = Unframe(XElement.Parse(InformzDocuments.Subscribe(Options, ["News"], InformzInterestAction.AddOrUpdateSubscribers,
+            [new InformzSubscriber("steve@example.com", "IND-000321", new Dictionary<string, string?> { ["First_Name"] = "Steve" })]))
+            .Element(X + "Actions")!);
         var s = subscribe.Descendants(X + "Subscribe").Single();
         Assert.Equal(["InterestDetails", "SubscriberData"], s.Elements().Select(e => e.Name.LocalName));
         Assert.Equal("AddOrUpdateSubscribers", s.Element(X + "InterestDetails")!.Element(X + "InterestAction")!.Value);
         Assert.Equal(["Email", "ID", "Fields"], s.Descendants(X + "Subscriber").Single().Elements().Select(e => e.Name.LocalName));
         Assert.Throws<ArgumentException>(() => InformzDocuments.Subscribe(Options, ["News"], InformzInterestAction.AddOrUpdateSubscribers,
             Enumerable.Range(0, 1001).Select(i => new InformzSubscriber($"p{i}@example.com")).ToList()));
+    }
 
-        var bulk = XElement.Parse(InformzDocuments.BulkUpload(Options, new InformzBulkUpload(InformzBulkAction.UnsubscribeSubscribers, ["News"],
-            ["ops@example.org"], [new InformzSubscriber("joe@example.com", "1374"), new InformzSubscriber("sa\"lly@example.com", "5463")])));
-        var b = bulk.Descendants(X + "BulkUpload").Single();
-        Assert.Equal(["UploadDetails", "FieldDefinitions", "Data"], b.Elements().Select(e => e.Name.LocalName));
-        Assert.Equal("UnsubscribeSubscribers", b.Descendants(X + "InterestAction").Single().Value);
-        Assert.Equal(["Email", "ID"], b.Descendants(X + "FieldType").Select(e => e.Value));
-        Assert.Equal("\"joe@example.com\",\"1374\"\n\"sa\"\"lly@example.com\",\"5463\"\n", b.Element(X + "Data")!.Value);
+    [Fact]
+    public void The_credentials_stay_plain_and_only_the_payload_is_framed()
+    {
+        var root = XElement.Parse(InformzDocuments.GridRequest(Options, new GridQuery("subscriber", [], ["email"])));
+
+        Assert.Equal("password", root.Element(X + "Password")!.Value);
+        Assert.Equal("testuser", root.Element(X + "User")!.Value);
+        var grids = root.Element(X + "Grids")!;
+        Assert.DoesNotContain("<", grids.Value, StringComparison.Ordinal);
+        Assert.Equal(InformzDocuments.GridPayload(new GridQuery("subscriber", [], ["email"])), InformzFrame.Decode(grids.Value));
     }
 }

@@ -22,7 +22,7 @@ internal sealed class InformzHarness : IDisposable
     private readonly ServiceProvider _provider;
 
     public InformzHarness(int pageSize = 50, string? password = null, int maxRetryAttempts = 3, int seed = 20261130,
-        Dictionary<string, string?>? extra = null)
+        Dictionary<string, string?>? extra = null, bool unframeRequests = false)
     {
         Data = InformzSandboxData.Generate(seed, Today.AddHours(2));
         Sandbox = InformzSandbox.Start(Data);
@@ -50,6 +50,10 @@ internal sealed class InformzHarness : IDisposable
         services.AddSingleton<IVendorDirectory>(Directory);
         services.AddSingleton<TimeProvider>(new FixedTimeProvider(Now));
         services.AddInformz(configuration);
+        if (unframeRequests)
+        {
+            services.AddHttpClient<InformzClient>().AddHttpMessageHandler(() => new UnframingHandler());
+        }
         _provider = services.BuildServiceProvider(validateScopes: true);
     }
 
@@ -83,11 +87,25 @@ internal sealed class InformzHarness : IDisposable
         + SecurityElement.Escape(gridResponse)
         + "</PostInformzMessageResult></PostInformzMessageResponse></s:Body></s:Envelope>";
 
-    /// <summary>A GridResponse with the given records, each a list of (element, value-or-null).</summary>
-    public static string Grid(string type, params (string Element, string? Value)[][] records)
+    /// <summary>A GridResponse with the given records, each a list of (element, value-or-null), its Grid node framed in
+    /// <c>&lt;Grids&gt;</c> as the service answers ("Making the Call", 360044600992).</summary>
+    public static string Grid(string type, params (string Element, string? Value)[][] records) =>
+        "<?xml version=\"1.0\" encoding=\"utf-16\"?>\n<GridResponse xmlns=\"http://partner.informz.net/aapi/2009/08/\">"
+        + "<Brand id=\"9999\">Test Brand</Brand><User>testuser</User><Grids>"
+        + InformzFrame.Encode(GridNode(type, records))
+        + "</Grids></GridResponse>";
+
+    /// <summary>The same GridResponse with the Grid node as plain XML: what the service never sends.</summary>
+    public static string UnframedGrid(string type, params (string Element, string? Value)[][] records) =>
+        "<?xml version=\"1.0\" encoding=\"utf-16\"?>\n<GridResponse xmlns=\"http://partner.informz.net/aapi/2009/08/\">"
+        + "<Brand id=\"9999\">Test Brand</Brand><User>testuser</User><Grids>"
+        + GridNode(type, records)
+        + "</Grids></GridResponse>";
+
+    /// <summary>The Grid node (in the AAPI namespace) with its records.</summary>
+    public static string GridNode(string type, params (string Element, string? Value)[][] records)
     {
-        var sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-16\"?>\n<GridResponse xmlns=\"http://partner.informz.net/aapi/2009/08/\">");
-        sb.Append("<Brand id=\"9999\">Test Brand</Brand><User>testuser</User><Grids><Grid type=\"").Append(type).Append("\">");
+        var sb = new StringBuilder("<Grid xmlns=\"http://partner.informz.net/aapi/2009/08/\" type=\"").Append(type).Append("\">");
         var row = 1;
         foreach (var record in records)
         {
@@ -102,7 +120,7 @@ internal sealed class InformzHarness : IDisposable
             sb.Append("</Fields></Record>");
         }
 
-        return sb.Append("</Grid></Grids></GridResponse>").ToString();
+        return sb.Append("</Grid>").ToString();
     }
 }
 

@@ -45,6 +45,9 @@ public class InformzOptionsTests
         Assert.Equal("user_id", o.IndividualIdField);
         Assert.Equal("America/New_York", o.VendorTimeZone);
         Assert.True(o.FetchInterestCancellations);
+        Assert.Equal("http://partner.informz.net/aapi/2009/08/IInformzWebServiceContract/PostInformzMessage", o.SoapAction);
+        Assert.False(o.EncryptionEnabled);
+        Assert.Equal(0, o.SubscriberDirectoryDays);
         Assert.Contains(provider.GetServices<IVendorTrackingSource>(), s => s is InformzTrackingSource);
         Assert.Contains(provider.GetServices<ITrackingParser>(), p => p is InformzTrackingParser);
     }
@@ -72,6 +75,23 @@ public class InformzOptionsTests
 
         Assert.Contains(key, ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret-value", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, "EncryptionKey is empty")]
+    [InlineData("48FA52CF47FF8083E8760BC9", "does not encrypt payloads yet")]
+    public void Encryption_turned_on_is_refused_at_start_up_with_a_clear_error(string? key, string expected)
+    {
+        var settings = Valid();
+        settings["Vendors:Informz:EncryptionEnabled"] = "true";
+        settings["Vendors:Informz:EncryptionKey"] = key;
+        using var provider = Build(settings);
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<InformzOptions>>().Value);
+
+        Assert.Contains("EncryptionEnabled", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("48FA52CF", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -52,13 +52,18 @@ public class InformzSourceSandboxTests
         Assert.All(pages, p => Assert.Equal("xml", p.Extension));
         Assert.StartsWith("<s:Envelope", System.Text.Encoding.UTF8.GetString(pages[0].Body.Span), StringComparison.Ordinal);
 
-        // Mailing names went to the directory; recipients (e-mail hash → AMS id) too.
+        // Mailing names went to the directory; recipients (e-mail hash → remote id) too, from the subscriber grid, every one of
+        // them (not only those modified in the window), and landed first.
         var mailing = inLookback[0];
         var info = await h.Directory.FindMailingAsync("informz", mailing.MailingInstanceId.ToString(CultureInfo.InvariantCulture), default);
         Assert.Equal(mailing.Name, info!.Name);
-        var someone = data.Subscribers.First(s => s.RemoteId is not null
-            && data.Activity.Any(a => a.SubscriberId == s.SubscriberId && ids.Contains(a.MailingInstanceId)));
-        Assert.Equal(someone.RemoteId, await h.Directory.FindIndividualAsync("informz", EmailHash.Of(someone.Email)!, default));
+        Assert.Equal(data.Subscribers.Count, pages.Where(p => p.Kind == "directory").Sum(p => p.RecordCount));
+        Assert.Equal("counts", pages[0].Kind);
+        Assert.Equal("directory", pages[1].Kind);
+        foreach (var someone in data.Subscribers.Where(s => s.RemoteId is not null && s.ModifiedDate < window.Start).Take(20))
+        {
+            Assert.Equal(someone.RemoteId, await h.Directory.FindIndividualAsync("informz", EmailHash.Of(someone.Email)!, default));
+        }
 
         // Every grid query was counted once and never asked for more than 1,000 rows or activity older than 100 days.
         Assert.Equal(1 + pages.Count(p => p.Kind == "mailings"), h.Sandbox.RequestsFor("mailing_instance"));
@@ -119,8 +124,9 @@ public class InformzSourceSandboxTests
 
         var pages = await h.FetchAllAsync(new TrackingWindow(Today, Today.AddDays(1)));
 
-        Assert.Equal(["interests", "mailings", "subscribers"], pages.Select(p => p.Kind).Order());
-        Assert.All(pages, p => Assert.Equal(0, p.RecordCount));
+        Assert.Equal(["counts", "directory", "interests", "mailings", "subscribers"], pages.Select(p => p.Kind).Distinct().Order());
+        Assert.All(pages.Where(p => p.Kind != "directory"), p => Assert.Equal(0, p.RecordCount));
+        Assert.DoesNotContain(pages, IsActivity);
     }
 
     [Fact]
@@ -169,7 +175,8 @@ public class InformzSourceSandboxTests
         Assert.DoesNotContain(wrongPassword, ex.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(h.Sandbox.Password, ex.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(h.Sandbox.User, ex.ToString(), StringComparison.Ordinal);
-        Assert.Equal(1, h.Sandbox.RequestsFor("mailing_instance")); // a Client fault is final
+        Assert.Equal(1, h.Sandbox.RequestsFor("subscriber")); // the directory's Count, first; a Client fault is final
+        Assert.Equal(0, h.Sandbox.RequestsFor("mailing_instance"));
     }
 
     [Fact]
@@ -183,7 +190,9 @@ public class InformzSourceSandboxTests
 
         Assert.Equal(h.Data.Subscribers.Count(s => s.ModifiedDate >= window.Start && s.ModifiedDate < window.End),
             pages.Where(p => p.Kind == "subscribers").Sum(p => p.RecordCount));
-        Assert.Equal(2 + 1 + pages.Count(p => p.Kind == "subscribers"), h.Sandbox.RequestsFor("subscriber"));
+        // Two failures, then the directory (Count + pages) and the changed subscribers (Count + pages).
+        Assert.Equal(2 + 1 + pages.Count(p => p.Kind == "directory") + 1 + pages.Count(p => p.Kind == "subscribers"),
+            h.Sandbox.RequestsFor("subscriber"));
     }
 
     [Fact]
@@ -224,21 +233,25 @@ public class InformzSourceSandboxTests
     }
 
     [Fact]
-    public async Task A_corrupt_page_ends_the_fetch_so_the_window_is_fetched_again()
+    public async Task A_corrupt_page_is_landed_then_reported_and_the_fetch_goes_on()
     {
-        using var h = new InformzHarness();
-        h.Sandbox.CorruptNext("subscriber");
+        using var h = new InformzHarness(pageSize: 100);
+        h.Sandbox.CorruptPage("subscriber", 101); // the directory's second page of three
+        var sink = new EmailIntegration.UnitTests.Pipeline.CollectingPageSink();
 
-        var landed = new List<FetchedPage>();
-        var ex = await Assert.ThrowsAsync<VendorFetchException>(() => h.FetchAllAsync(onPage: p =>
-        {
-            landed.Add(p);
-            return Task.CompletedTask;
-        }));
+        await h.Source.FetchAsync(h.FirstWindow, sink, CancellationToken.None);
 
-        Assert.Contains("subscriber", ex.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(landed, p => p.Kind == "subscribers");
-        Assert.DoesNotContain(h.Sandbox.User, ex.Message, StringComparison.Ordinal);
+        var directory = sink.Pages.Where(p => p.Kind == "directory").ToList();
+        Assert.Equal([1, 2, 3], directory.Select(p => p.PageNumber));
+        var (page, where, reason) = Assert.Single(sink.Unreadable);
+        Assert.Same(directory[1], page); // the landed page, bytes as received
+        Assert.Equal(0, page.RecordCount);
+        Assert.Contains("subscriber (modified_date LT 2026-11-30) StartRow 101", where, StringComparison.Ordinal);
+        Assert.Contains("not a readable GridResponse", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(h.Sandbox.User, reason, StringComparison.Ordinal);
+        Assert.Equal(h.Data.Subscribers.Count - 100, directory.Sum(p => p.RecordCount));
+        Assert.Contains(sink.Pages, IsActivity);
+        Assert.Contains(sink.Pages, p => p.Kind == "interests");
     }
 
     [Fact]
@@ -265,20 +278,16 @@ public class InformzSourceSandboxTests
     }
 
     [Fact]
-    public async Task Subscribe_and_bulk_upload_return_the_vendor_result()
+    public async Task Subscribe_returns_the_vendor_result()
     {
         using var h = new InformzHarness();
         var s = h.Data.Subscribers[0];
 
         var subscribed = await h.Client.SubscribeAsync(["Newsletter"], InformzInterestAction.AddOrUpdateSubscribers,
             [new InformzSubscriber(s.Email, s.RemoteId)], default);
-        var uploaded = await h.Client.BulkUploadAsync(new InformzBulkUpload(InformzBulkAction.AddOrUpdateSubscribers, ["Newsletter"],
-            ["ops@example-association.org"], h.Data.Subscribers.Take(5).Select(x => new InformzSubscriber(x.Email, x.RemoteId)).ToList()), default);
 
         Assert.True(subscribed.Success);
         Assert.Equal(1, subscribed.Count);
-        Assert.True(uploaded.Success);
-        Assert.NotNull(uploaded.UploadId);
-        Assert.Equal(["Subscribe", "BulkUpload"], h.Sandbox.ReceivedActions.Select(a => a.Action));
+        Assert.Equal(["Subscribe"], h.Sandbox.ReceivedActions.Select(a => a.Action));
     }
 }

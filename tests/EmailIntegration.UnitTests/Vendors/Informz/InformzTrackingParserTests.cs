@@ -23,7 +23,14 @@ public class InformzTrackingParserTests
     public InformzTrackingParserTests()
     {
         _directory.SaveMailingsAsync(Vendor, [new MailingInfo("3101234", "Newsletter November 25", "Newsletter")], default).Wait();
-        _directory.SaveRecipientsAsync(Vendor, [new VendorRecipient(EmailHash.Of("dev.khan@example.org")!, "IND-000200")], default).Wait();
+        // What the source saves from the subscriber grid: e-mail hash → remote (AMS) id.
+        _directory.SaveRecipientsAsync(Vendor,
+        [
+            new VendorRecipient(EmailHash.Of("dev.khan@example.org")!, "IND-000200"),
+            new VendorRecipient(EmailHash.Of("ann.smith0@example.org")!, "IND-000101"),
+            new VendorRecipient(EmailHash.Of("bob.chen1@example.org")!, "IND-000102"),
+            new VendorRecipient(EmailHash.Of("carla.rossi2@example.org")!, "IND-000103"),
+        ], default).Wait();
     }
 
     private static LandedFileName File(string kind, int page = 1) =>
@@ -54,10 +61,11 @@ public class InformzTrackingParserTests
     [Fact]
     public async Task Activity_flags_give_one_delivered_and_one_opened_event_at_the_send_time()
     {
+        // user_id is "Informz user ID" (GridRequests - Subscriber Mailing Activity, 360032692492): Informz's numbers, not AMS ids.
         var xml = Envelope(Grid("mailing_activity_subscriber_actions",
-            Activity("ann.smith0@example.org", "IND-000101", "1", "1", clicked: "1"),
-            Activity("bob.chen1@example.org", "IND-000102", "1", "0"),
-            Activity("carla.rossi2@example.org", "IND-000103", "0", "0")));
+            Activity("ann.smith0@example.org", "500901001", "1", "1", clicked: "1"),
+            Activity("bob.chen1@example.org", "500901002", "1", "0"),
+            Activity("carla.rossi2@example.org", "500901003", "0", "0")));
 
         var records = await ParseAsync(xml, ActivityKind);
 
@@ -90,22 +98,36 @@ public class InformzTrackingParserTests
     }
 
     [Fact]
-    public async Task The_individual_comes_from_the_row_else_the_directory_else_null()
+    public async Task Activity_is_filed_under_the_directory_id_of_its_address_never_under_its_user_id()
     {
+        // Rows whose user_id happens to look like (or be) another member's AMS id: a join on user_id would file them there.
         var xml = Envelope(Grid("mailing_activity_subscriber_actions",
-            Activity("dev.khan@example.org", null, "1", "0"),
-            Activity("DEV.KHAN@example.org ", "", "1", "0", mailing: "3101235"),
-            Activity("nobody@example.org", null, "1", "0")));
+            Activity("dev.khan@example.org", "IND-000101", "1", "0"),
+            Activity("DEV.KHAN@example.org ", "500901777", "1", "0", mailing: "3101235"),
+            Activity("nobody@example.org", "IND-000102", "1", "0")));
 
         var events = (await ParseAsync(xml, ActivityKind)).Select(r => r.Event!).ToList();
 
         Assert.Equal(["IND-000200", "IND-000200", null], events.Select(e => e.IndividualId));
+        Assert.DoesNotContain(events, e => e.IndividualId is "IND-000101" or "IND-000102" or "500901777");
         Assert.Null(events[1].MailingName); // mailing unknown to the directory: still an event
 
-        // With IndividualIdField empty the row's user_id is ignored and only the directory decides.
-        var directoryOnly = (await ParseAsync(Envelope(Grid("mailing_activity_subscriber_actions",
-            Activity("ann@example.org", "12345", "1", "0"))), ActivityKind, new InformzOptions { IndividualIdField = "" })).Single().Event!;
-        Assert.Null(directoryOnly.IndividualId);
+        // The same with IndividualIdField set to the activity's own column name: the setting never applies to activity rows.
+        var stillDirectory = (await ParseAsync(xml, ActivityKind, new InformzOptions { IndividualIdField = "user_id" }))
+            .Select(r => r.Event!.IndividualId);
+        Assert.Equal(["IND-000200", "IND-000200", null], stillDirectory);
+    }
+
+    [Fact]
+    public async Task Subscriber_and_interest_rows_take_the_remote_id_from_their_row_else_the_directory()
+    {
+        var fromRow = (await ParseAsync(Envelope(Grid("subscriber",
+            [("email", "dev.khan@example.org"), ("user_id", "IND-000300"), ("bounce_date", "2026-11-26T09:30:00")])), "subscribers")).Single();
+        var fromDirectory = (await ParseAsync(Envelope(Grid("subscriber",
+            [("email", "dev.khan@example.org"), ("user_id", null), ("bounce_date", "2026-11-26T09:30:00")])), "subscribers")).Single();
+
+        Assert.Equal("IND-000300", fromRow.Event!.IndividualId);
+        Assert.Equal("IND-000200", fromDirectory.Event!.IndividualId);
     }
 
     [Fact]
@@ -125,7 +147,7 @@ public class InformzTrackingParserTests
         Assert.Equal("record 2 (row 3)", records[2].Bad!.Position);
         Assert.Contains("was_delivered", records[2].Bad!.Reason, StringComparison.Ordinal);
         Assert.Equal(new BadRecord("record 3 (row 4)", "mailing_instance_id is not a whole number"), records[3].Bad);
-        Assert.Equal("IND-000105", records[4].Event!.IndividualId);
+        Assert.Equal(TrackingEventKind.Delivered, records[4].Event!.Kind);
     }
 
     [Fact]
@@ -228,9 +250,11 @@ public class InformzTrackingParserTests
     }
 
     [Fact]
-    public async Task Mailings_pages_give_no_events_and_unknown_kinds_are_unreadable()
+    public async Task Mailings_directory_and_count_pages_give_no_events_and_unknown_kinds_are_unreadable()
     {
         Assert.Empty(await ParseAsync(Envelope(Grid("mailing_instance", [("mailing_instance_id", "1")])), "mailings"));
+        Assert.Empty(await ParseAsync(Envelope(Grid("subscriber", [("email", "a@example.org"), ("user_id", "IND-1")])), "directory"));
+        Assert.Empty(await ParseAsync(Envelope(Grid("subscriber", [("count", "12")])), "counts"));
         await Assert.ThrowsAsync<UnreadableFileException>(() => ParseAsync(Envelope(Grid("x")), "clicks"));
         await Assert.ThrowsAsync<UnreadableFileException>(() => ParseAsync(Envelope(Grid("x")), "activity2026"));
     }
@@ -246,22 +270,45 @@ public class InformzTrackingParserTests
     }
 
     [Fact]
-    public async Task Malformed_response_document_after_good_records_is_unreadable_and_the_good_records_stand()
+    public async Task A_payload_cut_off_after_good_records_is_unreadable_and_the_good_records_stand()
     {
-        var grid = Grid("mailing_activity_subscriber_actions",
-            Activity("ann@example.org", "IND-000101", "1", "0"),
-            Activity("bob@example.org", "IND-000102", "1", "0"),
-            Activity("carla@example.org", "IND-000103", "1", "0"));
-        var cut = grid[..grid.LastIndexOf("<Record", StringComparison.Ordinal)] + "<Record row=\"3\"><Fields><Field element=\"email\">carla@";
+        var node = GridNode("mailing_activity_subscriber_actions",
+            Activity("ann@example.org", "1", "1", "0"),
+            Activity("bob@example.org", "2", "1", "0"),
+            Activity("carla@example.org", "3", "1", "0"));
+        var cut = node[..node.LastIndexOf("<Record", StringComparison.Ordinal)] + "<Record row=\"3\"><Fields><Field element=\"email\">carla@";
+        var response = "<GridResponse xmlns=\"http://partner.informz.net/aapi/2009/08/\"><Grids>" + InformzFrame.Encode(cut) + "</Grids></GridResponse>";
         var sink = new List<ParsedRecord>();
 
-        var ex = await Assert.ThrowsAsync<UnreadableFileException>(() => ParseAsync(Envelope(cut), ActivityKind, sink: sink));
+        var ex = await Assert.ThrowsAsync<UnreadableFileException>(() => ParseAsync(Envelope(response), ActivityKind, sink: sink));
 
         Assert.Equal(2, sink.Count);
         Assert.All(sink, r => Assert.NotNull(r.Event));
         Assert.Contains("after 2 records", ex.Message, StringComparison.Ordinal);
         Assert.Contains("line", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("carla@", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unframed_page_is_unreadable_with_the_reason()
+    {
+        var unframed = Envelope(UnframedGrid("mailing_activity_subscriber_actions", Activity("ann@example.org", "1", "1", "0")));
+
+        var ex = await Assert.ThrowsAsync<UnreadableFileException>(() => ParseAsync(unframed, ActivityKind));
+
+        Assert.Contains("<Grids> holds XML elements, not the framed", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_frame_that_does_not_decode_is_unreadable_with_the_reason()
+    {
+        var framed = Envelope(Grid("mailing_activity_subscriber_actions", Activity("ann@example.org", "1", "1", "0")));
+        var start = framed.IndexOf("&lt;Grids&gt;", StringComparison.Ordinal) + "&lt;Grids&gt;".Length;
+        var broken = framed[..(start + 40)] + framed[framed.IndexOf("&lt;/Grids&gt;", StringComparison.Ordinal)..];
+
+        var ex = await Assert.ThrowsAsync<UnreadableFileException>(() => ParseAsync(broken, ActivityKind));
+
+        Assert.Contains("is not a readable frame", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
