@@ -695,9 +695,9 @@ public sealed class RealMagnetSandbox : IDisposable
     }
 
     /// <summary>
-    /// UpsertRecipient: RecipientDetails needs an Email (else a SaveResult with Error 1); the recipient is found by
-    /// CustomMemberID, then Email, among the generated and earlier upserted ones, or gets a new id. Answers the SaveResult
-    /// of AddRecipient with the id in AdditionalParams (the adapter's assumption; the vendor's page does not show it).
+    /// UpsertRecipient: UpsertType <c>add</c> or <c>update</c> (anything else is refused); RecipientDetails needs an Email, and
+    /// <c>update</c> its <c>ID</c> (else a SaveResult with Error 1); an add finds the recipient by CustomMemberID, then Email, or
+    /// gives a new id. Answers a SaveResult with the id as <c>ID</c> and in AdditionalParams.
     /// </summary>
     private string UpsertRecipient(JsonElement body)
     {
@@ -723,17 +723,29 @@ public sealed class RealMagnetSandbox : IDisposable
             }
         }
 
+        var upsertType = body.TryGetProperty("UpsertType", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        if (upsertType is not ("add" or "update"))
+        {
+            throw new BadRequest("UpsertType must be add or update");
+        }
+
         var email = fields.GetValueOrDefault("Email");
         if (string.IsNullOrWhiteSpace(email) || !email.Contains('@', StringComparison.Ordinal))
         {
             return SaveResult(null, 1, "EMAIL_REQUIRED");
         }
 
+        long? givenId = long.TryParse(fields.GetValueOrDefault("ID"), CultureInfo.InvariantCulture, out var parsedId) ? parsedId : null;
+        if (upsertType == "update" && givenId is null)
+        {
+            return SaveResult(null, 1, "ID_REQUIRED");
+        }
+
         var customId = fields.GetValueOrDefault("CustomMemberID");
         long id;
         lock (_recipientLock)
         {
-            id = FindRecipient(customId, email) ?? _nextRecipientId++;
+            id = givenId ?? FindRecipient(customId, email) ?? _nextRecipientId++;
             if (!string.IsNullOrEmpty(customId))
             {
                 _upsertedByKey["c|" + customId] = id;
@@ -742,7 +754,6 @@ public sealed class RealMagnetSandbox : IDisposable
             _upsertedByKey["e|" + email] = id;
         }
 
-        var upsertType = body.TryGetProperty("UpsertType", out var t) ? t.GetString() : null;
         _upserts.Enqueue(new RealMagnetReceivedUpsert(fields, custom, upsertType, id));
         return SaveResult(id, 0, "Recipient saved successfully");
     }
@@ -840,8 +851,10 @@ public sealed class RealMagnetSandbox : IDisposable
         return null;
     }
 
+    /// <summary>The SaveResult of AddRecipient with the id also as <c>ID</c>, which public clients read from UpsertRecipient.</summary>
     private static string SaveResult(long? id, int error, string message) => JsonSerializer.Serialize(new
     {
+        ID = id ?? 0,
         AdditionalParams = id?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
         Error = error,
         ErrorObject = new { ErrorCode = error == 0 ? string.Empty : message, ErrorDetails = string.Empty, ErrorID = error, ErrorMessage = error == 0 ? string.Empty : message, ErrorType = string.Empty },

@@ -234,8 +234,8 @@ public sealed class RealMagnetClient(HttpClient http, IOptions<RealMagnetOptions
     /// https://support.higherlogic.com/hc/en-us/articles/360032691712-UpsertRecipient- : <c>{SessionID, UserID,
     /// RecipientDetails: {Email, FirstName, LastName, CustomMemberID, CustomFields: [{Key, Value}], ...},
     /// UpdateWithNullifNotPassed, UpsertType, ValidateEmail}</c>. We send <c>UpdateWithNullifNotPassed = false</c> so fields
-    /// we do not map are left alone. UNVERIFIED: the response (not on the pages we could read) is taken to be the SaveResult of
-    /// AddRecipient, with the recipient id in <c>AdditionalParams</c>; <c>RecipientID</c>/<c>ID</c> are accepted too.
+    /// we do not map are left alone. <paramref name="upsertType"/> is one of <see cref="RealMagnetUpsertTypes"/>. The response: public
+    /// clients read <c>ID</c>; AddRecipient's SaveResult carries the id in <c>AdditionalParams</c>; both are read.
     /// </remarks>
     /// <param name="recipientDetails">The <c>RecipientDetails</c> object: vendor field name → value (strings, or the CustomFields list).</param>
     /// <exception cref="VendorFetchException">HTTP failure (typed: <see cref="VendorFetchException.StatusCode"/>, <see cref="VendorFetchException.Kind"/>), or a response that is not JSON.</exception>
@@ -256,7 +256,8 @@ public sealed class RealMagnetClient(HttpClient http, IOptions<RealMagnetOptions
         }, cancellationToken);
         var root = ParseObject("UpsertRecipient", body);
         var error = root.TryGetProperty("Error", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out var code) ? code : 0;
-        var recipientId = FirstId(root, "AdditionalParams", "RecipientID", "ID");
+        // Public clients read "ID" from UpsertRecipient's answer; AddRecipient's SaveResult has it in AdditionalParams.
+        var recipientId = FirstId(root, "ID", "AdditionalParams", "RecipientID");
         return new RealMagnetSaveResult(error == 0, recipientId, error == 0 ? null : error.ToString("0", CultureInfo.InvariantCulture),
             Mask(GetString(root, "Message")));
     }
@@ -441,6 +442,16 @@ public sealed class RealMagnetClient(HttpClient http, IOptions<RealMagnetOptions
             JsonValueKind.Number => value.GetRawText(),
             _ => null,
         } : null;
+}
+
+/// <summary>
+/// UpsertRecipient's <c>UpsertType</c> values as public clients send them (FMASites/higher-logic-api, src/RealMagnet.php):
+/// <c>add</c> for a new recipient, <c>update</c> with <c>RecipientDetails.ID</c> for a known one.
+/// </summary>
+public static class RealMagnetUpsertTypes
+{
+    public const string Add = "add";
+    public const string Update = "update";
 }
 
 /// <summary>What Authenticate returned; its ToString hides the session token.</summary>
