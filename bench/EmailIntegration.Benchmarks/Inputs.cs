@@ -11,7 +11,7 @@ namespace EmailIntegration.Benchmarks;
 /// <summary>The vendor formats measured, each a landed page of the vendor's usual size.</summary>
 public enum VendorFormat
 {
-    /// <summary>GetDetailedTracking page (wrapper + "Records"), 2,000 rows (the API's page limit): deliveries with ~2 % bounces.</summary>
+    /// <summary>GetDetailedTracking page (TrackingDetails + "RecipientDetails"), 2,000 rows (the API's page limit): deliveries with ~2 % bounces.</summary>
     RealMagnetDetailed,
 
     /// <summary>GetMessageLinkTracking page (bare array), 2,000 rows; individuals through the directory.</summary>
@@ -91,27 +91,28 @@ public static class Inputs
     private static string WcfDate(DateTimeOffset at) =>
         string.Create(CultureInfo.InvariantCulture, $"\\/Date({at.ToUnixTimeMilliseconds()}-0500)\\/");
 
+    /// <summary>A GetDetailedTracking email_sent-like page in the WSDL's TrackingDetails/recp_track shape (~2 % bounces).</summary>
     private static Input RealMagnetDetailed(int rows)
     {
         var random = new Random(Seed);
-        var text = new StringBuilder(rows * 200);
-        text.Append("{\"TotalRecords\":").Append(rows).Append(",\"Records\":[");
+        var text = new StringBuilder(rows * 330);
+        text.Append("{\"totalRecords\":").Append(rows).Append(",\"page\":1,\"recordsPerPage\":").Append(rows).Append(",\"RecipientDetails\":[");
         for (var r = 0; r < rows; r++)
         {
             var recipient = random.Next(5_000);
             var bounce = random.NextDouble() < 0.02;
             text.Append(r == 0 ? "" : ",")
-                .Append("{\"MessageID\":").Append(7_000 + random.Next(20))
-                .Append(",\"RecipientID\":").Append(100_000 + recipient)
-                .Append(",\"CustomID\":\"").Append(Individual(recipient))
-                .Append("\",\"Email\":\"member").Append(recipient).Append("@example.org\"")
-                .Append(",\"ActivityCode\":\"Sent\",\"ActivitySubcode\":\"").Append(bounce ? "HardBounce" : "Delivered")
-                .Append("\",\"ActivityDate\":\"").Append(WcfDate(Base.AddSeconds(random.Next(86_400)))).Append("\"}");
+                .Append("{\"recipient\":{\"id\":\"").Append(100_000 + recipient)
+                .Append("\",\"email\":\"member").Append(recipient).Append("@example.org\",\"first_name\":null,\"last_name\":null,\"fax\":null")
+                .Append(",\"Custom_Id\":\"").Append(Individual(recipient))
+                .Append("\"},\"ResultDate\":\"").Append(WcfDate(Base.AddSeconds(random.Next(86_400))))
+                .Append("\",\"remarks\":null,\"Status\":\"").Append(bounce ? "HB" : "Delivered")
+                .Append("\",\"OpenDate\":\"\\/Date(-62135596800000)\\/\",\"MMId\":").Append(r).Append(",\"faxStatus\":\"Inprogress\"}");
         }
 
         text.Append("]}");
         return new Input(VendorFormat.RealMagnetDetailed, Encoding.UTF8.GetBytes(text.ToString()),
-            new LandedFileName("realmagnet", RunDate, "bench", "delivered", 1, "json"), rows, rows);
+            new LandedFileName("realmagnet", RunDate, "bench", "delivered7000", 1, "json"), rows, rows);
     }
 
     private static Input RealMagnetLinks(int rows)

@@ -10,7 +10,10 @@ namespace EmailIntegration.Azure.Outbound;
 
 /// <summary>
 /// Real Magnet outbound: a blast is one <c>UpsertRecipient</c> per recipient (RecipientDetails from the field map; a vendor
-/// field <c>CustomField:N</c> becomes <c>CustomFields [{Key: N, Value}]</c>), and each returned RecipientID is recorded in the
+/// field <c>CustomField:N</c> becomes <c>CustomFields [{Key: N, Value}]</c>) with <c>UpsertType</c> <c>update</c> and the
+/// recipient's <c>ID</c> when Real Magnet already knows the individual (recipient index, else SearchRecipient by Custom ID), else
+/// <c>add</c> (as public client FMASites/higher-logic-api src/RealMagnet.php does, and support.higherlogic.com "UpsertRecipient"
+/// 360032691712); each returned recipient id is recorded in the
 /// vendor directory (recipient → individual) and the recipient index (individual → recipient). An opt-out is
 /// <c>UnsubscribeRecipient {ID, IsAll: false, CategoryID | Group}</c> with the ids of <c>Outbound:RealMagnet:Categories</c> /
 /// <c>Groups</c> for the mailing type; the recipient id comes from the recipient index, else from <c>SearchRecipient</c> by
@@ -44,7 +47,16 @@ public sealed class RealMagnetOutbound(
                     RealMagnetSaveResult result;
                     try
                     {
-                        result = await client.UpsertRecipientAsync(session, Details(recipient.Fields), o.UpsertType, o.ValidateEmail, ct);
+                        // "update" names the recipient by its ID, "add" creates one (UpsertType as public clients send it).
+                        var details = Details(recipient.Fields);
+                        var known = await ExistingRecipientAsync(session, recipient.IndividualId, ct);
+                        if (known is { } existing)
+                        {
+                            details = new Dictionary<string, object?>(details) { ["ID"] = existing };
+                        }
+
+                        result = await client.UpsertRecipientAsync(session, details,
+                            known is null ? RealMagnetUpsertTypes.Add : RealMagnetUpsertTypes.Update, o.ValidateEmail, ct);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException && VendorFailures.From(Vendor, ex) is { Permanent: true } refusal)
                     {
@@ -121,6 +133,13 @@ public sealed class RealMagnetOutbound(
             throw VendorFailures.From(Vendor, ex);
         }
     }
+
+    /// <summary>The Real Magnet id of an individual: the recipient index first, else SearchRecipient by Custom ID (the AMS id).</summary>
+    private async Task<long?> ExistingRecipientAsync(RealMagnetSession session, string individualId, CancellationToken cancellationToken) =>
+        await index.FindRecipientAsync(Vendor, individualId, cancellationToken) is { } known
+        && long.TryParse(known, NumberStyles.Integer, CultureInfo.InvariantCulture, out var knownId)
+            ? knownId
+            : await client.SearchRecipientByCustomIdAsync(session, individualId, cancellationToken);
 
     /// <summary>RecipientDetails: each mapped field as a string; <c>CustomField:N</c> and <c>EnhancedPersonalizedField:N</c> as Key/Value lists.</summary>
     public static IReadOnlyDictionary<string, object?> Details(IReadOnlyDictionary<string, string?> fields)

@@ -92,7 +92,7 @@ public sealed class OutboundOptions : IValidatableObject
     }
 }
 
-/// <summary>Real Magnet: which category or group an opt-out of a mailing type unsubscribes from, and how to upsert.</summary>
+/// <summary>Real Magnet: which category or group an opt-out of a mailing type unsubscribes from, and how to upsert (UpsertType add/update is decided per recipient).</summary>
 public sealed class RealMagnetOutboundOptions
 {
     /// <summary>Mailing type → CategoryID (accounts whose unsubscribe type is by group or message category).</summary>
@@ -100,9 +100,6 @@ public sealed class RealMagnetOutboundOptions
 
     /// <summary>Mailing type → Group id (accounts whose unsubscribe type is "from specified groups").</summary>
     public Dictionary<string, string> Groups { get; set; } = new(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>UpsertRecipient's UpsertType. UNVERIFIED: the value list is cut off on the vendor's page; check the help page.</summary>
-    public string UpsertType { get; set; } = "Email";
 
     /// <summary>UpsertRecipient's ValidateEmail ("It's recommended that this is set to True").</summary>
     public bool ValidateEmail { get; set; } = true;

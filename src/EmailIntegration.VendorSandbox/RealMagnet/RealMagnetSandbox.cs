@@ -22,21 +22,42 @@ public sealed record RealMagnetReceivedUpsert(
 public sealed record RealMagnetReceivedUnsubscribe(long RecipientId, bool IsAll, int? CategoryId, int? Group);
 
 /// <summary>
-/// A local Real Magnet REST ApiAdapter over <see cref="SandboxData"/>, on 127.0.0.1, for the local runner and tests.
-/// Serves <c>POST {Url}{Operation}/</c> for Authenticate, GetGroups, GetMessageList, GetDetailedTracking, ExecuteReport
-/// (report 2), GetMessageLinkTracking, and the writes UpsertRecipient, SearchRecipient (by CustomID or Email) and
-/// UnsubscribeRecipient (recorded in <see cref="ReceivedUpserts"/> and <see cref="ReceivedUnsubscribes"/>) in the shapes of the vendor's help pages
-/// (https://dna.magnetmail.net/ApiAdapter/Rest/help/operations/&lt;Operation&gt;), with WCF dates
-/// (<c>"\/Date(ms-0500)\/"</c>). GetDetailedTracking's shape is the one the adapter expects, not a verified one.
+/// A local Real Magnet REST ApiAdapter and SOAP service over <see cref="SandboxData"/>, on 127.0.0.1, for the local runner
+/// and tests: the contract the adapter is held to. Serves <c>POST {Url}{Operation}/</c> for Authenticate, GetGroups,
+/// GetMessageList, GetDetailedTracking, ExecuteReport (report 2), GetMessageLinkTracking, GetUnsubscribes,
+/// GetSuppressedRecipients, and the writes UpsertRecipient, SearchRecipient (by CustomID or Email) and UnsubscribeRecipient
+/// (recorded in <see cref="ReceivedUpserts"/> and <see cref="ReceivedUnsubscribes"/>), and the SOAP <c>getSpamComplaints</c> at
+/// <see cref="SoapUrl"/>, with WCF dates (<c>"\/Date(ms-0500)\/"</c>).
 /// </summary>
 /// <remarks>
-/// Date-only request parameters are read as 00:00 UTC and ranges as [start, end), the adapter's assumption.
+/// <para>Shapes, and where each comes from (docs/vendors.md has the table): REST help pages
+/// (https://dna.magnetmail.net/ApiAdapter/Rest/help/operations/&lt;Operation&gt;) for GetMessageList, GetMessageLinkTracking and
+/// the writes; the MagnetMail SOAP WSDL (https://hlma-apie1.magnetmail.net/mmapi.asmx?WSDL, a copy in public repository
+/// MemberJunction/MJ at packages/Integration/connectors-registry/magnetmail/scripts/wsdl.xml) for the report names
+/// (<c>tracking_report_type</c>), the TrackingDetails/recp_track, recp_unsubscribe and Recipient records, the EmailStatus and
+/// FaxStatus codes, the <c>mmAuthHeader</c> and getSpamComplaints. The REST requests of GetUnsubscribes and
+/// GetSuppressedRecipients are not published: the sandbox takes the adapter's assumption and says so.</para>
+/// <para>It refuses what the vendor would: an operation it does not have (404), a body that is not a JSON object or a
+/// request that is not <c>application/json</c> (400/415), a missing or unknown SessionID (401), a ReportType outside
+/// <c>tracking_report_type</c> and missing required fields (400); on SOAP, a SOAPAction it does not know or a missing
+/// mmAuthHeader (500 with a SOAP fault, as ASMX answers).</para>
+/// <para>Date-only request parameters are read as 00:00 UTC and ranges as [start, end), the adapter's assumption.
 /// Faults for tests: <see cref="FailNextRequests"/>, <see cref="CorruptNext"/>, <see cref="DelayNext"/>
-/// (WireMock.Net 1.25 has no connection-reset fault; <see cref="CorruptNext"/> is the page cut mid-body).
+/// (WireMock.Net 1.25 has no connection-reset fault; <see cref="CorruptNext"/> is the page cut mid-body) and
+/// <see cref="CorruptDetailedTrackingPage"/> (one given page).</para>
 /// </remarks>
 public sealed class RealMagnetSandbox : IDisposable
 {
     public const string BasePath = "/ApiAdapter/Rest/";
+
+    public const string SoapPath = "/mmapi.asmx";
+
+    /// <summary>The WSDL's <c>tracking_report_type</c> values.</summary>
+    public static readonly IReadOnlySet<string> ReportTypes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "email_sent", "email_delivered", "email_bounced", "email_opened", "unsubscribed", "fax_sent", "fax_delivered", "fax_failed",
+        "links", "all", "fax_all",
+    };
 
     private static readonly TimeSpan ServerOffset = TimeSpan.FromHours(-5);
 
@@ -49,6 +70,7 @@ public sealed class RealMagnetSandbox : IDisposable
     private readonly object _recipientLock = new();
     private readonly Dictionary<string, long> _upsertedByKey = new(StringComparer.OrdinalIgnoreCase);
     private long _nextRecipientId = 9_000_000_001;
+    private readonly ConcurrentDictionary<(long MessageId, string ReportType, int Page), byte> _corruptPages = new();
 
     private RealMagnetSandbox(SandboxData data, int port)
     {
@@ -62,7 +84,11 @@ public sealed class RealMagnetSandbox : IDisposable
         _server
             .Given(Request.Create().UsingPost().WithPath(new RegexMatcher(@"^/ApiAdapter/Rest/[A-Za-z]+/?$")))
             .RespondWith(Response.Create().WithCallback(Handle));
+        _server
+            .Given(Request.Create().UsingPost().WithPath(SoapPath))
+            .RespondWith(Response.Create().WithCallback(HandleSoap));
         Url = new Uri($"http://127.0.0.1:{port}{BasePath}");
+        SoapUrl = new Uri($"http://127.0.0.1:{port}{SoapPath}");
     }
 
     /// <summary>Starts on 127.0.0.1, on <paramref name="port"/> or a free port.</summary>
@@ -74,6 +100,9 @@ public sealed class RealMagnetSandbox : IDisposable
 
     /// <summary>The API base URL (ends with <c>/ApiAdapter/Rest/</c>): use it as the adapter's BaseUrl.</summary>
     public Uri Url { get; }
+
+    /// <summary>The SOAP service (getSpamComplaints): use it as the adapter's SoapUrl.</summary>
+    public Uri SoapUrl { get; }
 
     public string UserName { get; } = "sandbox-api-user";
 
@@ -90,6 +119,7 @@ public sealed class RealMagnetSandbox : IDisposable
         {
             [$"{section}:Enabled"] = "true",
             [$"{section}:BaseUrl"] = Url.AbsoluteUri,
+            [$"{section}:SoapUrl"] = SoapUrl.AbsoluteUri,
             [$"{section}:UserName"] = UserName,
             [$"{section}:Password"] = Password,
         };
@@ -124,8 +154,15 @@ public sealed class RealMagnetSandbox : IDisposable
     /// <summary>The next <paramref name="count"/> requests of <paramref name="operation"/> answer only after <paramref name="delay"/>.</summary>
     public void DelayNext(string operation, TimeSpan delay, int count = 1) => _faults.DelayNext(operation, delay, count);
 
+    /// <summary>That page of that report of that message answers 200 with its JSON cut off mid-array, every time it is asked.</summary>
+    public void CorruptDetailedTrackingPage(long messageId, string reportType, int page) => _corruptPages[(messageId, reportType, page)] = 0;
+
     /// <summary>Drops every fault not yet served.</summary>
-    public void ClearFaults() => _faults.Clear();
+    public void ClearFaults()
+    {
+        _faults.Clear();
+        _corruptPages.Clear();
+    }
 
     private static int FreePort()
     {
@@ -168,6 +205,13 @@ public sealed class RealMagnetSandbox : IDisposable
             return response;
         }
 
+        var contentType = request.Headers?.FirstOrDefault(h => string.Equals(h.Key, "Content-Type", StringComparison.OrdinalIgnoreCase)).Value;
+        if (contentType is null || !contentType.Any(v => v.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)))
+        {
+            // A WCF WebHttp endpoint taking JSON refuses another content type.
+            return Json(415, "{\"Message\":\"The request must be application/json\",\"Status\":0}");
+        }
+
         JsonElement body;
         try
         {
@@ -204,6 +248,8 @@ public sealed class RealMagnetSandbox : IDisposable
                     "GETDETAILEDTRACKING" => Json(200, GetDetailedTracking(body)),
                     "EXECUTEREPORT" => Json(200, ExecuteReport(body)),
                     "GETMESSAGELINKTRACKING" => Json(200, GetMessageLinkTracking(body)),
+                    "GETUNSUBSCRIBES" => Json(200, GetUnsubscribes(body)),
+                    "GETSUPPRESSEDRECIPIENTS" => Json(200, GetSuppressedRecipients(body)),
                     "UPSERTRECIPIENT" => Json(200, UpsertRecipient(body)),
                     "SEARCHRECIPIENT" => Json(200, SearchRecipient(body)),
                     "UNSUBSCRIBERECIPIENT" => Json(200, UnsubscribeRecipient(body)),
@@ -216,6 +262,11 @@ public sealed class RealMagnetSandbox : IDisposable
             }
         }
 
+        corrupt |= string.Equals(operation, "GetDetailedTracking", StringComparison.OrdinalIgnoreCase) && result.StatusCode is 200
+                   && body.TryGetProperty("MessageID", out var m) && m.TryGetInt64(out var mid)
+                   && body.TryGetProperty("ReportType", out var r) && r.ValueKind == JsonValueKind.String
+                   && body.TryGetProperty("Page", out var pg) && pg.TryGetInt32(out var pageNumber)
+                   && _corruptPages.ContainsKey((mid, r.GetString()!, pageNumber));
         if (corrupt && result.BodyData?.BodyAsString is { Length: > 2 } text)
         {
             result.BodyData.BodyAsString = text[..(text.Length / 2)];
@@ -293,6 +344,10 @@ public sealed class RealMagnetSandbox : IDisposable
         });
     }
 
+    /// <summary>
+    /// GetDetailedTracking: the WSDL's <c>TrackingDetails{totalRecords, page, recordsPerPage, RecipientDetails: [recp_track]}</c>,
+    /// in the WSDL's names (the REST casing is not published), dates in WCF form, a "never" date as WCF's DateTime.MinValue.
+    /// </summary>
     private string GetDetailedTracking(JsonElement body)
     {
         var messageId = Number(body, "MessageID");
@@ -303,39 +358,244 @@ public sealed class RealMagnetSandbox : IDisposable
             throw new BadRequest("Page must be >= 1 and RecordsPerPage 1..2000");
         }
 
+        var reportType = body.TryGetProperty("ReportType", out var rt) && rt.ValueKind == JsonValueKind.String ? rt.GetString()! : null;
+        if (reportType is null || !ReportTypes.Contains(reportType))
+        {
+            throw new BadRequest("ReportType must be one of " + string.Join(", ", ReportTypes.Order(StringComparer.Ordinal)));
+        }
+
         var from = Date(body, "FromDate", "MM/dd/yyyy", required: true)!.Value;
         var to = Date(body, "ToDate", "MM/dd/yyyy", required: true)!.Value;
-        var reportType = body.TryGetProperty("ReportType", out var rt) ? rt.GetString() : null;
-        var source = reportType?.ToUpperInvariant() switch
+        bool In(DateTimeOffset d) => d >= from && d < to;
+        var rows = reportType switch
         {
-            "DELIVERED" => _data.Sends,
-            "OPENED" => _data.Opens,
-            _ => throw new BadRequest("ReportType must be delivered or opened"),
+            "email_delivered" => _data.Sends.Where(a => a.IsDelivery).Select(a => Track.Email(a, opened: false)),
+            "email_bounced" => _data.Sends.Where(a => a.IsBounce).Select(a => Track.Email(a, opened: false)),
+            "email_sent" => _data.Sends.Select(a => Track.Email(a, opened: false)),
+            "email_opened" => _data.Opens.Select(a => Track.Email(a, opened: true)),
+            "fax_all" => _data.Faxes.Select(Track.Fax),
+            "fax_sent" or "fax_delivered" => _data.Faxes.Where(f => f.Status == "Delivered").Select(Track.Fax),
+            "fax_failed" => _data.Faxes.Where(f => f.Status == "Failed").Select(Track.Fax),
+            _ => [],
         };
-        var rows = source.Where(a => a.MessageId == messageId && a.Date >= from && a.Date < to)
-            .OrderBy(a => a.Date).ThenBy(a => a.RecipientId).ToList();
+        var list = rows.Where(t => t.MessageId == messageId && In(t.Date)).OrderBy(t => t.Date).ThenBy(t => t.RecipientId).ToList();
         return Write(w =>
         {
             w.WriteStartObject();
-            w.WriteNumber("TotalRecords", rows.Count);
-            w.WriteStartArray("Records");
-            foreach (var a in rows.Skip((page - 1) * perPage).Take(perPage))
+            w.WriteNumber("totalRecords", list.Count);
+            w.WriteNumber("page", page);
+            w.WriteNumber("recordsPerPage", perPage);
+            w.WriteStartArray("RecipientDetails");
+            foreach (var t in list.Skip((page - 1) * perPage).Take(perPage))
             {
-                var recipient = _data.Recipient(a.RecipientId);
                 w.WriteStartObject();
-                w.WriteNumber("MessageID", a.MessageId);
-                w.WriteNumber("RecipientID", a.RecipientId);
-                w.WriteString("CustomID", recipient.IndividualId ?? string.Empty);
-                w.WriteString("Email", recipient.Email);
-                w.WriteString("ActivityCode", a.ActivityCode);
-                w.WriteString("ActivitySubcode", a.ActivitySubcode);
-                WriteDate(w, "ActivityDate", a.Date);
+                w.WritePropertyName("recipient");
+                WriteRecipient(w, _data.Recipient(t.RecipientId));
+                WriteDate(w, "ResultDate", t.ResultDate);
+                if (t.Remarks is null)
+                {
+                    w.WriteNull("remarks");
+                }
+                else
+                {
+                    w.WriteString("remarks", t.Remarks);
+                }
+
+                w.WriteString("Status", t.Status);
+                WriteDate(w, "OpenDate", t.OpenDate);
+                w.WriteNumber("MMId", t.RecipientId ^ messageId);
+                w.WriteString("faxStatus", t.FaxStatus);
                 w.WriteEndObject();
             }
 
             w.WriteEndArray();
             w.WriteEndObject();
         });
+    }
+
+    /// <summary>GetUnsubscribes: a list of the WSDL's recp_unsubscribe (the adapter's assumption for the REST shape).</summary>
+    private string GetUnsubscribes(JsonElement body)
+    {
+        var from = Date(body, "FromDate", "MM/dd/yyyy", required: true)!.Value;
+        var to = Date(body, "ToDate", "MM/dd/yyyy", required: true)!.Value;
+        return Write(w => WriteUnsubscribes(w, _data.Unsubscribes.Where(u => u.Date >= from && u.Date < to)));
+    }
+
+    /// <summary>GetSuppressedRecipients: a list of the WSDL's Recipient with suppressed and suppressed_date (the adapter's assumption).</summary>
+    private string GetSuppressedRecipients(JsonElement body)
+    {
+        var from = Date(body, "FromDate", "MM/dd/yyyy", required: true)!.Value;
+        var to = Date(body, "ToDate", "MM/dd/yyyy", required: true)!.Value;
+        return Write(w =>
+        {
+            w.WriteStartArray();
+            foreach (var s in _data.Suppressions.Where(s => s.Date >= from && s.Date < to).OrderBy(s => s.Date))
+            {
+                WriteRecipient(w, _data.Recipient(s.RecipientId), suppressedAt: s.Date);
+            }
+
+            w.WriteEndArray();
+        });
+    }
+
+    private void WriteUnsubscribes(Utf8JsonWriter w, IEnumerable<SandboxUnsubscribe> rows)
+    {
+        w.WriteStartArray();
+        foreach (var u in rows.OrderBy(u => u.Date))
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("recipient");
+            WriteRecipient(w, _data.Recipient(u.RecipientId));
+            WriteDate(w, "ResultDate", u.Date);
+            w.WriteString("message_name", u.MessageName);
+            w.WriteString("group_name", u.GroupName);
+            w.WriteNumber("message_CategoryId", 0);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    /// <summary>The WSDL's Recipient (the fields the adapter may read, and a few it does not).</summary>
+    private static void WriteRecipient(Utf8JsonWriter w, SandboxIndividual r, DateTimeOffset? suppressedAt = null)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", r.RecipientId.ToString(CultureInfo.InvariantCulture));
+        w.WriteString("email", r.Email);
+        w.WriteString("first_name", r.Email.Split('.')[0]);
+        w.WriteNull("last_name");
+        if (r.Fax is null)
+        {
+            w.WriteNull("fax");
+        }
+        else
+        {
+            w.WriteString("fax", r.Fax);
+        }
+
+        if (r.IndividualId is null)
+        {
+            w.WriteNull("Custom_Id");
+        }
+        else
+        {
+            w.WriteString("Custom_Id", r.IndividualId);
+        }
+
+        w.WriteBoolean("unsubscribed", false);
+        w.WriteBoolean("suppressed", suppressedAt is not null);
+        if (suppressedAt is { } at)
+        {
+            WriteDate(w, "suppressed_date", at);
+        }
+        else
+        {
+            w.WriteNull("suppressed_date");
+        }
+
+        w.WriteEndObject();
+    }
+
+    private sealed record Track(
+        int MessageId, long RecipientId, DateTimeOffset Date, DateTimeOffset ResultDate, DateTimeOffset OpenDate, string Status,
+        string FaxStatus, string? Remarks)
+    {
+        public static Track Email(SandboxActivity a, bool opened) => new(
+            a.MessageId, a.RecipientId, a.Date, a.Date, opened ? a.Date : DateTimeOffset.MinValue, a.Status, "Inprogress",
+            a.IsBounce ? "550 5.1.1 mailbox unavailable" : null);
+
+        public static Track Fax(SandboxFax f) =>
+            new(f.MessageId, f.RecipientId, f.Date, f.Date, DateTimeOffset.MinValue, "Inprogress", f.Status, null);
+    }
+
+    /// <summary>
+    /// The SOAP service: only <c>getSpamComplaints</c>, with its SOAPAction and a valid <c>mmAuthHeader</c>; an answer as ASMX
+    /// gives it (<c>getSpamComplaintsResponse/getSpamComplaintsResult/recp_unsubscribe</c>), a SOAP fault with 500 otherwise.
+    /// </summary>
+    private ResponseMessage HandleSoap(IRequestMessage request)
+    {
+        var (_, failure, _) = _faults.Take("getSpamComplaints");
+        if (failure is { } f)
+        {
+            return Xml(f.Status, SoapFault("Sandbox fault"));
+        }
+
+        var action = request.Headers?.FirstOrDefault(h => string.Equals(h.Key, "SOAPAction", StringComparison.OrdinalIgnoreCase)).Value?
+            .FirstOrDefault()?.Trim('"');
+        if (action != "http://www.magnetmail.net/getSpamComplaints")
+        {
+            return Xml(500, SoapFault($"Server did not recognize the value of HTTP Header SOAPAction: {action}."));
+        }
+
+        System.Xml.Linq.XDocument doc;
+        try
+        {
+            doc = System.Xml.Linq.XDocument.Parse(request.Body ?? string.Empty);
+        }
+        catch (System.Xml.XmlException)
+        {
+            return Xml(400, SoapFault("The request is not XML."));
+        }
+
+        System.Xml.Linq.XNamespace mm = "http://www.magnetmail.net/";
+        var header = doc.Descendants(mm + "mmAuthHeader").FirstOrDefault();
+        var session = header?.Element(mm + "sessionId")?.Value;
+        if (session is null || !_sessions.ContainsKey(session) || header!.Element(mm + "user_id")?.Value != "SANDBOX")
+        {
+            return Xml(500, SoapFault("Invalid session: mmAuthHeader is missing or does not hold a valid sessionId and user_id."));
+        }
+
+        var call = doc.Descendants(mm + "getSpamComplaints").FirstOrDefault();
+        if (call is null || !DateTimeOffset.TryParse(call.Element(mm + "fromDate")?.Value, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var from)
+            || !DateTimeOffset.TryParse(call.Element(mm + "toDate")?.Value, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var to))
+        {
+            return Xml(500, SoapFault("getSpamComplaints needs fromDate and toDate."));
+        }
+
+        var results = new System.Xml.Linq.XElement(mm + "getSpamComplaintsResult",
+            _data.SpamComplaints.Where(u => u.Date >= from && u.Date < to).OrderBy(u => u.Date).Select(u =>
+            {
+                var r = _data.Recipient(u.RecipientId);
+                return new System.Xml.Linq.XElement(mm + "recp_unsubscribe",
+                    new System.Xml.Linq.XElement(mm + "recipient",
+                        new System.Xml.Linq.XElement(mm + "id", r.RecipientId.ToString(CultureInfo.InvariantCulture)),
+                        new System.Xml.Linq.XElement(mm + "email", r.Email),
+                        new System.Xml.Linq.XElement(mm + "Custom_Id", r.IndividualId ?? string.Empty)),
+                    new System.Xml.Linq.XElement(mm + "ResultDate", u.Date.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)),
+                    new System.Xml.Linq.XElement(mm + "message_name", u.MessageName),
+                    new System.Xml.Linq.XElement(mm + "group_name", u.GroupName),
+                    new System.Xml.Linq.XElement(mm + "message_CategoryId", 0));
+            }));
+        return Xml(200, Envelope(new System.Xml.Linq.XElement(mm + "getSpamComplaintsResponse", results)));
+    }
+
+    private static string Envelope(System.Xml.Linq.XElement content)
+    {
+        System.Xml.Linq.XNamespace soap = "http://schemas.xmlsoap.org/soap/envelope/";
+        return "<?xml version=\"1.0\" encoding=\"utf-8\"?>" + new System.Xml.Linq.XElement(soap + "Envelope",
+            new System.Xml.Linq.XAttribute(System.Xml.Linq.XNamespace.Xmlns + "soap", soap),
+            new System.Xml.Linq.XElement(soap + "Body", content)).ToString(System.Xml.Linq.SaveOptions.DisableFormatting);
+    }
+
+    private static string SoapFault(string message)
+    {
+        System.Xml.Linq.XNamespace soap = "http://schemas.xmlsoap.org/soap/envelope/";
+        return Envelope(new System.Xml.Linq.XElement(soap + "Fault",
+            new System.Xml.Linq.XElement("faultcode", "soap:Client"),
+            new System.Xml.Linq.XElement("faultstring", message)));
+    }
+
+    private static ResponseMessage Xml(int status, string xml)
+    {
+        var response = new ResponseMessage
+        {
+            StatusCode = status,
+            BodyData = new BodyData { DetectedBodyType = BodyType.String, BodyAsString = xml, Encoding = Encoding.UTF8 },
+        };
+        response.AddHeader("Content-Type", "text/xml; charset=utf-8");
+        return response;
     }
 
     private string ExecuteReport(JsonElement body)
@@ -435,9 +695,9 @@ public sealed class RealMagnetSandbox : IDisposable
     }
 
     /// <summary>
-    /// UpsertRecipient: RecipientDetails needs an Email (else a SaveResult with Error 1); the recipient is found by
-    /// CustomMemberID, then Email, among the generated and earlier upserted ones, or gets a new id. Answers the SaveResult
-    /// of AddRecipient with the id in AdditionalParams (the adapter's assumption; the vendor's page does not show it).
+    /// UpsertRecipient: UpsertType <c>add</c> or <c>update</c> (anything else is refused); RecipientDetails needs an Email, and
+    /// <c>update</c> its <c>ID</c> (else a SaveResult with Error 1); an add finds the recipient by CustomMemberID, then Email, or
+    /// gives a new id. Answers a SaveResult with the id as <c>ID</c> and in AdditionalParams.
     /// </summary>
     private string UpsertRecipient(JsonElement body)
     {
@@ -463,17 +723,29 @@ public sealed class RealMagnetSandbox : IDisposable
             }
         }
 
+        var upsertType = body.TryGetProperty("UpsertType", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        if (upsertType is not ("add" or "update"))
+        {
+            throw new BadRequest("UpsertType must be add or update");
+        }
+
         var email = fields.GetValueOrDefault("Email");
         if (string.IsNullOrWhiteSpace(email) || !email.Contains('@', StringComparison.Ordinal))
         {
             return SaveResult(null, 1, "EMAIL_REQUIRED");
         }
 
+        long? givenId = long.TryParse(fields.GetValueOrDefault("ID"), CultureInfo.InvariantCulture, out var parsedId) ? parsedId : null;
+        if (upsertType == "update" && givenId is null)
+        {
+            return SaveResult(null, 1, "ID_REQUIRED");
+        }
+
         var customId = fields.GetValueOrDefault("CustomMemberID");
         long id;
         lock (_recipientLock)
         {
-            id = FindRecipient(customId, email) ?? _nextRecipientId++;
+            id = givenId ?? FindRecipient(customId, email) ?? _nextRecipientId++;
             if (!string.IsNullOrEmpty(customId))
             {
                 _upsertedByKey["c|" + customId] = id;
@@ -482,7 +754,6 @@ public sealed class RealMagnetSandbox : IDisposable
             _upsertedByKey["e|" + email] = id;
         }
 
-        var upsertType = body.TryGetProperty("UpsertType", out var t) ? t.GetString() : null;
         _upserts.Enqueue(new RealMagnetReceivedUpsert(fields, custom, upsertType, id));
         return SaveResult(id, 0, "Recipient saved successfully");
     }
@@ -580,8 +851,10 @@ public sealed class RealMagnetSandbox : IDisposable
         return null;
     }
 
+    /// <summary>The SaveResult of AddRecipient with the id also as <c>ID</c>, which public clients read from UpsertRecipient.</summary>
     private static string SaveResult(long? id, int error, string message) => JsonSerializer.Serialize(new
     {
+        ID = id ?? 0,
         AdditionalParams = id?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
         Error = error,
         ErrorObject = new { ErrorCode = error == 0 ? string.Empty : message, ErrorDetails = string.Empty, ErrorID = error, ErrorMessage = error == 0 ? string.Empty : message, ErrorType = string.Empty },

@@ -1,7 +1,10 @@
 namespace EmailIntegration.VendorSandbox.RealMagnet;
 
-/// <summary>A Real Magnet recipient; <see cref="IndividualId"/> is its Custom Member ID (AMS id), null for a few non-AMS recipients.</summary>
-public sealed record SandboxIndividual(long RecipientId, string? IndividualId, string Email);
+/// <summary>
+/// A Real Magnet recipient; <see cref="IndividualId"/> is its Custom Member ID (AMS id), null for a few non-AMS recipients;
+/// <see cref="Fax"/> for the recipients that take faxes.
+/// </summary>
+public sealed record SandboxIndividual(long RecipientId, string? IndividualId, string Email, string? Fax = null);
 
 public sealed record SandboxGroup(int GroupId, string GroupName);
 
@@ -18,32 +21,52 @@ public sealed record SandboxMailing(
     IReadOnlyList<SandboxLink> Links,
     IReadOnlyList<long> RecipientIds);
 
-/// <summary>A detailed-tracking row: Sent/Delivered, Sent/&lt;bounce subcode&gt; or Opened/Opened.</summary>
-public sealed record SandboxActivity(int MessageId, long RecipientId, string ActivityCode, string ActivitySubcode, DateTimeOffset Date)
+/// <summary>
+/// A detailed-tracking row: a send with its <c>Status</c> (the WSDL's EmailStatus: Delivered or a bounce code) at
+/// <see cref="Date"/>, or an open (Status Delivered) at <see cref="Date"/> = its OpenDate.
+/// </summary>
+public sealed record SandboxActivity(int MessageId, long RecipientId, string Status, DateTimeOffset Date)
 {
-    public bool IsDelivery => ActivitySubcode == "Delivered";
+    public bool IsDelivery => Status == "Delivered";
 
-    public bool IsBounce => ActivityCode == "Sent" && ActivitySubcode != "Delivered";
-
-    public bool IsOpen => ActivityCode == "Opened";
+    public bool IsBounce => Status != "Delivered";
 }
+
+/// <summary>A fax of a mailing to a recipient, with the WSDL's FaxStatus (Delivered, Failed, Inprogress).</summary>
+public sealed record SandboxFax(int MessageId, long RecipientId, string FaxNumber, string Status, DateTimeOffset Date)
+{
+    /// <summary>In progress has no result yet: no row is expected.</summary>
+    public bool HasResult => Status != "Inprogress";
+}
+
+/// <summary>A <c>recp_unsubscribe</c>: an unsubscribe from a group (GetUnsubscribes) or a spam complaint (getSpamComplaints).</summary>
+public sealed record SandboxUnsubscribe(long RecipientId, int MessageId, string MessageName, string GroupName, DateTimeOffset Date);
+
+/// <summary>A recipient whose e-mail the vendor suppressed, and when.</summary>
+public sealed record SandboxSuppression(long RecipientId, DateTimeOffset Date);
 
 public sealed record SandboxClick(int MessageId, long RecipientId, SandboxLink Link, DateTimeOffset Date);
 
 /// <summary>Events a correct fetch + parse must produce for one individual.</summary>
-public sealed record ExpectedCounts(int Delivered, int Bounced, int Opened, int Clicked)
+public sealed record ExpectedCounts(
+    int Delivered, int Bounced, int Opened, int Clicked, int Faxed = 0, int Unsubscribed = 0, int Suppressed = 0, int Complained = 0)
 {
-    public int Total => Delivered + Bounced + Opened + Clicked;
+    public int Total => Delivered + Bounced + Opened + Clicked + Faxed + Unsubscribed + Suppressed + Complained;
 }
 
 /// <summary>
 /// Generated, deterministic Real Magnet account data for <see cref="RealMagnetSandbox"/>: recipients, groups, mailings sent
-/// over the 6 days before <see cref="Today"/>, deliveries (~95 %), a few bounces, gross opens (0–4 per delivered recipient)
-/// and clicks. Every timestamp is whole milliseconds (the API's precision) and strictly before <see cref="Today"/> 00:00 UTC.
+/// over the 6 days before <see cref="Today"/>, deliveries (~95 %), bounces with every EmailStatus bounce code, gross opens
+/// (0–4 per delivered recipient), clicks, faxes to the recipients with a fax number, unsubscribes from the mailings' groups,
+/// spam complaints and suppressed addresses. Every timestamp is whole milliseconds (the API's precision) and strictly
+/// before <see cref="Today"/> 00:00 UTC.
 /// </summary>
 public sealed class SandboxData
 {
-    public static readonly string[] BounceSubcodes = ["SoftBounce", "HardBounce", "UserNotFound", "MailboxFull"];
+    /// <summary>The WSDL's EmailStatus values that are bounces (every one of them occurs in generated data).</summary>
+    public static readonly string[] BounceStatuses = ["SB", "HB", "UNF", "TU", "MF", "BD", "Failed"];
+
+    private static readonly string[] FaxStatuses = ["Delivered", "Delivered", "Delivered", "Failed", "Inprogress"];
 
     private static readonly string[] GroupNames = ["Newsletter", "Events", "Advocacy"];
 
@@ -66,8 +89,16 @@ public sealed class SandboxData
         IReadOnlyList<SandboxMailing> mailings,
         IReadOnlyList<SandboxActivity> sends,
         IReadOnlyList<SandboxActivity> opens,
-        IReadOnlyList<SandboxClick> clicks)
+        IReadOnlyList<SandboxClick> clicks,
+        IReadOnlyList<SandboxFax> faxes,
+        IReadOnlyList<SandboxUnsubscribe> unsubscribes,
+        IReadOnlyList<SandboxUnsubscribe> spamComplaints,
+        IReadOnlyList<SandboxSuppression> suppressions)
     {
+        Faxes = faxes;
+        Unsubscribes = unsubscribes;
+        SpamComplaints = spamComplaints;
+        Suppressions = suppressions;
         Today = today;
         Individuals = individuals;
         Groups = groups;
@@ -89,13 +120,25 @@ public sealed class SandboxData
 
     public IReadOnlyList<SandboxMailing> Mailings { get; }
 
-    /// <summary>ReportType "delivered": Sent/Delivered and Sent/&lt;bounce&gt; rows.</summary>
+    /// <summary>Reports email_delivered (Status Delivered) and email_bounced (the bounce codes).</summary>
     public IReadOnlyList<SandboxActivity> Sends { get; }
 
-    /// <summary>ReportType "opened": Opened/Opened rows (gross opens).</summary>
+    /// <summary>Report email_opened: a row per open (gross opens).</summary>
     public IReadOnlyList<SandboxActivity> Opens { get; }
 
     public IReadOnlyList<SandboxClick> Clicks { get; }
+
+    /// <summary>Report fax_all.</summary>
+    public IReadOnlyList<SandboxFax> Faxes { get; }
+
+    /// <summary>GetUnsubscribes.</summary>
+    public IReadOnlyList<SandboxUnsubscribe> Unsubscribes { get; }
+
+    /// <summary>getSpamComplaints (SOAP).</summary>
+    public IReadOnlyList<SandboxUnsubscribe> SpamComplaints { get; }
+
+    /// <summary>GetSuppressedRecipients.</summary>
+    public IReadOnlyList<SandboxSuppression> Suppressions { get; }
 
     /// <summary>AMS ids of the recipients that have one.</summary>
     public IReadOnlyList<string> IndividualIds => Individuals.Where(i => i.IndividualId is not null).Select(i => i.IndividualId!).ToList();
@@ -144,12 +187,28 @@ public sealed class SandboxData
             Add(k.RecipientId, c => c with { Clicked = c.Clicked + 1 });
         }
 
+        foreach (var f in Faxes.Where(f => f.HasResult && In(f.Date)))
+        {
+            Add(f.RecipientId, c => c with { Faxed = c.Faxed + 1 });
+        }
+
+        foreach (var u in Unsubscribes.Where(u => In(u.Date)))
+        {
+            Add(u.RecipientId, c => c with { Unsubscribed = c.Unsubscribed + 1 });
+        }
+
+        foreach (var u in SpamComplaints.Where(u => In(u.Date)))
+        {
+            Add(u.RecipientId, c => c with { Complained = c.Complained + 1 });
+        }
+
+        foreach (var u in Suppressions.Where(u => In(u.Date)))
+        {
+            Add(u.RecipientId, c => c with { Suppressed = c.Suppressed + 1 });
+        }
+
         return result;
     }
-
-    /// <summary>Expected events for one AMS individual over all the data.</summary>
-    public ExpectedCounts ExpectedFor(string individualId) =>
-        ExpectedCountsByIndividual().TryGetValue(individualId, out var counts) ? counts : new ExpectedCounts(0, 0, 0, 0);
 
     /// <summary>Generates the data deterministically from <paramref name="seed"/>.</summary>
     /// <param name="today">Any time of the day; the data ends before its 00:00 UTC.</param>
@@ -171,10 +230,9 @@ public sealed class SandboxData
             recipientId += random.Next(1, 40);
             amsNumber += random.Next(1, 4);
             var hasAmsId = random.NextDouble() >= 0.02;
-            people.Add(new SandboxIndividual(
-                recipientId,
-                hasAmsId ? $"IND-{amsNumber:D6}" : null,
-                $"{first[random.Next(first.Length)]}.{last[random.Next(last.Length)]}{i}@example.org"));
+            var email = $"{first[random.Next(first.Length)]}.{last[random.Next(last.Length)]}{i}@example.org";
+            var fax = random.NextDouble() < 0.15 ? $"+1-202-555-{random.Next(10_000):D4}" : null;
+            people.Add(new SandboxIndividual(recipientId, hasAmsId ? $"IND-{amsNumber:D6}" : null, email, fax));
         }
 
         var groupCount = random.Next(2, 4);
@@ -185,6 +243,12 @@ public sealed class SandboxData
         var opens = new List<SandboxActivity>();
         var clicks = new List<SandboxClick>();
         var messageId = 480_000 + random.Next(100, 900);
+        var bounces = 0;
+        var faxes = new List<SandboxFax>();
+        var unsubscribes = new List<SandboxUnsubscribe>();
+        var complaints = new List<SandboxUnsubscribe>();
+        var suppressions = new List<SandboxSuppression>();
+        var byId = people.ToDictionary(p => p.RecipientId);
         for (var m = 0; m < mailings; m++)
         {
             messageId += random.Next(3, 30);
@@ -202,16 +266,23 @@ public sealed class SandboxData
                 messageId, $"{group.GroupName} {sentAt:MMMM d}", groupIds,
                 Ms(sentAt.AddDays(-random.Next(1, 4)).AddMinutes(-random.Next(600))), sentAt, links, recipients));
 
+            var name = mailingList[^1].Name;
             foreach (var recipient in recipients)
             {
+                if (byId[recipient].Fax is { } faxNumber)
+                {
+                    faxes.Add(new SandboxFax(messageId, recipient, faxNumber, FaxStatuses[random.Next(FaxStatuses.Length)],
+                        Ms(sentAt.AddSeconds(random.Next(60, 3600)))));
+                }
+
                 var at = Ms(sentAt.AddSeconds(random.Next(5, 1800)));
                 if (random.NextDouble() >= 0.95)
                 {
-                    sends.Add(new SandboxActivity(messageId, recipient, "Sent", BounceSubcodes[random.Next(BounceSubcodes.Length)], at));
+                    sends.Add(new SandboxActivity(messageId, recipient, BounceStatuses[bounces++ % BounceStatuses.Length], at));
                     continue;
                 }
 
-                sends.Add(new SandboxActivity(messageId, recipient, "Sent", "Delivered", at));
+                sends.Add(new SandboxActivity(messageId, recipient, "Delivered", at));
                 var openCount = random.NextDouble() switch
                 {
                     < 0.50 => 0,
@@ -221,7 +292,17 @@ public sealed class SandboxData
                     _ => 4,
                 };
                 var openTimes = Enumerable.Range(0, openCount).Select(_ => Between(random, at, midnight)).Order().ToList();
-                opens.AddRange(openTimes.Select(t => new SandboxActivity(messageId, recipient, "Opened", "Opened", t)));
+                opens.AddRange(openTimes.Select(t => new SandboxActivity(messageId, recipient, "Delivered", t)));
+                var roll = random.NextDouble();
+                if (roll < 0.03)
+                {
+                    unsubscribes.Add(new SandboxUnsubscribe(recipient, messageId, name, group.GroupName, Between(random, at, midnight)));
+                }
+                else if (roll < 0.04)
+                {
+                    complaints.Add(new SandboxUnsubscribe(recipient, messageId, name, group.GroupName, Between(random, at, midnight)));
+                }
+
                 if (openTimes.Count == 0 || random.NextDouble() >= 0.4)
                 {
                     continue;
@@ -238,7 +319,14 @@ public sealed class SandboxData
             }
         }
 
-        return new SandboxData(midnight, people, groups, mailingList, sends, opens, clicks);
+        // Hard "user not found" bounces are what the vendor suppresses; a few more are suppressed by hand.
+        foreach (var bounce in sends.Where(b => b.Status == "UNF").Take(5))
+        {
+            suppressions.Add(new SandboxSuppression(bounce.RecipientId, Ms(bounce.Date.AddMinutes(5))));
+        }
+
+        return new SandboxData(midnight, people, groups, mailingList, sends, opens, clicks, faxes, unsubscribes, complaints,
+            suppressions.DistinctBy(s => s.RecipientId).Where(s => s.Date < midnight).ToList());
     }
 
     /// <summary>A whole-millisecond instant in (after, before), strictly before <paramref name="before"/>.</summary>

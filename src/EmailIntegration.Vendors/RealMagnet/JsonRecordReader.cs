@@ -30,9 +30,10 @@ internal static class JsonRecordReader
 
     /// <summary>The records, each made by <paramref name="factory"/> while its bytes are in the buffer.</summary>
     public static async IAsyncEnumerable<T> ReadAsync<T>(
-        Stream stream, string? recordsProperty, IJsonRecordFactory<T> factory, [EnumeratorCancellation] CancellationToken cancellationToken)
+        Stream stream, string? recordsProperty, IJsonRecordFactory<T> factory, [EnumeratorCancellation] CancellationToken cancellationToken,
+        bool recordsOptional = false)
     {
-        var state = new ParseState(recordsProperty);
+        var state = new ParseState(recordsProperty) { RecordsOptional = recordsOptional };
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         var length = 0;
         var isFinalBlock = false;
@@ -132,6 +133,9 @@ internal static class JsonRecordReader
 
         public bool SawRecords { get; set; }
 
+        /// <summary>A wrapper without the records property has no records (the WSDL's minOccurs="0"), rather than being unreadable.</summary>
+        public bool RecordsOptional { get; init; }
+
         public JsonReaderState ReaderState { get; set; }
 
         public int RecordIndex { get; set; }
@@ -172,7 +176,7 @@ internal static class JsonRecordReader
                         : $"Expected a JSON array of records or an object with \"{state.RecordsProperty}\", found {reader.TokenType}.");
 
                 case Phase.InWrapper when reader.TokenType == JsonTokenType.EndObject:
-                    if (!state.SawRecords)
+                    if (!state.SawRecords && !state.RecordsOptional)
                     {
                         throw new UnreadableFileException($"The JSON object has no \"{state.RecordsProperty}\" array.");
                     }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Xml.Linq;
 using EmailIntegration.Pipeline.Fetch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,10 +26,13 @@ namespace EmailIntegration.Vendors.RealMagnet;
 /// <c>{"UserName","Password"}</c> body is what independent public clients send, so we send it AND Basic auth).</item>
 /// <item>GetMessageList: https://dna.magnetmail.net/ApiAdapter/Rest/help/operations/GetMessageList</item>
 /// <item>GetGroups: https://dna.magnetmail.net/ApiAdapter/Rest/help/operations/GetGroups</item>
-/// <item>GetDetailedTracking: https://dna.magnetmail.net/ApiAdapter/Rest/help/operations/GetDetailedTracking (NOT retrieved:
-/// request fields and the MM/dd/yyyy date format come from a public client; see <see cref="RealMagnetTrackingParser"/> for the
-/// unverified response shape) and Activity Codes and Subcodes,
-/// https://support.higherlogic.com/hc/en-us/articles/360033048911-Activity-Codes-and-Subcodes</item>
+/// <item>GetDetailedTracking: https://dna.magnetmail.net/ApiAdapter/Rest/help/operations/GetDetailedTracking; report names and
+/// the TrackingDetails/recp_track response types from the MagnetMail SOAP WSDL (https://hlma-apie1.magnetmail.net/mmapi.asmx?WSDL,
+/// a copy in public repository MemberJunction/MJ at packages/Integration/connectors-registry/magnetmail/scripts/wsdl.xml); the
+/// REST request fields and the MM/dd/yyyy dates from a public client.</item>
+/// <item>GetUnsubscribes, GetSuppressedRecipients: listed in the REST help index (reproduced in public client code); request
+/// shapes are assumptions (docs/vendors.md).</item>
+/// <item>getSpamComplaints: SOAP only (the same WSDL), with the <c>mmAuthHeader{sessionId, user_id}</c> header.</item>
 /// <item>ExecuteReport (BETA): https://dna.magnetmail.net/ApiAdapter/Rest/help/operations/ExecuteReport and
 /// https://support.higherlogic.com/hc/en-us/articles/360033048331-ExecuteReport-</item>
 /// <item>GetMessageLinkTracking: https://dna.magnetmail.net/ApiAdapter/Rest/help/operations/GetMessageLinkTracking and
@@ -104,8 +108,9 @@ public sealed class RealMagnetClient(HttpClient http, IOptions<RealMagnetOptions
         }, cancellationToken);
 
     /// <summary>
-    /// <c>GetDetailedTracking</c>: one page (1-based) of a message's "delivered" or "opened" activity between the dates
-    /// (MM/dd/yyyy). Response shape unverified: see <see cref="RealMagnetTrackingParser"/>.
+    /// <c>GetDetailedTracking</c>: one page (1-based) of one report (the vendor's <c>tracking_report_type</c>, e.g.
+    /// <c>email_delivered</c>) of a message between the dates (MM/dd/yyyy) →
+    /// <c>TrackingDetails{totalRecords, page, recordsPerPage, RecipientDetails: [recp_track]}</c>.
     /// </summary>
     public Task<byte[]> GetDetailedTrackingAsync(
         RealMagnetSession session, long messageId, string reportType, int page, int recordsPerPage,
@@ -126,6 +131,61 @@ public sealed class RealMagnetClient(HttpClient http, IOptions<RealMagnetOptions
             ToDate = Us(toDate),
         }, cancellationToken);
     }
+
+    /// <summary>
+    /// <c>GetUnsubscribes</c> for the window's dates (MM/dd/yyyy) → the account's unsubscribes, each a <c>recp_unsubscribe</c>
+    /// with its <c>group_name</c>. The REST help index lists the operation; its request shape is not published: the body mirrors
+    /// the WSDL's <c>getUnsubscribes(fromDate, toDate)</c> with GetDetailedTracking's REST names (an assumption).
+    /// </summary>
+    public Task<byte[]> GetUnsubscribesAsync(RealMagnetSession session, DateOnly fromDate, DateOnly toDate, CancellationToken cancellationToken) =>
+        PostAsync("GetUnsubscribes", new { session.SessionID, session.UserID, FromDate = Us(fromDate), ToDate = Us(toDate) }, cancellationToken);
+
+    /// <summary>
+    /// <c>GetSuppressedRecipients</c> for the window's dates → recipients whose e-mail is suppressed (WSDL <c>Recipient</c> with
+    /// <c>suppressed</c>, <c>suppressed_date</c>). Request and response shapes are assumptions (docs/vendors.md).
+    /// </summary>
+    public Task<byte[]> GetSuppressedRecipientsAsync(RealMagnetSession session, DateOnly fromDate, DateOnly toDate, CancellationToken cancellationToken) =>
+        PostAsync("GetSuppressedRecipients", new { session.SessionID, session.UserID, FromDate = Us(fromDate), ToDate = Us(toDate) }, cancellationToken);
+
+    /// <summary>
+    /// SOAP <c>getSpamComplaints(user_id, fromDate, toDate)</c> at <see cref="RealMagnetOptions.SoapUrl"/>, header
+    /// <c>mmAuthHeader{sessionId, user_id}</c>, SOAPAction <c>http://www.magnetmail.net/getSpamComplaints</c> →
+    /// <c>getSpamComplaintsResult: [recp_unsubscribe]</c> (XML, landed as it came). The REST index has no spam operation.
+    /// </summary>
+    public Task<byte[]> GetSpamComplaintsAsync(
+        RealMagnetSession session, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var soapUrl = options.Value.SoapUrl ?? throw new VendorFetchException(Vendor, "Vendors:RealMagnet:SoapUrl is not set", kind: VendorFailureKind.Permanent);
+        XNamespace soap = "http://schemas.xmlsoap.org/soap/envelope/";
+        XNamespace mm = RealMagnetRecords.SoapNamespace;
+        var envelope = new XDocument(new XDeclaration("1.0", "utf-8", null),
+            new XElement(soap + "Envelope", new XAttribute(XNamespace.Xmlns + "soap", soap),
+                new XElement(soap + "Header",
+                    new XElement(mm + "mmAuthHeader",
+                        new XElement(mm + "sessionId", session.SessionID),
+                        new XElement(mm + "user_id", session.UserID))),
+                new XElement(soap + "Body",
+                    new XElement(mm + "getSpamComplaints",
+                        new XElement(mm + "user_id", session.UserID),
+                        new XElement(mm + "fromDate", XmlDate(from)),
+                        new XElement(mm + "toDate", XmlDate(to))))));
+        using var buffer = new MemoryStream();
+        using (var writer = System.Xml.XmlWriter.Create(buffer, new System.Xml.XmlWriterSettings { Encoding = new UTF8Encoding(false) }))
+        {
+            envelope.Save(writer);
+        }
+
+        var content = new ByteArrayContent(buffer.ToArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/xml") { CharSet = "utf-8" };
+        var request = new HttpRequestMessage(HttpMethod.Post, soapUrl) { Content = content };
+        request.Headers.Add("SOAPAction", "\"" + SoapAction("getSpamComplaints") + "\"");
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/xml"));
+        return SendAsync("getSpamComplaints", request, cancellationToken);
+    }
+
+    /// <summary>An ASMX service's SOAPAction: its target namespace and the operation (WSDL soap:operation).</summary>
+    public static string SoapAction(string operation) => RealMagnetRecords.SoapNamespace + operation;
 
     /// <summary>
     /// <c>ExecuteReport</c> (BETA) report 2 for a message →
@@ -174,8 +234,8 @@ public sealed class RealMagnetClient(HttpClient http, IOptions<RealMagnetOptions
     /// https://support.higherlogic.com/hc/en-us/articles/360032691712-UpsertRecipient- : <c>{SessionID, UserID,
     /// RecipientDetails: {Email, FirstName, LastName, CustomMemberID, CustomFields: [{Key, Value}], ...},
     /// UpdateWithNullifNotPassed, UpsertType, ValidateEmail}</c>. We send <c>UpdateWithNullifNotPassed = false</c> so fields
-    /// we do not map are left alone. UNVERIFIED: the response (not on the pages we could read) is taken to be the SaveResult of
-    /// AddRecipient, with the recipient id in <c>AdditionalParams</c>; <c>RecipientID</c>/<c>ID</c> are accepted too.
+    /// we do not map are left alone. <paramref name="upsertType"/> is one of <see cref="RealMagnetUpsertTypes"/>. The response: public
+    /// clients read <c>ID</c>; AddRecipient's SaveResult carries the id in <c>AdditionalParams</c>; both are read.
     /// </remarks>
     /// <param name="recipientDetails">The <c>RecipientDetails</c> object: vendor field name → value (strings, or the CustomFields list).</param>
     /// <exception cref="VendorFetchException">HTTP failure (typed: <see cref="VendorFetchException.StatusCode"/>, <see cref="VendorFetchException.Kind"/>), or a response that is not JSON.</exception>
@@ -196,7 +256,8 @@ public sealed class RealMagnetClient(HttpClient http, IOptions<RealMagnetOptions
         }, cancellationToken);
         var root = ParseObject("UpsertRecipient", body);
         var error = root.TryGetProperty("Error", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out var code) ? code : 0;
-        var recipientId = FirstId(root, "AdditionalParams", "RecipientID", "ID");
+        // Public clients read "ID" from UpsertRecipient's answer; AddRecipient's SaveResult has it in AdditionalParams.
+        var recipientId = FirstId(root, "ID", "AdditionalParams", "RecipientID");
         return new RealMagnetSaveResult(error == 0, recipientId, error == 0 ? null : error.ToString("0", CultureInfo.InvariantCulture),
             Mask(GetString(root, "Message")));
     }
@@ -281,10 +342,10 @@ public sealed class RealMagnetClient(HttpClient http, IOptions<RealMagnetOptions
         }
     }
 
-    private async Task<byte[]> PostAsync<TBody>(string operation, TBody body, CancellationToken cancellationToken)
+    private Task<byte[]> PostAsync<TBody>(string operation, TBody body, CancellationToken cancellationToken)
     {
         var o = options.Value;
-        using var request = new HttpRequestMessage(HttpMethod.Post, operation + "/");
+        var request = new HttpRequestMessage(HttpMethod.Post, operation + "/");
         var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body));
         content.Headers.ContentType = JsonMediaType;
         request.Content = content;
@@ -293,7 +354,12 @@ public sealed class RealMagnetClient(HttpClient http, IOptions<RealMagnetOptions
         // "HTTP requests to the REST API are protected with HTTP Basic authentication" (HL 360032691632): on every call.
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{o.UserName}:{o.Password}")));
+        return SendAsync(operation, request, cancellationToken);
+    }
 
+    private async Task<byte[]> SendAsync(string operation, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var owned = request;
         var started = Stopwatch.GetTimestamp();
         HttpResponseMessage response;
         try
@@ -366,6 +432,9 @@ public sealed class RealMagnetClient(HttpClient http, IOptions<RealMagnetOptions
 
     private static string Us(DateOnly date) => date.ToString("MM/dd/yyyy", CultureInfo.InvariantCulture);
 
+    /// <summary>An <c>xs:dateTime</c> in UTC with its zone, so the service cannot read it in another.</summary>
+    private static string XmlDate(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
     private static string? GetString(JsonElement obj, string name) =>
         obj.TryGetProperty(name, out var value) ? value.ValueKind switch
         {
@@ -373,6 +442,16 @@ public sealed class RealMagnetClient(HttpClient http, IOptions<RealMagnetOptions
             JsonValueKind.Number => value.GetRawText(),
             _ => null,
         } : null;
+}
+
+/// <summary>
+/// UpsertRecipient's <c>UpsertType</c> values as public clients send them (FMASites/higher-logic-api, src/RealMagnet.php):
+/// <c>add</c> for a new recipient, <c>update</c> with <c>RecipientDetails.ID</c> for a known one.
+/// </summary>
+public static class RealMagnetUpsertTypes
+{
+    public const string Add = "add";
+    public const string Update = "update";
 }
 
 /// <summary>What Authenticate returned; its ToString hides the session token.</summary>

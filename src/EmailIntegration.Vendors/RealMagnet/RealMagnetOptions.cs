@@ -25,6 +25,12 @@ public sealed class RealMagnetOptions : IValidatableObject, IVendorRetryOptions
     /// <summary>e.g. https://dna.magnetmail.net/ApiAdapter/Rest/ ; required when <see cref="Enabled"/>.</summary>
     public Uri? BaseUrl { get; set; }
 
+    /// <summary>
+    /// The MagnetMail SOAP service, for the one feed the REST adapter lacks (spam complaints, <c>getSpamComplaints</c>). Default:
+    /// the endpoint of the published WSDL, https://hlma-apie1.magnetmail.net/mmapi.asmx?WSDL.
+    /// </summary>
+    public Uri? SoapUrl { get; set; } = new("https://hlma-apie1.magnetmail.net/mmapi.asmx");
+
     /// <summary>Secret. Required when <see cref="Enabled"/>.</summary>
     public string? UserName { get; set; }
 
@@ -79,6 +85,12 @@ public sealed class RealMagnetOptions : IValidatableObject, IVendorRetryOptions
         {
             yield return new ValidationResult(
                 $"{nameof(BaseUrl)} must be an absolute http(s) URL when Real Magnet is enabled.", [nameof(BaseUrl)]);
+        }
+
+        if (SoapUrl is null || !SoapUrl.IsAbsoluteUri || (SoapUrl.Scheme != Uri.UriSchemeHttps && SoapUrl.Scheme != Uri.UriSchemeHttp))
+        {
+            yield return new ValidationResult(
+                $"{nameof(SoapUrl)} must be an absolute http(s) URL when Real Magnet is enabled.", [nameof(SoapUrl)]);
         }
 
         // The messages name the setting, never its value.

@@ -8,9 +8,9 @@ using EmailIntegration.Vendors.Parsing;
 namespace EmailIntegration.Vendors.RealMagnet;
 
 /// <summary>
-/// One Real Magnet tracking row, read and validated (see <see cref="RealMagnetRowReader"/>): either a rejection, an error to
-/// rethrow where the element-based parser would have thrown it (invalid UTF-8 in a value it read), or the values of the event.
-/// The directory look-ups (individual without CustomID, mailing) are left to the async part of the parser.
+/// One Real Magnet link-click row, read and validated (see <see cref="RealMagnetRowReader"/>): either a rejection, an error to
+/// rethrow where an element-based read would have thrown it (invalid UTF-8 in a value it read), or the values of the event.
+/// The directory look-ups (individual, mailing) are left to the async part of the parser.
 /// </summary>
 internal sealed record RealMagnetRow(int Index)
 {
@@ -26,13 +26,6 @@ internal sealed record RealMagnetRow(int Index)
 
     public DateTimeOffset OccurredAt { get; init; }
 
-    public string? Status { get; init; }
-
-    /// <summary>The row's CustomID (activity rows); null → the directory.</summary>
-    public string? IndividualId { get; init; }
-
-    public string? EmailHash { get; init; }
-
     public string? Url { get; init; }
 
     public string? LinkLabel { get; init; }
@@ -42,25 +35,20 @@ internal sealed record RealMagnetRow(int Index)
 }
 
 /// <summary>
-/// Reads Real Magnet tracking rows straight from the <see cref="Utf8JsonReader"/>, with no <see cref="JsonElement"/> per row:
+/// Reads GetMessageLinkTracking rows (flat objects, 2,000 a page) straight from the <see cref="Utf8JsonReader"/>, with no <see cref="JsonElement"/> per row:
 /// one pass collects the row's properties (names and values unescaped into a reused char buffer), then the same rules as the
 /// element-based parser apply, with the same field look-up semantics as <see cref="RealMagnetJson.TryGet"/> over
 /// <see cref="JsonElement"/> (exact alias names first, in alias order, the last duplicate winning; then the first property
 /// in document order matching any alias case-insensitively; JSON null skipped), the same reasons, and invalid UTF-8 failing a
-/// row only when a value or name the rules read is invalid. Repeated values are interned per parse; each distinct address is
-/// hashed once per parse.
+/// row only when a value or name the rules read is invalid. Repeated values are interned per parse.
 /// </summary>
-internal sealed class RealMagnetRowReader(string fileKind, bool isLinks) : IJsonRecordFactory<RealMagnetRow>
+internal sealed class RealMagnetRowReader : IJsonRecordFactory<RealMagnetRow>
 {
-    private static readonly string[] ActivityCode = ["ActivityCode", "Activity_Code"];
-    private static readonly string[] ActivitySubcode = ["ActivitySubcode", "ActivitySubCode", "Activity_Subcode"];
-    private static readonly string[] Email = ["Email", "EmailAddress"];
     private static readonly string[] LinkUrl = ["LinkURL", "LinkUrl", "URL", "Url"];
     private static readonly string[] LinkLabel = ["LinkLabel"];
     private static readonly string[] LinkText = ["LinkText"];
 
     private readonly StringCache _strings = new();
-    private readonly EmailHashCache _emails = new();
     private readonly Dictionary<long, string> _numbers = [];
     private Prop[] _props = new Prop[16];
     private int _count;
@@ -126,7 +114,7 @@ internal sealed class RealMagnetRowReader(string fileKind, bool isLinks) : IJson
 
         try
         {
-            record = isLinks ? Click(index, header) : Activity(index, header);
+            record = Click(index, header);
         }
         catch (InvalidOperationException ex)
         {
@@ -135,57 +123,6 @@ internal sealed class RealMagnetRowReader(string fileKind, bool isLinks) : IJson
         }
 
         return true;
-    }
-
-    private RealMagnetRow Activity(int index, IReadOnlyDictionary<string, JsonElement> header)
-    {
-        if (!TryCommon(header, out var messageId, out var recipientId, out var occurredAt, out var reason))
-        {
-            return new RealMagnetRow(index) { Reject = reason };
-        }
-
-        var code = GetText(ActivityCode);
-        var subcode = GetText(ActivitySubcode);
-        TrackingEventKind eventKind;
-        string? status = null;
-        if (code is null && subcode is null)
-        {
-            eventKind = fileKind == RealMagnetTrackingSource.Kinds.Opened ? TrackingEventKind.Opened : TrackingEventKind.Delivered;
-        }
-        else if (Is(code, "Opened") || Is(code, "Open"))
-        {
-            eventKind = TrackingEventKind.Opened;
-        }
-        else if ((Is(code, "Sent") || code is null) && (Is(subcode, "Delivered") || subcode is null))
-        {
-            eventKind = TrackingEventKind.Delivered;
-        }
-        else if (Is(code, "Bounced") || Is(code, "Bounce")
-                 || ((Is(code, "Sent") || code is null) && subcode is not null && RealMagnetTrackingParser.BounceSubcodes.Contains(subcode)))
-        {
-            eventKind = TrackingEventKind.Bounced;
-            status = subcode ?? code;
-        }
-        else
-        {
-            return new RealMagnetRow(index) { Reject = $"unknown activity '{code}/{subcode}'" };
-        }
-
-        var individualId = GetText(RealMagnetJson.CustomId);
-        // The address's fingerprint travels only where it is used (the profile's address health, from bounces); the
-        // recipient is keyed by its Real Magnet id. Hashing it is most of a row's parse time.
-        var email = eventKind == TrackingEventKind.Bounced ? TryGet(Email) : -1;
-        var emailHash = email < 0 ? null : _emails.Of(TextOf(email));
-        return new RealMagnetRow(index)
-        {
-            Kind = eventKind,
-            MessageId = messageId,
-            RecipientId = recipientId,
-            OccurredAt = occurredAt,
-            Status = status,
-            IndividualId = individualId,
-            EmailHash = emailHash,
-        };
     }
 
     private RealMagnetRow Click(int index, IReadOnlyDictionary<string, JsonElement> header)
@@ -437,8 +374,6 @@ internal sealed class RealMagnetRowReader(string fileKind, bool isLinks) : IJson
         JsonTokenType.Null => JsonValueKind.Null,
         _ => JsonValueKind.Undefined,
     };
-
-    private static bool Is(string? value, string expected) => string.Equals(value, expected, StringComparison.OrdinalIgnoreCase);
 
     private struct Prop
     {

@@ -3,15 +3,21 @@ using System.Text.Json;
 using EmailIntegration.Domain.Events;
 using EmailIntegration.Pipeline.FanOut;
 using EmailIntegration.Pipeline.Landing;
+using System.Globalization;
 
 namespace EmailIntegration.Vendors.RealMagnet;
 
 /// <summary>
-/// Turns a landed Real Magnet page into tracking events, streaming (one record in memory at a time), dispatching on the
-/// landed file's kind (see <see cref="RealMagnetTrackingSource"/>):
+/// Turns a landed Real Magnet page into tracking events, streaming, dispatching on the landed file's kind (see
+/// <see cref="RealMagnetTrackingSource"/>):
 /// <list type="bullet">
-/// <item><c>delivered</c>, <c>opened</c>: GetDetailedTracking pages → Delivered / Opened / Bounced (Status = subcode).</item>
+/// <item><c>delivered{id}</c>, <c>bounced{id}</c>, <c>opened{id}</c>, <c>fax{id}</c>: GetDetailedTracking pages of message
+/// <c>{id}</c> (<c>TrackingDetails{totalRecords, page, recordsPerPage, RecipientDetails: [recp_track]}</c>) → Delivered, Bounced,
+/// Opened, FaxSent, each status code mapped on purpose (<see cref="RealMagnetRecords.EmailStatuses"/>).</item>
 /// <item><c>links</c>: GetMessageLinkTracking pages → LinkClicked.</item>
+/// <item><c>unsubscribes</c>: GetUnsubscribes → Unsubscribed from the row's e-mail group.</item>
+/// <item><c>suppressed</c>: GetSuppressedRecipients → Suppressed (the address is invalid).</item>
+/// <item><c>spam</c>: the SOAP getSpamComplaints answer (XML) → SpamComplaint.</item>
 /// <item><c>groups</c>, <c>messages</c>, <c>linkreport</c>: no events (landed for audit; the source fed the directory from them).</item>
 /// </list>
 /// </summary>
@@ -21,32 +27,12 @@ namespace EmailIntegration.Vendors.RealMagnet;
 /// <c>[{"Date":"\/Date(928164000000-0400)\/","LinkLabel","LinkText","LinkURL","MessageID","RecipientID"}]</c>; rows carry no AMS id,
 /// so the individual comes from the directory (RecipientID → Custom Member ID, saved by the source from ExecuteReport 2 and
 /// the detailed tracking rows); unknown → null IndividualId, which the fan-out holds as unmatched.</para>
-/// <para><b>UNVERIFIED — GetDetailedTracking's response schema is not in the published pages we could reach</b>
-/// (https://dna.magnetmail.net/ApiAdapter/Rest/help/operations/GetDetailedTracking must be checked live). We expect
-/// <c>{"TotalRecords":n,"Records":[{"MessageID":long,"RecipientID":long,"CustomID":"ams-id","Email":"...","ActivityCode":"Sent"|"Opened",
-/// "ActivitySubcode":"Delivered"|"Opened"|"SoftBounce"|"HardBounce"|"UserNotFound"|"MailboxFull"|...,"ActivityDate":"\/Date(...)\/"}]}</c>
-/// using the Higher Logic activity codes (https://support.higherlogic.com/hc/en-us/articles/360033048911-Activity-Codes-and-Subcodes:
-/// Opened/Opened = gross opens, Sent/Delivered, Sent/bounce subcodes). To survive the real shape differing, the parser also accepts a
-/// bare array, the aliases CustomID/CustomId/Custom_Id/CustomMemberID and ActivityDate/Date, a MessageID given once in the
-/// wrapper object before "Records" instead of per row, and rows without activity codes (then the file kind decides). The
-/// landed file name carries no message id, so a live shape without any MessageID would need the source to change.</para>
+/// <para>The record types are the MagnetMail WSDL's (see <see cref="RealMagnetRecords"/>), read case-insensitively because the
+/// REST adapter's JSON casing is not published. Sources and confidence per operation: docs/vendors.md.</para>
 /// </remarks>
 public sealed class RealMagnetTrackingParser(IVendorDirectory directory) : ITrackingParser
 {
     public const string VendorName = RealMagnetTrackingSource.VendorName;
-
-    /// <summary>Send results under ActivityCode "Sent" that mean the message did not reach the mailbox.</summary>
-    internal static readonly HashSet<string> BounceSubcodes = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "SoftBounce", "HardBounce", "UserNotFound", "MailboxFull", "DomainNotFound", "MailboxUnavailable",
-        "Blocked", "Rejected", "Undeliverable", "InvalidEmail", "BadAddress", "TransientFailure", "Bounce", "Bounced",
-    };
-
-    /// <summary>Subcodes that mean the address itself is bad (permanent), per Higher Logic's activity codes.</summary>
-    private static readonly HashSet<string> HardBounceSubcodes = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "HardBounce", "UserNotFound", "DomainNotFound", "InvalidEmail", "BadAddress", "Undeliverable",
-    };
 
     public string Vendor => VendorName;
 
@@ -56,28 +42,132 @@ public sealed class RealMagnetTrackingParser(IVendorDirectory directory) : ITrac
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(file);
         var kind = file.Kind.ToLowerInvariant();
+        var lookups = new Lookups(directory, cancellationToken);
         switch (kind)
         {
             case RealMagnetTrackingSource.Kinds.Groups or RealMagnetTrackingSource.Kinds.Messages
                 or RealMagnetTrackingSource.Kinds.LinkReport:
                 yield break;
-            case RealMagnetTrackingSource.Kinds.Delivered or RealMagnetTrackingSource.Kinds.Opened
-                or RealMagnetTrackingSource.Kinds.Links:
-                break;
-            default:
-                throw new UnreadableFileException($"Unknown Real Magnet file kind '{file.Kind}'.");
+            case RealMagnetTrackingSource.Kinds.Links:
+                await foreach (var click in ClicksAsync(content, lookups, cancellationToken))
+                {
+                    yield return click;
+                }
+
+                yield break;
+            case RealMagnetTrackingSource.Kinds.Spam:
+                foreach (var (at, row, reject) in RealMagnetRecords.SpamComplaintRows(content))
+                {
+                    yield return row is null
+                        ? ParsedRecord.Reject(Position(at), reject!)
+                        : await EventAsync(row, lookups);
+                }
+
+                yield break;
         }
 
-        var lookups = new Lookups(directory, cancellationToken);
-        var isLinks = kind == RealMagnetTrackingSource.Kinds.Links;
+        Func<JsonElement, (RealMagnetRecords.Row? Row, string? Reject)> read;
+        string? recordsProperty = null;
+        if (kind == RealMagnetTrackingSource.Kinds.Unsubscribes)
+        {
+            read = e => (RealMagnetRecords.UnsubscribeRow(e, out var reject), reject);
+        }
+        else if (kind == RealMagnetTrackingSource.Kinds.Suppressed)
+        {
+            read = e => (RealMagnetRecords.SuppressedRow(e, out var reject), reject);
+        }
+        else if (RealMagnetReports.TryParseKind(kind, out var report, out var messageId))
+        {
+            recordsProperty = "RecipientDetails";
+            read = e => (RealMagnetRecords.TrackRow(e, report, messageId, out var reject), reject);
+        }
+        else
+        {
+            throw new UnreadableFileException($"Unknown Real Magnet file kind '{file.Kind}'.");
+        }
 
-        // Streams the "Records" array of the detailed-tracking wrapper, or a bare array: never the whole page in memory, and
-        // each row read straight from the JSON reader (RealMagnetRowReader), no JsonElement per row.
-        // System.Text.Json checks a string's UTF-8 only when it is read: invalid bytes surface as InvalidOperationException,
-        // which must not crash the fan-out. In a record it is a bad record; in the wrapper the page stops being readable.
-        var rows = new RealMagnetRowReader(kind, isLinks);
-        await using var records = JsonRecordReader.ReadAsync(content, isLinks ? null : "Records", rows, cancellationToken)
+        var index = 0;
+        await using var records = JsonRecordReader.ReadAsync(content, recordsProperty, ElementReader.Instance, cancellationToken, recordsOptional: true)
             .GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            JsonElement element;
+            try
+            {
+                if (!await records.MoveNextAsync())
+                {
+                    break;
+                }
+
+                element = records.Current;
+            }
+            catch (InvalidOperationException ex) when (ex.InnerException is System.Text.DecoderFallbackException)
+            {
+                throw new UnreadableFileException("The Real Magnet page is not valid UTF-8.", ex);
+            }
+
+            RealMagnetRecords.Row? row;
+            string? reason;
+            try
+            {
+                (row, reason) = read(element);
+            }
+            catch (InvalidOperationException ex) when (ex.InnerException is System.Text.DecoderFallbackException)
+            {
+                (row, reason) = (null, "the record is not valid UTF-8");
+            }
+
+            var position = Position(index++);
+            if (row is not null)
+            {
+                yield return await EventAsync(row, lookups);
+            }
+            else if (reason is not null)
+            {
+                yield return ParsedRecord.Reject(position, reason);
+            }
+
+            // Neither: a row with no result yet (Inprogress) or an explicit "not suppressed", which makes no event.
+        }
+    }
+
+    private static string Position(int index) => string.Create(CultureInfo.InvariantCulture, $"record {index}");
+
+    private static async ValueTask<ParsedRecord> EventAsync(RealMagnetRecords.Row row, Lookups lookups)
+    {
+        var individualId = row.IndividualId ?? await lookups.IndividualAsync(row.RecipientId);
+        var mailing = row.MailingId == RealMagnetRecords.NoMailing ? null : await lookups.MailingAsync(row.MailingId);
+        return ParsedRecord.Of(new TrackingEvent
+        {
+            // A group is part of an unsubscribe's identity: one recipient may leave two groups at the same instant.
+            EventId = EventIdentity.For(VendorName, row.MailingId, row.RecipientId, row.Kind, row.OccurredAt,
+                row.Kind == TrackingEventKind.Unsubscribed ? row.EmailGroup : null),
+            Vendor = VendorName,
+            Kind = row.Kind,
+            IndividualId = individualId,
+            MailingId = row.MailingId,
+            MailingName = mailing?.Name ?? row.MailingName,
+            MailingType = mailing?.MailingType,
+            OccurredAt = row.OccurredAt,
+            Status = row.Status,
+            Bounce = row.Bounce,
+            UserUnknown = row.UserUnknown,
+            Reason = row.Reason,
+            RecipientEmailHash = row.EmailHash,
+            FaxNumber = row.FaxNumber,
+            EmailGroup = row.EmailGroup,
+        });
+    }
+
+    /// <summary>
+    /// Streams a links page: each row read straight from the JSON reader (<see cref="RealMagnetRowReader"/>), no
+    /// <see cref="JsonElement"/> per row. Invalid UTF-8 in a record is a bad record; in the structure the page stops being readable.
+    /// </summary>
+    private static async IAsyncEnumerable<ParsedRecord> ClicksAsync(
+        Stream content, Lookups lookups, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var rows = new RealMagnetRowReader();
+        await using var records = JsonRecordReader.ReadAsync(content, null, rows, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
             RealMagnetRow row;
@@ -99,9 +189,7 @@ public sealed class RealMagnetTrackingParser(IVendorDirectory directory) : ITrac
             try
             {
                 row.Error?.Throw();
-                parsed = row.Reject is not null ? ParsedRecord.Reject(row.Position, row.Reject)
-                    : isLinks ? await ClickAsync(row, lookups)
-                    : await ActivityAsync(row, lookups);
+                parsed = row.Reject is not null ? ParsedRecord.Reject(row.Position, row.Reject) : await ClickAsync(row, lookups);
             }
             catch (InvalidOperationException ex) when (ex.InnerException is System.Text.DecoderFallbackException)
             {
@@ -112,27 +200,22 @@ public sealed class RealMagnetTrackingParser(IVendorDirectory directory) : ITrac
         }
     }
 
-    private static async ValueTask<ParsedRecord> ActivityAsync(RealMagnetRow row, Lookups lookups)
+    /// <summary>Each record as a <see cref="JsonElement"/> (a detailed-tracking row nests its recipient).</summary>
+    private sealed class ElementReader : IJsonRecordFactory<JsonElement>
     {
-        var individualId = row.IndividualId ?? await lookups.IndividualAsync(row.RecipientId);
-        var mailing = await lookups.MailingAsync(row.MessageId);
-        var status = row.Status;
-        return ParsedRecord.Of(new TrackingEvent
+        public static readonly ElementReader Instance = new();
+
+        public bool TryRead(ref Utf8JsonReader reader, int index, IReadOnlyDictionary<string, JsonElement> header, out JsonElement record)
         {
-            EventId = EventIdentity.For(VendorName, row.MessageId, row.RecipientId, row.Kind, row.OccurredAt),
-            Vendor = VendorName,
-            Kind = row.Kind,
-            IndividualId = individualId,
-            MailingId = row.MessageId,
-            MailingName = mailing?.Name,
-            MailingType = mailing?.MailingType,
-            OccurredAt = row.OccurredAt,
-            Status = status,
-            Bounce = row.Kind != TrackingEventKind.Bounced ? null
-                : HardBounceSubcodes.Contains(status ?? string.Empty) ? BounceSeverity.Hard : BounceSeverity.Soft,
-            UserUnknown = row.Kind == TrackingEventKind.Bounced && string.Equals(status, "UserNotFound", StringComparison.OrdinalIgnoreCase),
-            RecipientEmailHash = row.EmailHash,
-        });
+            if (JsonElement.TryParseValue(ref reader, out var value))
+            {
+                record = value!.Value;
+                return true;
+            }
+
+            record = default;
+            return false;
+        }
     }
 
     private static async ValueTask<ParsedRecord> ClickAsync(RealMagnetRow row, Lookups lookups)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EmailIntegration.Pipeline.FanOut;
 using EmailIntegration.Pipeline.Fetch;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -8,25 +9,28 @@ namespace EmailIntegration.Vendors.RealMagnet;
 
 /// <summary>
 /// The nightly fetch of Real Magnet tracking: authenticate, land the groups and the message list, then for every message
-/// sent in [window start − MessageLookbackDays, window end) land its detailed tracking ("delivered", "opened"), its
-/// link report (ExecuteReport 2) and the clicks of each of its links, page by page, bytes unchanged.
+/// sent in [window start − MessageLookbackDays, window end) land its detailed tracking (reports email_delivered,
+/// email_bounced, email_opened, fax_all), its link report (ExecuteReport 2) and the clicks of each of its links, page by
+/// page; then the account's unsubscribes (GetUnsubscribes), suppressed recipients (GetSuppressedRecipients) and spam
+/// complaints (SOAP getSpamComplaints) for the window. Every response is landed, bytes unchanged, before anything is read
+/// from it.
 /// </summary>
 /// <remarks>
-/// <para>Operations (help pages https://dna.magnetmail.net/ApiAdapter/Rest/help/operations/&lt;Operation&gt;):
-/// Authenticate, GetGroups, GetMessageList, GetDetailedTracking, ExecuteReport, GetMessageLinkTracking; Higher Logic
-/// articles: REST API https://support.higherlogic.com/hc/en-us/articles/360032691632-REST-API, GetMessageLinkTracking
-/// https://support.higherlogic.com/hc/en-us/articles/360032691552-GetMessageLinkTracking-, ExecuteReport
-/// https://support.higherlogic.com/hc/en-us/articles/360033048331-ExecuteReport-, Activity Codes
-/// https://support.higherlogic.com/hc/en-us/articles/360033048911-Activity-Codes-and-Subcodes.</para>
+/// <para>Operations, request and response shapes, sources and how sure we are of each: docs/vendors.md, "Real Magnet".</para>
 /// <para>Window: tracking is available once daily and the vendor advises ending at the day before, so a window ends at
 /// today 00:00 UTC. Request dates are whole days: the window [Start, End) is sent as Start's date and End's date
 /// (End is 00:00). The vendor does not document whether an end date is inclusive nor in which zone it reads dates;
 /// consecutive runs send contiguous dates, so no vendor day falls between two runs, and any overlap only re-lands rows
 /// whose event ids are deterministic.</para>
-/// <para>The directory is filled before the pages that need it are yielded (RecipientID → CustomID from each detailed
-/// tracking page and from the link report; message names and group before any tracking page).</para>
-/// <para>A page that is not readable JSON ends the fetch with <see cref="VendorFetchException"/> (paging depends on its
-/// record count); the watermark then stays and the next run fetches the window again.</para>
+/// <para>Land before read: a page that cannot be read (cut off, XML instead of JSON, no <c>totalRecords</c>) is landed all the
+/// same, reported to <see cref="IFetchedPageSink.UnreadableAsync"/> with the operation, message and page, and the fetch goes
+/// on: with the following pages of a detailed-tracking report when an earlier page gave <c>totalRecords</c>, else with the
+/// next report, link or message (a bare-array link page says nothing about what follows it).
+/// The fetcher quarantines it and keeps the watermark. Failures of the call itself (HTTP status, transport) still end the
+/// vendor's run with <see cref="VendorFetchException"/>.</para>
+/// <para>The directory is filled after a page is landed and before the pages that need it are fetched (RecipientID → CustomID
+/// from each detailed-tracking page and from the link report before that message's link pages; message names and groups
+/// before any tracking page).</para>
 /// </remarks>
 public sealed class RealMagnetTrackingSource(
     RealMagnetClient client,
@@ -36,15 +40,16 @@ public sealed class RealMagnetTrackingSource(
 {
     public const string VendorName = "realmagnet";
 
-    /// <summary>The landed file kinds (the parser dispatches on them).</summary>
+    /// <summary>The landed file kinds the parser dispatches on; detailed-tracking kinds carry their message id (<see cref="RealMagnetReports.Kind"/>).</summary>
     public static class Kinds
     {
         public const string Groups = "groups";
         public const string Messages = "messages";
-        public const string Delivered = "delivered";
-        public const string Opened = "opened";
         public const string LinkReport = "linkreport";
         public const string Links = "links";
+        public const string Unsubscribes = "unsubscribes";
+        public const string Suppressed = "suppressed";
+        public const string Spam = "spam";
     }
 
     /// <summary>Guards against an API that ignores the page parameter.</summary>
@@ -70,14 +75,9 @@ public sealed class RealMagnetTrackingSource(
     public async Task FetchAsync(TrackingWindow window, IFetchedPageSink pages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(pages);
+        var fetch = new Fetch(pages, cancellationToken);
         var o = options.Value;
-        var pageCounters = new Dictionary<string, int>(StringComparer.Ordinal);
-        FetchedPage Page(string kind, byte[] body, int records)
-        {
-            var number = pageCounters[kind] = pageCounters.GetValueOrDefault(kind) + 1;
-            return new FetchedPage(kind, number, "json", body, records);
-        }
-
         var from = DateOnly.FromDateTime(window.Start.UtcDateTime);
         var to = DateOnly.FromDateTime(window.End.UtcDateTime);
         if (window.End.UtcDateTime.TimeOfDay > TimeSpan.Zero)
@@ -87,98 +87,184 @@ public sealed class RealMagnetTrackingSource(
 
         var session = await client.AuthenticateAsync(cancellationToken);
 
-        var groupsBody = await client.GetGroupsAsync(session, cancellationToken);
-        var groups = ReadGroups(groupsBody);
-        await pages.LandAsync(Page(Kinds.Groups, groupsBody, groups.Count), cancellationToken);
+        var groups = await fetch.LandAsync(Kinds.Groups, "GetGroups", await client.GetGroupsAsync(session, cancellationToken),
+            ReadGroups, g => g.Count) ?? [];
 
-        var messagesBody = await client.GetMessageListAsync(session, from.AddDays(-o.MessageLookbackDays), to, cancellationToken);
-        var messages = ReadMessages(messagesBody, out var messageRecords);
+        // Without a readable message list there is nothing to ask per message; the feeds below still come.
+        var messages = await fetch.LandAsync(Kinds.Messages, "GetMessageList",
+            await client.GetMessageListAsync(session, from.AddDays(-o.MessageLookbackDays), to, cancellationToken),
+            ReadMessages, m => m.Records) is { } list ? list.Messages : [];
         await directory.SaveMailingsAsync(Vendor, messages
             .Select(m => new MailingInfo(m.Id, m.Name, m.FirstGroup is { } g ? groups.GetValueOrDefault(g) : null))
             .ToList(), cancellationToken);
-        await pages.LandAsync(Page(Kinds.Messages, messagesBody, messageRecords), cancellationToken);
 
         foreach (var message in messages)
         {
-            var messageId = message.NumericId;
-            foreach (var reportType in (string[])[Kinds.Delivered, Kinds.Opened])
+            foreach (var report in RealMagnetReports.Nightly)
             {
-                byte[]? previous = null;
-                for (var page = 1; ; page++)
-                {
-                    var body = await client.GetDetailedTrackingAsync(
-                        session, messageId, reportType, page, o.PageSize, from, to, cancellationToken);
-                    var (count, recipients) = ReadDetailedTracking(body, reportType);
-                    CheckPaging($"GetDetailedTracking({reportType})", page, count, body, previous);
-                    if (recipients.Count > 0)
-                    {
-                        await directory.SaveRecipientsAsync(Vendor, recipients, cancellationToken);
-                    }
-
-                    await pages.LandAsync(Page(reportType, body, count), cancellationToken);
-                    if (count < o.PageSize)
-                    {
-                        break;
-                    }
-
-                    previous = body;
-                }
+                await FetchDetailedTrackingAsync(fetch, session, message.NumericId, report, from, to);
             }
 
-            var reportBody = await client.ExecuteLinkReportAsync(session, messageId, cancellationToken);
-            var (reportCount, reportRecipients, urls) = ReadLinkReport(reportBody);
-            if (reportRecipients.Count > 0)
+            var linkReport = await fetch.LandAsync(Kinds.LinkReport, $"ExecuteReport(2) message {message.Id}",
+                await client.ExecuteLinkReportAsync(session, message.NumericId, cancellationToken), ReadLinkReport, r => r.Count);
+            if (linkReport is null)
             {
-                await directory.SaveRecipientsAsync(Vendor, reportRecipients, cancellationToken);
+                continue;
             }
 
-            await pages.LandAsync(Page(Kinds.LinkReport, reportBody, reportCount), cancellationToken);
-
-            foreach (var url in urls)
+            if (linkReport.Recipients.Count > 0)
             {
-                byte[]? previous = null;
-                for (var page = 1; ; page++)
-                {
-                    var body = await client.GetMessageLinkTrackingAsync(
-                        session, messageId, url, from, to, page, o.PageSize, cancellationToken);
-                    var count = CountArray(body, "GetMessageLinkTracking");
-                    CheckPaging("GetMessageLinkTracking", page, count, body, previous);
-                    await pages.LandAsync(Page(Kinds.Links, body, count), cancellationToken);
-                    if (count < o.PageSize)
-                    {
-                        break;
-                    }
+                await directory.SaveRecipientsAsync(Vendor, linkReport.Recipients, cancellationToken);
+            }
 
-                    previous = body;
-                }
+            foreach (var url in linkReport.Urls)
+            {
+                await FetchLinkClicksAsync(fetch, session, message, url, from, to);
             }
         }
 
+        // Account-wide feeds for the window: they name no message by id.
+        await fetch.LandAsync(Kinds.Unsubscribes, "GetUnsubscribes",
+            await client.GetUnsubscribesAsync(session, from, to, cancellationToken), CountArray, n => n);
+        await fetch.LandAsync(Kinds.Suppressed, "GetSuppressedRecipients",
+            await client.GetSuppressedRecipientsAsync(session, from, to, cancellationToken), CountArray, n => n);
+        await fetch.LandAsync(Kinds.Spam, "getSpamComplaints (SOAP)",
+            await client.GetSpamComplaintsAsync(session, window.Start, window.End, cancellationToken), CountSpamComplaints, n => n, "xml");
+
         logger.LogInformation(
-            "Real Magnet {WindowStart:o}..{WindowEnd:o}: {Messages} messages, pages per kind {PageCounts}",
-            window.Start, window.End, messages.Count, string.Join(", ", pageCounters.Select(p => $"{p.Key}={p.Value}")));
+            "Real Magnet {WindowStart:o}..{WindowEnd:o}: {Messages} messages, {Pages} pages, {Unreadable} unreadable",
+            window.Start, window.End, messages.Count, fetch.PageCount, fetch.UnreadableCount);
     }
 
-    private void CheckPaging(string what, int page, int count, byte[] body, byte[]? previous)
+    /// <summary>One report of one message, page by page, until <c>totalRecords</c> is covered.</summary>
+    private async Task FetchDetailedTrackingAsync(
+        Fetch fetch, RealMagnetSession session, long messageId, RealMagnetReport report, DateOnly from, DateOnly to)
     {
-        if (page > 1 && count > 0 && previous is not null && body.AsSpan().SequenceEqual(previous))
+        var perPage = options.Value.PageSize;
+        var reportType = RealMagnetReports.VendorName(report);
+        var kind = RealMagnetReports.Kind(report, messageId);
+        long? total = null;
+        byte[]? previous = null;
+        for (var page = 1; ; page++)
         {
-            throw new VendorFetchException(Vendor, $"{what} returned the same page again at page {page}; paging does not advance");
+            var body = await client.GetDetailedTrackingAsync(session, messageId, reportType, page, perPage, from, to, fetch.CancellationToken);
+            var where = string.Create(CultureInfo.InvariantCulture, $"GetDetailedTracking({reportType}) message {messageId} page {page}");
+            var details = await fetch.LandAsync(kind, where, body, ReadTrackingDetails, d => d.Rows);
+            if (details is not null)
+            {
+                total = details.TotalRecords;
+                if (details.Recipients.Count > 0)
+                {
+                    await directory.SaveRecipientsAsync(Vendor, details.Recipients, fetch.CancellationToken);
+                }
+            }
+
+            // The total read from an earlier page carries the paging past an unreadable one; without any, the query ends.
+            if (total is not { } known || (details is not null && details.Rows == 0) || (long)page * perPage >= known)
+            {
+                return;
+            }
+
+            CheckPaging(where, page, body, previous);
+            previous = body;
+        }
+    }
+
+    /// <summary>The clicks on one link of a message; the answer is a bare array, so a short page is the last.</summary>
+    private async Task FetchLinkClicksAsync(Fetch fetch, RealMagnetSession session, Message message, string url, DateOnly from, DateOnly to)
+    {
+        var perPage = options.Value.PageSize;
+        byte[]? previous = null;
+        for (var page = 1; ; page++)
+        {
+            var body = await client.GetMessageLinkTrackingAsync(session, message.NumericId, url, from, to, page, perPage, fetch.CancellationToken);
+            var where = string.Create(CultureInfo.InvariantCulture, $"GetMessageLinkTracking message {message.Id} page {page}");
+            // An unreadable page counts 0 and ends this link's paging, as a short page does.
+            if (await fetch.LandAsync(Kinds.Links, where, body, CountArray, n => n) < perPage)
+            {
+                return;
+            }
+
+            CheckPaging(where, page, body, previous);
+            previous = body;
+        }
+    }
+
+    private void CheckPaging(string where, int page, byte[] body, byte[]? previous)
+    {
+        if (previous is not null && body.AsSpan().SequenceEqual(previous))
+        {
+            throw new VendorFetchException(Vendor, $"{where} is the same page again; paging does not advance", kind: VendorFailureKind.Permanent);
         }
 
         if (page >= MaxPagesPerQuery)
         {
-            throw new VendorFetchException(Vendor, $"{what} has more than {MaxPagesPerQuery} pages");
+            throw new VendorFetchException(Vendor, $"{where}: more than {MaxPagesPerQuery} pages", kind: VendorFailureKind.Permanent);
         }
     }
 
+    /// <summary>Lands pages, numbered per kind, and reports the ones that cannot be read.</summary>
+    private sealed class Fetch(IFetchedPageSink sink, CancellationToken cancellationToken)
+    {
+        private readonly Dictionary<string, int> _numbers = new(StringComparer.Ordinal);
+
+        public CancellationToken CancellationToken => cancellationToken;
+
+        public int PageCount { get; private set; }
+
+        public int UnreadableCount { get; private set; }
+
+        /// <summary>
+        /// Reads the body in memory (only to count its records), lands it unchanged whether or not that worked, then either
+        /// hands back what was read or reports the page unreadable and hands back the default (null, or 0 for a count).
+        /// Nothing read from a page is acted on before it is landed.
+        /// </summary>
+        public async Task<T?> LandAsync<T>(
+            string kind, string where, byte[] body, Func<byte[], T> read, Func<T, int> count, string extension = "json")
+            where T : notnull
+        {
+            T? value = default;
+            string? failure = null;
+            try
+            {
+                value = read(body);
+            }
+            catch (UnreadablePageException ex)
+            {
+                failure = ex.Message;
+            }
+
+            var number = _numbers[kind] = _numbers.GetValueOrDefault(kind) + 1;
+            var page = new FetchedPage(kind, number, extension, body, failure is null ? count(value!) : 0);
+            await sink.LandAsync(page, cancellationToken);
+            PageCount++;
+            if (failure is not null)
+            {
+                UnreadableCount++;
+                await sink.UnreadableAsync(page, where, failure, cancellationToken);
+                return default;
+            }
+
+            return value;
+        }
+    }
+
+    /// <summary>A page the source cannot read; its message names the problem, never the page's content.</summary>
+    private sealed class UnreadablePageException(string reason) : Exception(reason);
+
     private sealed record Message(string Id, long NumericId, string? Name, int? FirstGroup);
 
-    private Dictionary<int, string> ReadGroups(byte[] body)
+    private sealed record TrackingDetails(long TotalRecords, int Rows, List<VendorRecipient> Recipients);
+
+    private sealed record MessageList(List<Message> Messages, int Records);
+
+    private sealed record LinkReport(int Count, List<VendorRecipient> Recipients, List<string> Urls);
+
+    private static Dictionary<int, string> ReadGroups(byte[] body)
     {
         var groups = new Dictionary<int, string>();
-        using var doc = Parse(body, "GetGroups");
-        foreach (var group in ArrayOf(doc.RootElement, "GetGroups", null))
+        using var doc = Parse(body);
+        foreach (var group in ArrayOf(doc.RootElement))
         {
             if (group.ValueKind == JsonValueKind.Object
                 && RealMagnetJson.TryGet(group, "GroupID", out var id) && RealMagnetJson.TryGetInt64(id, out var groupId)
@@ -191,13 +277,13 @@ public sealed class RealMagnetTrackingSource(
         return groups;
     }
 
-    private List<Message> ReadMessages(byte[] body, out int records)
+    private MessageList ReadMessages(byte[] body)
     {
         var messages = new List<Message>();
         var seen = new HashSet<long>();
-        using var doc = Parse(body, "GetMessageList");
-        records = 0;
-        foreach (var row in ArrayOf(doc.RootElement, "GetMessageList", null))
+        using var doc = Parse(body);
+        var records = 0;
+        foreach (var row in ArrayOf(doc.RootElement))
         {
             records++;
             if (row.ValueKind != JsonValueKind.Object
@@ -226,99 +312,125 @@ public sealed class RealMagnetTrackingSource(
                 }
             }
 
-            messages.Add(new Message(id.ToString(System.Globalization.CultureInfo.InvariantCulture), id,
-                RealMagnetJson.GetText(row, ["MessageName"]), firstGroup));
+            messages.Add(new Message(id.ToString(CultureInfo.InvariantCulture), id, RealMagnetJson.GetText(row, ["MessageName"]), firstGroup));
         }
 
-        return messages;
+        return new MessageList(messages, records);
     }
 
-    private (int Count, List<VendorRecipient> Recipients) ReadDetailedTracking(byte[] body, string reportType)
+    /// <summary>
+    /// <c>TrackingDetails{totalRecords, page, recordsPerPage, RecipientDetails: [recp_track{recipient{id, Custom_Id, …}, …}]}</c>:
+    /// the total (paging), the rows on this page, and RecipientID → Custom_Id for the directory.
+    /// </summary>
+    private static TrackingDetails ReadTrackingDetails(byte[] body)
     {
-        var operation = $"GetDetailedTracking({reportType})";
-        using var doc = Parse(body, operation);
-        var recipients = new Dictionary<string, VendorRecipient>(StringComparer.Ordinal);
-        var count = 0;
-        foreach (var row in ArrayOf(doc.RootElement, operation, "Records"))
+        using var doc = Parse(body);
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
         {
-            count++;
-            AddRecipient(recipients, row);
+            throw new UnreadablePageException($"expected the TrackingDetails object, found {root.ValueKind}");
         }
 
-        return (count, recipients.Values.ToList());
+        if (!RealMagnetJson.TryGet(root, "totalRecords", out var totalValue) || !RealMagnetJson.TryGetInt64(totalValue, out var total) || total < 0)
+        {
+            throw new UnreadablePageException("TrackingDetails has no whole totalRecords");
+        }
+
+        var recipients = new Dictionary<string, VendorRecipient>(StringComparer.Ordinal);
+        var rows = 0;
+        if (RealMagnetJson.TryGet(root, "RecipientDetails", out var details))
+        {
+            if (details.ValueKind != JsonValueKind.Array)
+            {
+                throw new UnreadablePageException($"RecipientDetails is {details.ValueKind}, not a list");
+            }
+
+            foreach (var row in details.EnumerateArray())
+            {
+                rows++;
+                if (row.ValueKind == JsonValueKind.Object && RealMagnetJson.TryGet(row, "recipient", out var recipient)
+                    && recipient.ValueKind == JsonValueKind.Object)
+                {
+                    AddRecipient(recipients, recipient, ["id"]);
+                }
+            }
+        }
+
+        return new TrackingDetails(total, rows, recipients.Values.ToList());
     }
 
-    private (int Count, List<VendorRecipient> Recipients, List<string> Urls) ReadLinkReport(byte[] body)
+    private static LinkReport ReadLinkReport(byte[] body)
     {
-        using var doc = Parse(body, "ExecuteReport");
+        using var doc = Parse(body);
         var recipients = new Dictionary<string, VendorRecipient>(StringComparer.Ordinal);
         var urls = new List<string>();
         var seenUrls = new HashSet<string>(StringComparer.Ordinal);
         var count = 0;
-        foreach (var row in ArrayOf(doc.RootElement, "ExecuteReport", null))
+        foreach (var row in ArrayOf(doc.RootElement))
         {
             count++;
-            AddRecipient(recipients, row);
+            AddRecipient(recipients, row, RealMagnetJson.RecipientId);
             if (RealMagnetJson.GetText(row, ["URL", "Url", "LinkURL"]) is { } url && seenUrls.Add(url))
             {
                 urls.Add(url);
             }
         }
 
-        return (count, recipients.Values.ToList(), urls);
+        return new LinkReport(count, recipients.Values.ToList(), urls);
     }
 
-    private static void AddRecipient(Dictionary<string, VendorRecipient> recipients, JsonElement row)
+    private static void AddRecipient(Dictionary<string, VendorRecipient> recipients, JsonElement row, string[] idNames)
     {
         if (row.ValueKind == JsonValueKind.Object
-            && RealMagnetJson.TryGet(row, RealMagnetJson.RecipientId, out var idValue)
+            && RealMagnetJson.TryGet(row, idNames, out var idValue)
             && RealMagnetJson.TryGetInt64(idValue, out var id)
             && RealMagnetJson.GetText(row, RealMagnetJson.CustomId) is { } customId)
         {
-            var recipientId = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var recipientId = id.ToString(CultureInfo.InvariantCulture);
             recipients[recipientId] = new VendorRecipient(recipientId, customId);
         }
     }
 
-    private int CountArray(byte[] body, string operation)
+    private static int CountArray(byte[] body)
     {
-        using var doc = Parse(body, operation);
-        return ArrayOf(doc.RootElement, operation, null).Count();
+        using var doc = Parse(body);
+        return ArrayOf(doc.RootElement).Count();
+    }
+
+    private static int CountSpamComplaints(byte[] body)
+    {
+        try
+        {
+            return RealMagnetRecords.SpamComplaintRows(new MemoryStream(body, writable: false)).Count();
+        }
+        catch (EmailIntegration.Pipeline.FanOut.UnreadableFileException ex)
+        {
+            throw new UnreadablePageException(ex.Message);
+        }
     }
 
     /// <summary>A page is at most 2000 rows, so a JsonDocument over it is small; the landed bytes stay the original.</summary>
-    private JsonDocument Parse(byte[] body, string operation)
+    private static JsonDocument Parse(byte[] body)
     {
+        if (body.AsSpan().TrimStart(" \t\r\n\uFEFF"u8).StartsWith("<"u8))
+        {
+            // The ApiAdapter is a WCF service that can answer XML; the adapter asks for JSON and reads nothing else.
+            throw new UnreadablePageException("the answer is XML, not the JSON that was asked for");
+        }
+
         try
         {
             return JsonDocument.Parse(body);
         }
         catch (JsonException ex)
         {
-            throw new VendorFetchException(Vendor,
-                $"{operation} returned a response that is not readable JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})", ex);
+            throw new UnreadablePageException(string.Create(CultureInfo.InvariantCulture,
+                $"not readable JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}, of {body.Length} bytes)"));
         }
     }
 
-    private IEnumerable<JsonElement> ArrayOf(JsonElement root, string operation, string? wrapperProperty)
-    {
-        if (root.ValueKind == JsonValueKind.Array)
-        {
-            return root.EnumerateArray();
-        }
-
-        if (wrapperProperty is not null && root.ValueKind == JsonValueKind.Object
-            && RealMagnetJson.TryGet(root, wrapperProperty, out var inner) && inner.ValueKind == JsonValueKind.Array)
-        {
-            return inner.EnumerateArray();
-        }
-
-        if (wrapperProperty is not null && root.ValueKind == JsonValueKind.Object
-            && root.TryGetProperty(wrapperProperty, out var nullValue) && nullValue.ValueKind == JsonValueKind.Null)
-        {
-            return [];
-        }
-
-        throw new VendorFetchException(Vendor, $"{operation} returned {root.ValueKind} where a list of records was expected");
-    }
+    private static IEnumerable<JsonElement> ArrayOf(JsonElement root) =>
+        root.ValueKind == JsonValueKind.Array
+            ? root.EnumerateArray()
+            : throw new UnreadablePageException($"{root.ValueKind} where a list of records was expected");
 }

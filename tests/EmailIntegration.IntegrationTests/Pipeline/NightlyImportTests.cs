@@ -25,6 +25,7 @@ public sealed class NightlyImportTests : IAsyncLifetime
         sandbox = RealMagnetSandbox.Start(SandboxData.Generate(seed: 7, today: DateTimeOffset.UtcNow, individuals: 40, mailings: 3));
         pipeline = await IsolatedPipeline.StartAsync(sandbox.Url.ToString(), new Dictionary<string, string?>
         {
+            ["Vendors:RealMagnet:SoapUrl"] = sandbox.SoapUrl.ToString(),
             ["Vendors:RealMagnet:UserName"] = sandbox.UserName,
             ["Vendors:RealMagnet:Password"] = sandbox.Password,
         });
@@ -167,11 +168,12 @@ public sealed class NightlyImportTests : IAsyncLifetime
         var blobs = pipeline.Services.GetRequiredService<BlobServiceClient>();
 
         // A second run holding a copy of a good file and a truncated one, as if an operator dropped them.
-        var goodName = await landing.ListRunAsync(runId, default).FirstAsync(n => n.Contains("/delivered-"));
+        var goodName = await landing.ListRunAsync(runId, default).FirstAsync(n => n.Contains("/delivered", StringComparison.Ordinal));
+        Assert.True(LandedFileName.TryParse(goodName, out var goodFile));
         var good = (await blobs.GetBlobContainerClient(options.LandingContainer).GetBlobClient(goodName).DownloadContentAsync()).Value.Content;
         var replayRun = "20260101T000000Z-corrupt1";
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var copy = new LandedFileName("realmagnet", today, replayRun, "delivered", 1, "json");
+        var copy = new LandedFileName("realmagnet", today, replayRun, goodFile!.Kind, 1, "json");
         var corrupt = new LandedFileName("realmagnet", today, replayRun, "links", 1, "json");
         await landing.LandAsync(copy, good.ToMemory(), new Dictionary<string, string>(), default);
         await landing.LandAsync(corrupt, Encoding.UTF8.GetBytes("""[{"Date":"\/Date(1764000000000-0500)\/","LinkURL":"https://x""")

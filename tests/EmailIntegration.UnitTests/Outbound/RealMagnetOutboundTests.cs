@@ -50,8 +50,22 @@ public sealed class RealMagnetOutboundTests : IDisposable
         Assert.Equal("new-1@example.org", upsert.Details["Email"]);
         Assert.Equal("Fnew-1", upsert.Details["FirstName"]);
         Assert.Equal("NE", upsert.CustomFields[3]);
+        Assert.Equal("add", upsert.UpsertType); // not known to Real Magnet yet
         Assert.Equal("new-1", await directory.FindIndividualAsync("realmagnet", upsert.RecipientId.ToString(), CancellationToken.None));
         index.Verify(i => i.SaveAsync("realmagnet", It.Is<IReadOnlyCollection<(string, string)>>(e => e.Count == 2), It.IsAny<CancellationToken>()));
+    }
+
+    [Fact]
+    public async Task AnIndividualRealMagnetKnows_IsUpdatedByItsId()
+    {
+        var known = sandbox.Data.Individuals.First(i => i.IndividualId is not null);
+
+        var outcome = await Pusher().PushBlastAsync(Blast(known.IndividualId!), CancellationToken.None);
+
+        Assert.Equal(new BlastPushOutcome(1, 0), outcome);
+        var upsert = Assert.Single(sandbox.ReceivedUpserts);
+        Assert.Equal(("update", known.RecipientId.ToString(System.Globalization.CultureInfo.InvariantCulture), known.RecipientId),
+            (upsert.UpsertType, upsert.Details["ID"], upsert.RecipientId));
     }
 
     [Fact]

@@ -7,14 +7,14 @@ using EmailIntegration.Vendors.RealMagnet;
 namespace EmailIntegration.UnitTests.Vendors.RealMagnet;
 
 /// <summary>
-/// The rows are read straight from the JSON reader; these pin the field look-up rules the JsonElement-based parser had
-/// (exact alias first with the last duplicate winning, then case-insensitive in document order) and its UTF-8 behaviour.
+/// Link-click rows are read straight from the JSON reader; these pin the field look-up rules of <c>RealMagnetJson.TryGet</c>
+/// (exact alias first with the last duplicate winning, then case-insensitive in document order) and the UTF-8 behaviour.
 /// </summary>
 public class RealMagnetRowReaderTests
 {
     private const string Date = @"\/Date(1764340200000-0500)\/";
 
-    private static async Task<List<ParsedRecord>> ParseAsync(byte[] json, string kind = "delivered")
+    private static async Task<List<ParsedRecord>> ParseAsync(byte[] json, string kind = "links")
     {
         var parser = new RealMagnetTrackingParser(new InMemoryVendorDirectory());
         var file = new LandedFileName("realmagnet", new DateOnly(2026, 11, 30), "run", kind, 1, "json");
@@ -39,15 +39,15 @@ public class RealMagnetRowReaderTests
         return result;
     }
 
-    private static Task<List<ParsedRecord>> ParseAsync(string json, string kind = "delivered") => ParseAsync(Encoding.UTF8.GetBytes(json), kind);
+    private static Task<List<ParsedRecord>> ParseAsync(string json, string kind = "links") => ParseAsync(Encoding.UTF8.GetBytes(json), kind);
 
     [Fact]
     public async Task The_last_of_duplicate_exact_names_wins_and_a_null_there_falls_to_the_next_alias()
     {
         var records = await ParseAsync($$"""
-            [{"MessageID":1,"MessageID":2,"RecipientID":5,"ActivityDate":"{{Date}}"},
-             {"messageID":3,"MessageID":null,"MESSAGEID":4,"RecipientID":5,"ActivityDate":"{{Date}}"},
-             {"Message\u0049D":6,"RecipientID":5,"ActivityDate":"{{Date}}"}]
+            [{"MessageID":1,"MessageID":2,"RecipientID":5,"Date":"{{Date}}","LinkURL":"https://x/a"},
+             {"messageID":3,"MessageID":null,"MESSAGEID":4,"RecipientID":5,"Date":"{{Date}}","LinkURL":"https://x/a"},
+             {"Message\u0049D":6,"RecipientID":5,"Date":"{{Date}}","LinkURL":"https://x/a"}]
             """);
 
         Assert.Equal(["2", "3", "6"], records.Select(r => r.Event!.MailingId));
@@ -57,18 +57,13 @@ public class RealMagnetRowReaderTests
     public async Task Values_are_read_as_the_element_parser_read_them()
     {
         var records = await ParseAsync($$"""
-            [{"MessageID":"7","RecipientID":5,"CustomID":"  IND-1 ","Email":"  Ann@Example.ORG ","activitycode":"SENT","ActivitySubcode":"hardbounce","Date":"{{Date}}"},
-             {"MessageID":7,"RecipientID":5,"CustomID":12345,"ActivityDate":"2026-01-01T10:00:00+02:00"}]
+            [{"MessageID":"7","RecipientID":"5","Date":"{{Date}}","linkurl":" https://x/a "},
+             {"MessageID":7,"RecipientID":5,"ActivityDate":"2026-01-01T10:00:00+02:00","LinkURL":"https://x/b"}]
             """);
 
-        var bounce = records[0].Event!;
-        Assert.Equal(TrackingEventKind.Bounced, bounce.Kind);
-        Assert.Equal("hardbounce", bounce.Status);
-        Assert.Equal(BounceSeverity.Hard, bounce.Bounce);
-        Assert.Equal("IND-1", bounce.IndividualId);
-        Assert.Equal(EmailHash.Of("ann@example.org"), bounce.RecipientEmailHash);
-        Assert.Equal(new DateTimeOffset(2025, 11, 28, 14, 30, 0, TimeSpan.Zero), bounce.OccurredAt);
-        Assert.Equal("12345", records[1].Event!.IndividualId);
+        var click = records[0].Event!;
+        Assert.Equal((TrackingEventKind.LinkClicked, "7", "https://x/a"), (click.Kind, click.MailingId, click.Url));
+        Assert.Equal(new DateTimeOffset(2025, 11, 28, 14, 30, 0, TimeSpan.Zero), click.OccurredAt);
         Assert.Equal(new DateTimeOffset(2026, 1, 1, 8, 0, 0, TimeSpan.Zero), records[1].Event!.OccurredAt);
     }
 
@@ -76,11 +71,11 @@ public class RealMagnetRowReaderTests
     public async Task Reasons_are_unchanged()
     {
         var records = await ParseAsync($$"""
-            [[1,{"a":2}], "x", {"MessageID":1.5,"RecipientID":5,"ActivityDate":"{{Date}}"},
-             {"MessageID":"abcdefghijklmnopqrstuvwxyz0123456789","RecipientID":5,"ActivityDate":"{{Date}}"},
-             {"MessageID":1,"RecipientID":[5],"ActivityDate":"{{Date}}"},
-             {"MessageID":1,"RecipientID":5,"ActivityDate":123},
-             {"MessageID":1,"RecipientID":5,"ActivityDate":"\/Date(1764340200000+1599)\/"}]
+            [[1,{"a":2}], "x", {"MessageID":1.5,"RecipientID":5,"Date":"{{Date}}","LinkURL":"https://x/a"},
+             {"MessageID":"abcdefghijklmnopqrstuvwxyz0123456789","RecipientID":5,"Date":"{{Date}}","LinkURL":"https://x/a"},
+             {"MessageID":1,"RecipientID":[5],"Date":"{{Date}}","LinkURL":"https://x/a"},
+             {"MessageID":1,"RecipientID":5,"Date":123,"LinkURL":"https://x/a"},
+             {"MessageID":1,"RecipientID":5,"Date":"\/Date(1764340200000+1599)\/","LinkURL":"https://x/a"}]
             """);
 
         Assert.Equal(
@@ -102,14 +97,14 @@ public class RealMagnetRowReaderTests
     {
         var json = new List<byte>();
         void Text(string s) => json.AddRange(Encoding.UTF8.GetBytes(s));
-        // A bounce reads its address (for the profile's address health); other kinds never read it.
-        Text("{\"MessageID\":1,\"Records\":[{\"RecipientID\":1,\"ActivityCode\":\"Bounced\",\"ActivityDate\":\"" + Date + "\",\"Email\":\"a");
+        // The URL is read; an unused value is never decoded; a name is scanned when MessageID is looked for.
+        Text("[{\"MessageID\":1,\"RecipientID\":1,\"Date\":\"" + Date + "\",\"LinkURL\":\"https://x/");
         json.Add(0xff);
-        Text("@x\"},{\"RecipientID\":2,\"ActivityDate\":\"" + Date + "\",\"Unused\":\"");
+        Text("\"},{\"MessageID\":1,\"RecipientID\":2,\"Date\":\"" + Date + "\",\"LinkURL\":\"https://x/a\",\"Unused\":\"");
         json.Add(0xff);
-        Text("\"},{\"RecipientID\":3,\"ActivityDate\":\"" + Date + "\",\"X");
+        Text("\"},{\"RecipientID\":3,\"Date\":\"" + Date + "\",\"LinkURL\":\"https://x/a\",\"X");
         json.Add(0xff);
-        Text("\":1}]}");
+        Text("\":1}]");
 
         var records = await ParseAsync(json.ToArray());
 
@@ -125,7 +120,7 @@ public class RealMagnetRowReaderTests
             [{"Date":"{{Date}}","LinkLabel":"  ","LinkText":" Read ","url":"  https://x/a ","MessageID":1,"RecipientID":2},
              {"Date":"{{Date}}","LinkURL":5,"Url":"https://q","MessageID":1,"RecipientID":2},
              {"Date":"{{Date}}","LinkURL":"   ","MessageID":1,"RecipientID":2}]
-            """, "links");
+            """);
 
         Assert.Equal("https://x/a", records[0].Event!.Url);
         Assert.Equal("Read", records[0].Event!.LinkLabel);

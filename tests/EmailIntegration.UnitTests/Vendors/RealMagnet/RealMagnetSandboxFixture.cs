@@ -15,9 +15,11 @@ internal sealed class RealMagnetHarness : IDisposable
 
     private readonly ServiceProvider _provider;
 
-    public RealMagnetHarness(int pageSize = 50, string? password = null, int maxRetryAttempts = 3, int seed = 20261130)
+    public const int DefaultSeed = 20261130;
+
+    public RealMagnetHarness(int pageSize = 50, string? password = null, int maxRetryAttempts = 3, int seed = DefaultSeed)
     {
-        Data = SandboxData.Generate(seed, Today.AddHours(2));
+        Data = GenerateData(seed);
         Sandbox = RealMagnetSandbox.Start(Data);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(Sandbox, pageSize, password, maxRetryAttempts)).Build();
         var services = new ServiceCollection();
@@ -27,7 +29,10 @@ internal sealed class RealMagnetHarness : IDisposable
         _provider = services.BuildServiceProvider(validateScopes: true);
     }
 
-        public static Dictionary<string, string?> Settings(RealMagnetSandbox sandbox, int pageSize, string? password, int maxRetryAttempts)
+    /// <summary>The data a harness with <paramref name="seed"/> serves, for tests that size their pages from it.</summary>
+    public static SandboxData GenerateData(int seed = DefaultSeed) => SandboxData.Generate(seed, Today.AddHours(2));
+
+    public static Dictionary<string, string?> Settings(RealMagnetSandbox sandbox, int pageSize, string? password, int maxRetryAttempts)
     {
         var settings = new Dictionary<string, string?>(sandbox.AdapterSettings(pageSize))
         {
@@ -52,6 +57,9 @@ internal sealed class RealMagnetHarness : IDisposable
     public InMemoryVendorDirectory Directory { get; } = new();
 
     public IVendorTrackingSource Source => _provider.GetServices<IVendorTrackingSource>().Single(s => s.Vendor == "realmagnet");
+
+    /// <summary>The typed client as the source gets it, for calls the source would never make.</summary>
+    public RealMagnetClient Client => _provider.GetRequiredService<RealMagnetClient>();
 
     public ITrackingParser Parser => _provider.GetServices<ITrackingParser>().Single(p => p.Vendor == "realmagnet");
 

@@ -19,12 +19,13 @@ public class RealMagnetSourceSandboxTests
         using var h = new RealMagnetHarness(pageSize);
         var data = h.Data;
 
-        // When a page is yielded, the directory must already know the recipients its rows refer to.
+        // Link pages carry no AMS id: when one is landed, the directory must already know the recipients it refers to.
         var pages = await h.FetchAllAsync(onPage: async page =>
         {
-            if (page.Kind is "links" or "delivered" or "opened")
+            if (page.Kind == "links")
             {
-                foreach (var recipientId in RecipientIds(page))
+                using var doc = JsonDocument.Parse(page.Body);
+                foreach (var recipientId in doc.RootElement.EnumerateArray().Select(r => r.GetProperty("RecipientID").GetInt64()))
                 {
                     var expected = data.Recipient(recipientId).IndividualId;
                     Assert.Equal(expected, await h.Directory.FindIndividualAsync("realmagnet", recipientId.ToString(CultureInfo.InvariantCulture), default));
@@ -32,33 +33,44 @@ public class RealMagnetSourceSandboxTests
             }
         });
 
-        int Pages(int records) => (records / pageSize) + 1; // paging stops at the first page shorter than the page size
+        int TotalPages(int records) => Math.Max(1, (records + pageSize - 1) / pageSize); // paging follows totalRecords
+        int ShortPages(int records) => (records / pageSize) + 1; // a bare array: the first short page is the last
         var byKind = pages.GroupBy(p => p.Kind).ToDictionary(g => g.Key, g => g.ToList());
-        Assert.Equal(["delivered", "groups", "linkreport", "links", "messages", "opened"], byKind.Keys.Order());
+        var expectedKinds = new[] { "groups", "messages", "linkreport", "links", "unsubscribes", "suppressed", "spam" }
+            .Concat(data.Mailings.SelectMany(m => new[] { "delivered", "bounced", "opened", "fax" }.Select(r => r + m.MessageId)));
+        Assert.Equal(expectedKinds.Order(StringComparer.Ordinal), byKind.Keys.Order(StringComparer.Ordinal));
 
         Assert.Equal(data.Groups.Count, Assert.Single(byKind["groups"]).RecordCount);
         Assert.Equal(data.Mailings.Count, Assert.Single(byKind["messages"]).RecordCount);
         Assert.Equal(data.Mailings.Count, byKind["linkreport"].Count);
         Assert.Equal(data.Clicks.Select(c => (c.MessageId, c.RecipientId, c.Link.Url)).Distinct().Count(),
             byKind["linkreport"].Sum(p => p.RecordCount));
+        foreach (var m in data.Mailings)
+        {
+            var delivered = data.Sends.Count(s => s.MessageId == m.MessageId && s.IsDelivery);
+            var bounced = data.Sends.Count(s => s.MessageId == m.MessageId && s.IsBounce);
+            var opened = data.Opens.Count(s => s.MessageId == m.MessageId);
+            var faxed = data.Faxes.Count(f => f.MessageId == m.MessageId);
+            Assert.Equal((delivered, TotalPages(delivered)), (byKind[$"delivered{m.MessageId}"].Sum(p => p.RecordCount), byKind[$"delivered{m.MessageId}"].Count));
+            Assert.Equal((bounced, TotalPages(bounced)), (byKind[$"bounced{m.MessageId}"].Sum(p => p.RecordCount), byKind[$"bounced{m.MessageId}"].Count));
+            Assert.Equal((opened, TotalPages(opened)), (byKind[$"opened{m.MessageId}"].Sum(p => p.RecordCount), byKind[$"opened{m.MessageId}"].Count));
+            Assert.Equal((faxed, TotalPages(faxed)), (byKind[$"fax{m.MessageId}"].Sum(p => p.RecordCount), byKind[$"fax{m.MessageId}"].Count));
+        }
 
-        Assert.Equal(data.Sends.Count, byKind["delivered"].Sum(p => p.RecordCount));
-        Assert.Equal(data.Mailings.Sum(m => Pages(data.Sends.Count(s => s.MessageId == m.MessageId))), byKind["delivered"].Count);
-        Assert.Equal(data.Opens.Count, byKind["opened"].Sum(p => p.RecordCount));
-        Assert.Equal(data.Mailings.Sum(m => Pages(data.Opens.Count(s => s.MessageId == m.MessageId))), byKind["opened"].Count);
         Assert.Equal(data.Clicks.Count, byKind["links"].Sum(p => p.RecordCount));
-        Assert.Equal(
-            data.Clicks.GroupBy(c => (c.MessageId, c.Link.Url)).Sum(g => Pages(g.Count())),
-            byKind["links"].Count);
-        Assert.True(byKind["delivered"].Count > data.Mailings.Count, "the data should need more than one page per message");
+        Assert.Equal(data.Clicks.GroupBy(c => (c.MessageId, c.Link.Url)).Sum(g => ShortPages(g.Count())), byKind["links"].Count);
+        Assert.Contains(byKind, k => k.Key.StartsWith("delivered", StringComparison.Ordinal) && k.Value.Count > 1); // more than one page
+        Assert.Equal(data.Unsubscribes.Count, Assert.Single(byKind["unsubscribes"]).RecordCount);
+        Assert.Equal(data.Suppressions.Count, Assert.Single(byKind["suppressed"]).RecordCount);
+        Assert.Equal(data.SpamComplaints.Count, Assert.Single(byKind["spam"]).RecordCount);
 
-        // Page numbers run 1..n per kind; every page is JSON with the extension "json"; bodies are the server's bytes.
+        // Page numbers run 1..n per kind; the spam complaints are the SOAP answer (XML), the rest JSON; bodies are the server's bytes.
         foreach (var (_, list) in byKind)
         {
             Assert.Equal(Enumerable.Range(1, list.Count), list.Select(p => p.PageNumber));
         }
 
-        Assert.All(pages, p => Assert.Equal("json", p.Extension));
+        Assert.All(pages, p => Assert.Equal(p.Kind == "spam" ? "xml" : "json", p.Extension));
         Assert.Contains(@"\/Date(", System.Text.Encoding.UTF8.GetString(byKind["links"][0].Body.Span), StringComparison.Ordinal);
 
         // Mailings went to the directory with the name and the first group's name as type.
@@ -94,21 +106,36 @@ public class RealMagnetSourceSandboxTests
                 g.Count(e => e.Kind == TrackingEventKind.Delivered),
                 g.Count(e => e.Kind == TrackingEventKind.Bounced),
                 g.Count(e => e.Kind == TrackingEventKind.Opened),
-                g.Count(e => e.Kind == TrackingEventKind.LinkClicked)));
+                g.Count(e => e.Kind == TrackingEventKind.LinkClicked),
+                g.Count(e => e.Kind == TrackingEventKind.FaxSent),
+                g.Count(e => e.Kind == TrackingEventKind.Unsubscribed),
+                g.Count(e => e.Kind == TrackingEventKind.Suppressed),
+                g.Count(e => e.Kind == TrackingEventKind.SpamComplaint)));
         foreach (var (individual, counts) in expected)
         {
             Assert.Equal(counts, actual.GetValueOrDefault(individual, new ExpectedCounts(0, 0, 0, 0)));
         }
 
+        // Every kind the product promises came through, and every bounce code and fax status occurs.
+        var kinds = events.Select(e => e.Kind).ToHashSet();
+        Assert.Superset(new HashSet<TrackingEventKind>(Enum.GetValues<TrackingEventKind>()), kinds);
+        Assert.Equal(Enum.GetValues<TrackingEventKind>().Length, kinds.Count);
+        Assert.Equal(SandboxData.BounceStatuses.Order(), events.Where(e => e.Kind == TrackingEventKind.Bounced).Select(e => e.Status!).Distinct().Order());
+        Assert.Equal(["Delivered", "Failed"], events.Where(e => e.Kind == TrackingEventKind.FaxSent).Select(e => e.Status!).Distinct().Order());
+        Assert.All(events.Where(e => e.Kind == TrackingEventKind.Unsubscribed), e => Assert.Contains(e.EmailGroup, h.Data.Groups.Select(g => g.GroupName)));
+        Assert.All(events.Where(e => e.Kind is TrackingEventKind.Bounced or TrackingEventKind.Suppressed), e => Assert.NotNull(e.RecipientEmailHash));
+
         Assert.Equal(expected.Values.Sum(c => c.Total), events.Count(e => e.IndividualId is not null));
         var unmatched = h.Data.UnmatchedRecipientIds.ToHashSet();
         Assert.Equal(
             h.Data.Sends.Count(s => unmatched.Contains(s.RecipientId)) + h.Data.Opens.Count(s => unmatched.Contains(s.RecipientId))
-            + h.Data.Clicks.Count(s => unmatched.Contains(s.RecipientId)),
+            + h.Data.Clicks.Count(s => unmatched.Contains(s.RecipientId)) + h.Data.Faxes.Count(f => f.HasResult && unmatched.Contains(f.RecipientId))
+            + h.Data.Unsubscribes.Count(u => unmatched.Contains(u.RecipientId)) + h.Data.SpamComplaints.Count(u => unmatched.Contains(u.RecipientId))
+            + h.Data.Suppressions.Count(u => unmatched.Contains(u.RecipientId)),
             events.Count(e => e.IndividualId is null));
         Assert.Equal(events.Count, events.Select(e => e.EventId).Distinct().Count());
         Assert.All(events, e => Assert.True(e.OccurredAt < RealMagnetHarness.Today));
-        Assert.All(events, e => Assert.NotNull(e.MailingName));
+        Assert.All(events.Where(e => e.MailingId != "none"), e => Assert.NotNull(e.MailingName));
     }
 
     [Fact]
@@ -166,20 +193,21 @@ public class RealMagnetSourceSandboxTests
     }
 
     [Fact]
-    public async Task A_corrupt_page_ends_the_fetch_so_the_window_is_fetched_again()
+    public async Task A_corrupt_link_page_is_landed_and_reported_and_the_fetch_goes_on()
     {
         using var h = new RealMagnetHarness();
         h.Sandbox.CorruptNext("GetMessageLinkTracking");
 
-        var landed = new List<FetchedPage>();
-        var ex = await Assert.ThrowsAsync<VendorFetchException>(() => h.FetchAllAsync(onPage: p =>
-        {
-            landed.Add(p);
-            return Task.CompletedTask;
-        }));
+        var sink = new EmailIntegration.UnitTests.Pipeline.CollectingPageSink();
+        await h.Source.FetchAsync(h.FirstWindow, sink, CancellationToken.None);
 
-        Assert.Contains("GetMessageLinkTracking", ex.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(landed, p => p.Kind == "links");
+        var (page, where, reason) = Assert.Single(sink.Unreadable);
+        Assert.Equal("links", page.Kind);
+        Assert.Contains(sink.Pages, p => ReferenceEquals(p, page)); // landed, bytes and all
+        Assert.StartsWith($"GetMessageLinkTracking message {h.Data.Mailings[0].MessageId} page 1", where, StringComparison.Ordinal);
+        Assert.Contains("not readable JSON", reason, StringComparison.Ordinal);
+        Assert.Contains(sink.Pages, p => p.Kind == "spam"); // the feeds after it still came
+        Assert.Equal(h.Data.Mailings.Count, sink.Pages.Count(p => p.Kind == "linkreport"));
     }
 
     [Fact]
@@ -192,13 +220,6 @@ public class RealMagnetSourceSandboxTests
 
         // Messages sent in the lookback still get asked for tracking, which is empty in this window.
         Assert.Equal(h.Data.Mailings.Count, pages.Single(p => p.Kind == "messages").RecordCount);
-        Assert.All(pages.Where(p => p.Kind is "delivered" or "opened" or "links"), p => Assert.Equal(0, p.RecordCount));
-    }
-
-    private static IEnumerable<long> RecipientIds(FetchedPage page)
-    {
-        using var doc = JsonDocument.Parse(page.Body);
-        var rows = doc.RootElement.ValueKind == JsonValueKind.Array ? doc.RootElement : doc.RootElement.GetProperty("Records");
-        return rows.EnumerateArray().Select(r => r.GetProperty("RecipientID").GetInt64()).ToList();
+        Assert.All(pages.Where(p => p.Kind is not ("messages" or "groups" or "linkreport")), p => Assert.Equal(0, p.RecordCount));
     }
 }
