@@ -89,6 +89,7 @@ internal static class WebhookJson
         text.Contains("5.1.1", StringComparison.Ordinal)
         || text.Contains("user unknown", StringComparison.OrdinalIgnoreCase)
         || text.Contains("unknown user", StringComparison.OrdinalIgnoreCase)
+        || text.Contains("unknown recipient", StringComparison.OrdinalIgnoreCase)
         || text.Contains("no such user", StringComparison.OrdinalIgnoreCase)
         || text.Contains("mailbox not found", StringComparison.OrdinalIgnoreCase)
         || text.Contains("does not exist", StringComparison.OrdinalIgnoreCase)));
