@@ -67,7 +67,7 @@ var (files, processed, poisoned, _, _) = await runner.Host.FanOutAndApplyAsync(r
 _ = runner.Host.ServeOutboundQueueAsync(cancellation.Token);
 
 // From here on, whatever lands (webhooks, replays, an operator's drop) is fanned out and applied as it lands.
-_ = runner.Host.ServeLandedFilesAsync(cancellation.Token);
+_ = await runner.Host.ServeLandedFilesAsync(cancellation.Token);
 
 Console.WriteLine($"Run: {runId}");
 Console.WriteLine($"Import summary ({files} landed files, {processed} messages applied, {poisoned} poisoned):");

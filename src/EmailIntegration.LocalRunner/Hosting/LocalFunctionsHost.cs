@@ -131,30 +131,19 @@ public sealed class LocalFunctionsHost(IServiceProvider services, int maxDequeue
     /// blob whose trigger fails is fired again on the next look, as Event Grid retries. Stops with
     /// <paramref name="cancellationToken"/>.
     /// </summary>
-    public Task ServeLandedFilesAsync(CancellationToken cancellationToken)
+    /// <returns>Once what is there has been noted: the task that serves until cancelled.</returns>
+    public async Task<Task> ServeLandedFilesAsync(CancellationToken cancellationToken)
     {
         var container = services.GetRequiredService<BlobServiceClient>()
             .GetBlobContainerClient(services.GetRequiredService<IOptions<EmailIntegrationOptions>>().Value.LandingContainer);
         var handled = new Dictionary<string, ETag>(StringComparer.Ordinal);
-        var started = Task.Run(async () =>
+        await foreach (var blob in container.GetBlobsAsync(cancellationToken: cancellationToken))
         {
-            await foreach (var blob in container.GetBlobsAsync(cancellationToken: cancellationToken))
-            {
-                handled[blob.Name] = blob.Properties.ETag ?? default;
-            }
-        }, cancellationToken);
+            handled[blob.Name] = blob.Properties.ETag ?? default;
+        }
 
         return Task.Run(async () =>
         {
-            try
-            {
-                await started;
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
             while (!cancellationToken.IsCancellationRequested)
             {
                 try

@@ -67,7 +67,7 @@ public sealed class IsolatedPipeline : IAsyncDisposable
     /// From now on the host fires the blob trigger for whatever lands and drains the queue, as the runner does while it
     /// serves (and Event Grid in Azure); until the pipeline is disposed.
     /// </summary>
-    public void ServeLandedFiles() => serving ??= Host.ServeLandedFilesAsync(stopServing.Token);
+    public async Task ServeLandedFilesAsync() => serving ??= await Host.ServeLandedFilesAsync(stopServing.Token);
 
     /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes; true when it held.</summary>
     public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
