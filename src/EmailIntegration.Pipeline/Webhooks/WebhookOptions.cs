@@ -6,7 +6,7 @@ namespace EmailIntegration.Pipeline.Webhooks;
 /// Section <c>Webhooks</c>: the replay window, the send-time metadata names that carry our ids, and each service's
 /// verification secret (Key Vault references in Azure). A service whose secret is empty is not served (404).
 /// </summary>
-public sealed class WebhookOptions
+public sealed class WebhookOptions : IValidatableObject
 {
     public const string Section = "Webhooks";
 
@@ -37,22 +37,71 @@ public sealed class WebhookOptions
     public SesWebhookOptions Ses { get; set; } = new();
 
     public PostmarkWebhookOptions Postmark { get; set; } = new();
+
+    /// <summary>An enabled service must have its secret: caught at start-up, not on the first delivery.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (SendGrid.Enabled && !SendGridWebhookOptions.IsPublicKey(SendGrid.VerificationKey))
+        {
+            yield return new ValidationResult("Webhooks:SendGrid is enabled but VerificationKey is not a base64 DER public key.", [nameof(SendGrid)]);
+        }
+
+        if (Mailgun.Enabled && string.IsNullOrWhiteSpace(Mailgun.SigningKey))
+        {
+            yield return new ValidationResult("Webhooks:Mailgun is enabled but has no SigningKey.", [nameof(Mailgun)]);
+        }
+
+        if (Ses.Enabled && (Ses.AllowedTopicArns().Count == 0 || Ses.AllowedTopicArns().Any(arn => !arn.StartsWith("arn:aws", StringComparison.Ordinal))))
+        {
+            yield return new ValidationResult("Webhooks:Ses is enabled but TopicArns is not a ';'-separated list of SNS topic ARNs.", [nameof(Ses)]);
+        }
+
+        if (Postmark.Enabled && (string.IsNullOrEmpty(Postmark.UserName) || string.IsNullOrEmpty(Postmark.Password) || Postmark.UserName.Contains(':', StringComparison.Ordinal)))
+        {
+            yield return new ValidationResult("Webhooks:Postmark is enabled but needs a UserName (without ':') and a Password.", [nameof(Postmark)]);
+        }
+    }
 }
 
 public sealed class SendGridWebhookOptions
 {
+    public bool Enabled { get; set; }
+
     /// <summary>The Signed Event Webhook's verification key as SendGrid shows it: base64 of the DER public key (P-256).</summary>
     public string? VerificationKey { get; set; }
+
+    public static bool IsPublicKey(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var key = System.Security.Cryptography.ECDsa.Create();
+            key.ImportSubjectPublicKeyInfo(Convert.FromBase64String(value.Trim()), out _);
+            return true;
+        }
+        catch (Exception ex) when (ex is FormatException or System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
+    }
 }
 
 public sealed class MailgunWebhookOptions
 {
+    public bool Enabled { get; set; }
+
     /// <summary>The HTTP webhook signing key of the Mailgun account.</summary>
     public string? SigningKey { get; set; }
 }
 
 public sealed class SesWebhookOptions
 {
+    public bool Enabled { get; set; }
+
     /// <summary>
     /// The SNS topic ARNs we subscribed, separated by ';'. Any AWS account can sign a message for its own topic, so a
     /// message from any other topic is refused whatever its signature.
@@ -65,6 +114,8 @@ public sealed class SesWebhookOptions
 
 public sealed class PostmarkWebhookOptions
 {
+    public bool Enabled { get; set; }
+
     /// <summary>The HTTP Basic credentials set on the Postmark webhook (its HttpAuth).</summary>
     public string? UserName { get; set; }
 

@@ -22,7 +22,7 @@ public sealed class MailgunWebhookVerifier(IOptions<WebhookOptions> options) : I
     /// <summary>One event a request.</summary>
     public int MaxBodyBytes => 1024 * 1024;
 
-    public bool IsConfigured => !string.IsNullOrWhiteSpace(options.Value.Mailgun.SigningKey);
+    public bool IsConfigured => options.Value.Mailgun.Enabled;
 
     public Task<WebhookVerification> VerifyAsync(WebhookRequest request, CancellationToken cancellationToken) =>
         Task.FromResult(Verify(request.Body));

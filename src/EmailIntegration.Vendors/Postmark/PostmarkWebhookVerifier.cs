@@ -21,8 +21,7 @@ public sealed class PostmarkWebhookVerifier(IOptions<WebhookOptions> options) : 
     /// <summary>One event a request; a bounce may carry the bounced message's content.</summary>
     public int MaxBodyBytes => 2 * 1024 * 1024;
 
-    public bool IsConfigured =>
-        !string.IsNullOrEmpty(options.Value.Postmark.UserName) && !string.IsNullOrEmpty(options.Value.Postmark.Password);
+    public bool IsConfigured => options.Value.Postmark.Enabled;
 
     public Task<WebhookVerification> VerifyAsync(WebhookRequest request, CancellationToken cancellationToken) =>
         Task.FromResult(Verify(request));

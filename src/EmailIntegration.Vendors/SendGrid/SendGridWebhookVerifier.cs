@@ -26,7 +26,7 @@ public sealed class SendGridWebhookVerifier(IOptions<WebhookOptions> options) : 
     /// <summary>SendGrid posts batches of events; a few thousand events fit well within this.</summary>
     public int MaxBodyBytes => 4 * 1024 * 1024;
 
-    public bool IsConfigured => !string.IsNullOrWhiteSpace(options.Value.SendGrid.VerificationKey);
+    public bool IsConfigured => options.Value.SendGrid.Enabled;
 
     public Task<WebhookVerification> VerifyAsync(WebhookRequest request, CancellationToken cancellationToken) =>
         Task.FromResult(Verify(request));

@@ -30,7 +30,7 @@ public sealed class SesWebhookVerifier(
     /// <summary>An SNS message is at most 256 KB; JSON escaping inside the envelope can nearly double it.</summary>
     public int MaxBodyBytes => 600 * 1024;
 
-    public bool IsConfigured => options.Value.Ses.AllowedTopicArns().Count > 0;
+    public bool IsConfigured => options.Value.Ses.Enabled;
 
     public async Task<WebhookVerification> VerifyAsync(WebhookRequest request, CancellationToken cancellationToken)
     {

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using EmailIntegration.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace EmailIntegration.IntegrationTests.Webhooks;
 
@@ -13,7 +14,7 @@ namespace EmailIntegration.IntegrationTests.Webhooks;
 /// integration test) goes through landing, the blob trigger, the fan-out and the apply stage without anyone starting
 /// anything: minutes, not a night.
 /// </summary>
-public sealed class WebhookPipelineTests : IAsyncLifetime
+public sealed class WebhookPipelineTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly ECDsa sendGridKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private IsolatedPipeline pipeline = null!;
@@ -22,6 +23,7 @@ public sealed class WebhookPipelineTests : IAsyncLifetime
     {
         pipeline = await IsolatedPipeline.StartAsync(settings: new Dictionary<string, string?>
         {
+            ["Webhooks:SendGrid:Enabled"] = "true",
             ["Webhooks:SendGrid:VerificationKey"] = Convert.ToBase64String(sendGridKey.ExportSubjectPublicKeyInfo()),
         });
         await pipeline.ServeLandedFilesAsync();
@@ -46,8 +48,11 @@ public sealed class WebhookPipelineTests : IAsyncLifetime
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var body = $$"""[{"email":"member@example.org","timestamp":{{now}},"event":"spamreport","sg_event_id":"spam-{{now}}","sg_message_id":"14c5d75ce93.dfd.64b469.filter0001.16648.5515E0B88.0","ams_id":"IND-W1","mailing_type":"Newsletter"}]""";
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var response = await PostSendGridAsync(body, now, sendGridKey);
+        var answered = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         var delivered = await IsolatedPipeline.EventuallyAsync(() => DoNotEmailAsync("IND-W1"), TimeSpan.FromSeconds(60));
+        output.WriteLine($"webhook answered in {answered.TotalMilliseconds:F0} ms; doNotEmail read true {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s after the post");
         using var replay = await PostSendGridAsync(body, now, sendGridKey);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -121,7 +121,7 @@ public sealed class WebhookReceiverTests : IDisposable
     public async Task AnUnknownOrUnconfiguredService_IsNotServed()
     {
         var options = WebhookTestOptions.Create();
-        options.Value.Postmark.Password = null;
+        options.Value.Postmark.Enabled = false;
         var receiver = Receiver(options);
 
         Assert.Equal(WebhookOutcome.UnknownService, (await receiver.ReceiveAsync("sparkpost", WebhookTestOptions.Request("{}"), default)).Outcome);

@@ -23,10 +23,10 @@ internal static class WebhookTestOptions
     public static IOptions<WebhookOptions> Create(string? sendGridPublicKey = null, int replayWindowSeconds = 600) => Options.Create(new WebhookOptions
     {
         ReplayWindowSeconds = replayWindowSeconds,
-        SendGrid = { VerificationKey = sendGridPublicKey ?? SendGridSigner.Shared.PublicKey },
-        Mailgun = { SigningKey = MailgunKey },
-        Ses = { TopicArns = "arn:aws:sns:us-east-1:123456789012:Other; " + TopicArn },
-        Postmark = { UserName = PostmarkUser, Password = PostmarkPassword },
+        SendGrid = { Enabled = true, VerificationKey = sendGridPublicKey ?? SendGridSigner.Shared.PublicKey },
+        Mailgun = { Enabled = true, SigningKey = MailgunKey },
+        Ses = { Enabled = true, TopicArns = "arn:aws:sns:us-east-1:123456789012:Other; " + TopicArn },
+        Postmark = { Enabled = true, UserName = PostmarkUser, Password = PostmarkPassword },
     });
 
     public static WebhookRequest Request(string body, params (string Name, string Value)[] headers) =>
