@@ -41,9 +41,11 @@ public sealed class WebhookOptions : IValidatableObject
     /// <summary>An enabled service must have its secret: caught at start-up, not on the first delivery.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (SendGrid.Enabled && !SendGridWebhookOptions.IsPublicKey(SendGrid.VerificationKey))
+        // Only presence: an unresolved Key Vault reference arrives as its own text, and a mis-set secret must fail that
+        // service's requests (500, logged with the setting's name), not keep the whole app from starting.
+        if (SendGrid.Enabled && string.IsNullOrWhiteSpace(SendGrid.VerificationKey))
         {
-            yield return new ValidationResult("Webhooks:SendGrid is enabled but VerificationKey is not a base64 DER public key.", [nameof(SendGrid)]);
+            yield return new ValidationResult("Webhooks:SendGrid is enabled but has no VerificationKey.", [nameof(SendGrid)]);
         }
 
         if (Mailgun.Enabled && string.IsNullOrWhiteSpace(Mailgun.SigningKey))
@@ -69,25 +71,6 @@ public sealed class SendGridWebhookOptions
 
     /// <summary>The Signed Event Webhook's verification key as SendGrid shows it: base64 of the DER public key (P-256).</summary>
     public string? VerificationKey { get; set; }
-
-    public static bool IsPublicKey(string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return false;
-        }
-
-        try
-        {
-            using var key = System.Security.Cryptography.ECDsa.Create();
-            key.ImportSubjectPublicKeyInfo(Convert.FromBase64String(value.Trim()), out _);
-            return true;
-        }
-        catch (Exception ex) when (ex is FormatException or System.Security.Cryptography.CryptographicException)
-        {
-            return false;
-        }
-    }
 }
 
 public sealed class MailgunWebhookOptions

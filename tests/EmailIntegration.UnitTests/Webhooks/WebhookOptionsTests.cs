@@ -22,8 +22,7 @@ public sealed class WebhookOptionsTests
 
     [Theory]
     [InlineData("sendgrid", null)]
-    [InlineData("sendgrid", "bm90IGEga2V5")]
-    [InlineData("sendgrid", "@Microsoft.KeyVault(SecretUri=https://vault/secrets/sendgrid-webhook-verification-key)")]
+    [InlineData("sendgrid", " ")]
     [InlineData("mailgun", "")]
     [InlineData("ses", "")]
     [InlineData("ses", "MyTopic")]
@@ -40,6 +39,19 @@ public sealed class WebhookOptionsTests
         }
 
         Assert.Single(Validate(options));
+    }
+
+    [Fact]
+    public async Task AVerificationKeyThatIsNotAKey_FailsItsRequests_NamingTheSetting_ButNotTheStart()
+    {
+        var options = WebhookTestOptions.Create(sendGridPublicKey: "@Microsoft.KeyVault(SecretUri=https://vault/secrets/sendgrid-webhook-verification-key)");
+        var verifier = new EmailIntegration.Vendors.SendGrid.SendGridWebhookVerifier(options);
+        const string body = "[]";
+
+        Assert.Empty(Validate(options.Value));
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            verifier.VerifyAsync(WebhookTestOptions.Request(body, SendGridSigner.Shared.Headers(body, 1770920772)), default));
+        Assert.Contains("Webhooks:SendGrid:VerificationKey", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
