@@ -63,6 +63,15 @@ param highRoadHttpsUrl string = ''
 @description('Real Magnet REST ApiAdapter base URL.')
 param realMagnetBaseUrl string = 'https://dna.magnetmail.net/ApiAdapter/Rest/'
 
+@description('Which e-mail services\' event webhooks are served (POST /api/webhooks/{service}); each needs its Key Vault secret first.')
+param sendGridWebhookEnabled bool = false
+param mailgunWebhookEnabled bool = false
+param sesWebhookEnabled bool = false
+param postmarkWebhookEnabled bool = false
+
+@description('The SNS topic ARNs (\';\'-separated) carrying SES events that the SES webhook accepts.')
+param sesWebhookTopicArns string = ''
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -89,6 +98,10 @@ var informzUserSecretName = 'informz-user'
 var informzPasswordSecretName = 'informz-password'
 var highRoadUserNameSecretName = 'highroad-username'
 var highRoadPasswordSecretName = 'highroad-password'
+var sendGridWebhookKeySecretName = 'sendgrid-webhook-verification-key'
+var mailgunWebhookKeySecretName = 'mailgun-webhook-signing-key'
+var postmarkWebhookUserSecretName = 'postmark-webhook-username'
+var postmarkWebhookPasswordSecretName = 'postmark-webhook-password'
 
 var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
 var deploymentStorageContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
@@ -259,6 +272,15 @@ module api 'app/api.bicep' = {
     highRoadHttpsUrl: highRoadHttpsUrl
     highRoadUserNameSecretName: highRoadUserNameSecretName
     highRoadPasswordSecretName: highRoadPasswordSecretName
+    sendGridWebhookEnabled: sendGridWebhookEnabled
+    sendGridWebhookKeySecretName: sendGridWebhookKeySecretName
+    mailgunWebhookEnabled: mailgunWebhookEnabled
+    mailgunWebhookKeySecretName: mailgunWebhookKeySecretName
+    sesWebhookEnabled: sesWebhookEnabled
+    sesWebhookTopicArns: sesWebhookTopicArns
+    postmarkWebhookEnabled: postmarkWebhookEnabled
+    postmarkWebhookUserSecretName: postmarkWebhookUserSecretName
+    postmarkWebhookPasswordSecretName: postmarkWebhookPasswordSecretName
   }
   // The host starts as soon as the site exists: its identity must already hold the data roles.
   dependsOn: [
@@ -291,6 +313,10 @@ output VENDOR_VAULT_ITEMS string = join([
   informzPasswordSecretName
   highRoadUserNameSecretName
   highRoadPasswordSecretName
+  sendGridWebhookKeySecretName
+  mailgunWebhookKeySecretName
+  postmarkWebhookUserSecretName
+  postmarkWebhookPasswordSecretName
 ], ' ')
 output LANDING_CONTAINER_NAME string = landingContainerName
 output LANDING_SYSTEM_TOPIC_NAME string = landingEvents.outputs.name

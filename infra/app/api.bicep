@@ -93,6 +93,17 @@ param highRoadHttpsUrl string
 param highRoadUserNameSecretName string
 param highRoadPasswordSecretName string
 
+@description('E-mail service webhooks: whether each is served, and the Key Vault secret names of their verification secrets.')
+param sendGridWebhookEnabled bool
+param sendGridWebhookKeySecretName string
+param mailgunWebhookEnabled bool
+param mailgunWebhookKeySecretName string
+param sesWebhookEnabled bool
+param sesWebhookTopicArns string
+param postmarkWebhookEnabled bool
+param postmarkWebhookUserSecretName string
+param postmarkWebhookPasswordSecretName string
+
 @description('Key Vault secret name of the key that signs the tab API\'s continuation tokens (postprovision generates it).')
 param pageTokenKeySecretName string
 
@@ -353,6 +364,43 @@ var appSettings = [
   {
     name: 'Vendors__HighRoad__HttpsPassword'
     value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${highRoadPasswordSecretName})'
+  }
+  // E-mail service webhooks (WebhookOptions, section Webhooks); verification secrets are Key Vault references.
+  {
+    name: 'Webhooks__SendGrid__Enabled'
+    value: toLower(string(sendGridWebhookEnabled))
+  }
+  {
+    name: 'Webhooks__SendGrid__VerificationKey'
+    value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${sendGridWebhookKeySecretName})'
+  }
+  {
+    name: 'Webhooks__Mailgun__Enabled'
+    value: toLower(string(mailgunWebhookEnabled))
+  }
+  {
+    name: 'Webhooks__Mailgun__SigningKey'
+    value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${mailgunWebhookKeySecretName})'
+  }
+  {
+    name: 'Webhooks__Ses__Enabled'
+    value: toLower(string(sesWebhookEnabled))
+  }
+  {
+    name: 'Webhooks__Ses__TopicArns'
+    value: sesWebhookTopicArns
+  }
+  {
+    name: 'Webhooks__Postmark__Enabled'
+    value: toLower(string(postmarkWebhookEnabled))
+  }
+  {
+    name: 'Webhooks__Postmark__UserName'
+    value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${postmarkWebhookUserSecretName})'
+  }
+  {
+    name: 'Webhooks__Postmark__Password'
+    value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${postmarkWebhookPasswordSecretName})'
   }
 ]
 

@@ -34,7 +34,7 @@ done
 
 if [ -n "${missing}" ]; then
   echo "postprovision: Key Vault ${AZURE_KEY_VAULT_NAME} has no value yet for:${missing}"
-  echo "postprovision: each enabled vendor's fetch fails until its secrets are set. Set each once (you hold Key Vault Secrets Officer):"
+  echo "postprovision: each enabled vendor's fetch, and each enabled webhook, fails until its secrets are set. Set each once (you hold Key Vault Secrets Officer):"
   for item in ${missing}; do
     echo "  az keyvault secret set --vault-name ${AZURE_KEY_VAULT_NAME} --name ${item} --file <file holding the value>"
   done

@@ -19,6 +19,7 @@ using EmailIntegration.Pipeline.Serve;
 using EmailIntegration.Vendors.HighRoad;
 using EmailIntegration.Vendors.Informz;
 using EmailIntegration.Vendors.RealMagnet;
+using EmailIntegration.Vendors.Webhooks;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -74,6 +75,7 @@ public static class EmailIntegrationServiceCollectionExtensions
         services.AddRealMagnet(configuration);
         services.AddHighRoad(configuration);
         services.AddInformz(configuration);
+        services.AddWebhooks(configuration);
 
         // Transient: the vendor sources hold typed HttpClients, which must not outlive their handler rotation.
         services.AddTransient<VendorTrackingFetcher>();

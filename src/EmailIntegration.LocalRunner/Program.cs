@@ -66,6 +66,9 @@ if (runId is null)
 var (files, processed, poisoned, _, _) = await runner.Host.FanOutAndApplyAsync(runId, cancellation.Token);
 _ = runner.Host.ServeOutboundQueueAsync(cancellation.Token);
 
+// From here on, whatever lands (webhooks, replays, an operator's drop) is fanned out and applied as it lands.
+_ = await runner.Host.ServeLandedFilesAsync(cancellation.Token);
+
 Console.WriteLine($"Run: {runId}");
 Console.WriteLine($"Import summary ({files} landed files, {processed} messages applied, {poisoned} poisoned):");
 foreach (var line in summary.Lines())

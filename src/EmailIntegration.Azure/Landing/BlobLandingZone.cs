@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using EmailIntegration.Azure.Configuration;
@@ -22,6 +23,28 @@ public sealed class BlobLandingZone(BlobServiceClient blobs, IOptions<EmailInteg
             Metadata = metadata.ToDictionary(),
             HttpHeaders = new BlobHttpHeaders { ContentType = ContentTypeOf(name.Extension) },
         }, cancellationToken);
+    }
+
+    public async Task<bool> LandNewAsync(
+        LandedFileName name, ReadOnlyMemory<byte> content, IReadOnlyDictionary<string, string> metadata,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await container.GetBlobClient(name.ToString()).UploadAsync(new BinaryData(content), new BlobUploadOptions
+            {
+                Metadata = metadata.ToDictionary(),
+                HttpHeaders = new BlobHttpHeaders { ContentType = ContentTypeOf(name.Extension) },
+
+                // Create only: a name that exists is a delivery landed before.
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            }, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409 || ex.ErrorCode == BlobErrorCode.BlobAlreadyExists)
+        {
+            return false;
+        }
     }
 
     public async Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken) =>

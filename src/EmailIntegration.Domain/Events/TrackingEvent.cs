@@ -51,6 +51,12 @@ public sealed record TrackingEvent
     /// address without the address itself travelling through queues and logs.
     /// </summary>
     public string? RecipientEmailHash { get; init; }
+
+    /// <summary>
+    /// For an open or click: the vendor's own word on whether a machine, not a person, made it (SendGrid's
+    /// <c>sg_machine_open</c> for Apple Mail Privacy Protection); null when the vendor says nothing.
+    /// </summary>
+    public bool? VendorMachineFlag { get; init; }
 }
 
 public enum BounceSeverity { Soft, Hard }

@@ -182,6 +182,21 @@ public static class OpenApiDocumentFactory
             "Lands the run's files again under a new run id; the blob trigger fans them out (admin key)", [runId],
             requestBody: false, "202", "The replay's run id and file count."));
         document.Paths["/runs/{runId}/replay"] = replay;
+
+        var service = new OpenApiParameter
+        {
+            Name = "service", In = ParameterLocation.Path, Required = true, Description = "The e-mail service that signs the request.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^(sendgrid|mailgun|ses|postmark)$" },
+        };
+        var webhook = new OpenApiPathItem();
+        var receive = Operation(document, "ReceiveWebhook",
+            "An e-mail service's event webhook, authenticated by the service's own signature or credentials (no function key); the raw body is landed once and applied by the pipeline",
+            [service], requestBody: true, "200", "{status: landed | duplicate | confirmed}.");
+        receive.Responses!["401"] = ProblemResponse(document, "Unsigned, a bad signature or credentials, or a signed time outside the replay window.");
+        receive.Responses["404"] = ProblemResponse(document, "No webhook is served for this service.");
+        receive.Responses["413"] = ProblemResponse(document, "The body is over the service's limit.");
+        webhook.AddOperation(HttpMethod.Post, receive);
+        document.Paths["/webhooks/{service}"] = webhook;
     }
 
     private static OpenApiOperation Operation(

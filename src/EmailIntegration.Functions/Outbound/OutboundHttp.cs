@@ -32,6 +32,26 @@ public static class OutboundHttp
     /// <summary>The JSON body as <typeparamref name="T"/>; never echoes the body (it holds addresses).</summary>
     public static async Task<T?> ReadJsonAsync<T>(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
+        var body = await ReadBodyAsync(request, maxBytes, cancellationToken);
+        if (body.Length == 0)
+        {
+            throw new InvalidRequestException("body", "The body is empty.");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(body.Span, ApiJson.Options);
+        }
+        catch (JsonException ex)
+        {
+            // The parser's message can echo the body; say only where it broke.
+            throw new InvalidRequestException("body", $"The body is not valid JSON for this request (at {ex.Path ?? "$"}).");
+        }
+    }
+
+    /// <summary>The raw body, byte for byte; <see cref="BodyTooLargeException"/> past <paramref name="maxBytes"/>, read no further.</summary>
+    public static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
         if (request.ContentLength > maxBytes)
         {
             throw new BodyTooLargeException($"The body may have at most {maxBytes} bytes.");
@@ -50,20 +70,7 @@ public static class OutboundHttp
             buffer.Write(chunk, 0, read);
         }
 
-        if (buffer.Length == 0)
-        {
-            throw new InvalidRequestException("body", "The body is empty.");
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), ApiJson.Options);
-        }
-        catch (JsonException ex)
-        {
-            // The parser's message can echo the body; say only where it broke.
-            throw new InvalidRequestException("body", $"The body is not valid JSON for this request (at {ex.Path ?? "$"}).");
-        }
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
     /// <summary>202 Accepted, <c>Location</c> set, the value as the API's JSON.</summary>

@@ -123,6 +123,63 @@ public sealed class LocalFunctionsHost(IServiceProvider services, int maxDequeue
         }
     }, CancellationToken.None);
 
+    /// <summary>
+    /// While serving, fires the blob trigger for every blob that lands in the landing container (a new name, or a name
+    /// written again), as the Event Grid subscription does in Azure, then drains the tracking queue; it looks once a
+    /// second. So a webhook delivery, a replay (<c>POST /api/runs/{runId}/replay</c>) or an operator's drop is applied
+    /// without a restart. What is there when serving starts counts as handled, as Event Grid reports only new blobs; a
+    /// blob whose trigger fails is fired again on the next look, as Event Grid retries. Stops with
+    /// <paramref name="cancellationToken"/>.
+    /// </summary>
+    /// <returns>Once what is there has been noted: the task that serves until cancelled.</returns>
+    public async Task<Task> ServeLandedFilesAsync(CancellationToken cancellationToken)
+    {
+        var container = services.GetRequiredService<BlobServiceClient>()
+            .GetBlobContainerClient(services.GetRequiredService<IOptions<EmailIntegrationOptions>>().Value.LandingContainer);
+        var handled = new Dictionary<string, ETag>(StringComparer.Ordinal);
+        await foreach (var blob in container.GetBlobsAsync(cancellationToken: cancellationToken))
+        {
+            handled[blob.Name] = blob.Properties.ETag ?? default;
+        }
+
+        return Task.Run(async () =>
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                try
+                {
+                    var landed = new List<(string Name, ETag ETag)>();
+                    await foreach (var blob in container.GetBlobsAsync(cancellationToken: cancellationToken))
+                    {
+                        var etag = blob.Properties.ETag ?? default;
+                        if (!handled.TryGetValue(blob.Name, out var known) || known != etag)
+                        {
+                            landed.Add((blob.Name, etag));
+                        }
+                    }
+
+                    foreach (var (name, etag) in landed)
+                    {
+                        await FireBlobTriggerAsync(container.GetBlobClient(name), cancellationToken);
+                        handled[name] = etag;
+                    }
+
+                    await DrainQueueAsync(cancellationToken);
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    logger.LogError(ex, "Serving landed files failed; trying again");
+                    await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
+                }
+            }
+        }, CancellationToken.None);
+    }
+
     /// <summary>A queue trigger until the queue is empty; a message failing maxDequeueCount times moves to {queue}-poison.</summary>
     private async Task<(int Processed, int Poisoned)> DrainAsync(
         string queueName, Func<QueueMessage, CancellationToken, Task> invoke, CancellationToken cancellationToken)

@@ -5,6 +5,13 @@ public interface ILandingZone
 {
     Task LandAsync(LandedFileName name, ReadOnlyMemory<byte> content, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Lands a file only when no file has that name yet (an atomic create); false when one has. Webhooks rely on it to
+    /// land a delivery once. A store that can't create conditionally can't take webhooks.
+    /// </summary>
+    Task<bool> LandNewAsync(LandedFileName name, ReadOnlyMemory<byte> content, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} can't land a file conditionally.");
+
     /// <summary>Opens a landed file for streaming; never loads it whole.</summary>
     Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken);
 

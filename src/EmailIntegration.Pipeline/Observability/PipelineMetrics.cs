@@ -27,6 +27,9 @@ public sealed class PipelineMetrics
         EventsOfUnknownIndividuals = meter.CreateCounter<long>("emailintegration.events_unknown_individual");
         MessagesRejected = meter.CreateCounter<long>("emailintegration.messages_rejected");
         ConcurrencyRetries = meter.CreateCounter<long>("emailintegration.concurrency_retries");
+        WebhooksReceived = meter.CreateCounter<long>("emailintegration.webhooks_received");
+        WebhooksRefused = meter.CreateCounter<long>("emailintegration.webhooks_refused");
+        WebhooksDuplicate = meter.CreateCounter<long>("emailintegration.webhooks_duplicate");
     }
 
     public Counter<long> PagesLanded { get; }
@@ -43,4 +46,13 @@ public sealed class PipelineMetrics
     public Counter<long> EventsOfUnknownIndividuals { get; }
     public Counter<long> MessagesRejected { get; }
     public Counter<long> ConcurrencyRetries { get; }
+
+    /// <summary>Webhook deliveries landed or handshakes answered; tags <c>service</c> and <c>outcome</c>.</summary>
+    public Counter<long> WebhooksReceived { get; }
+
+    /// <summary>Webhook requests refused (unsigned, bad signature, stale, too large, malformed, unknown service).</summary>
+    public Counter<long> WebhooksRefused { get; }
+
+    /// <summary>Webhook deliveries seen before: nothing landed.</summary>
+    public Counter<long> WebhooksDuplicate { get; }
 }

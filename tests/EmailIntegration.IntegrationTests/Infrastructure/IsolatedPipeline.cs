@@ -17,6 +17,9 @@ public sealed class IsolatedPipeline : IAsyncDisposable
         Suffix = suffix;
     }
 
+    private readonly CancellationTokenSource stopServing = new();
+    private Task? serving;
+
     public LocalRunnerApp Runner { get; }
 
     public HttpClient Http { get; }
@@ -60,11 +63,41 @@ public sealed class IsolatedPipeline : IAsyncDisposable
 
     public Task ReplayAsync(string runId) => Host.FanOutAndApplyAsync(runId, CancellationToken.None);
 
+    /// <summary>
+    /// From now on the host fires the blob trigger for whatever lands and drains the queue, as the runner does while it
+    /// serves (and Event Grid in Azure); until the pipeline is disposed.
+    /// </summary>
+    public async Task ServeLandedFilesAsync() => serving ??= await Host.ServeLandedFilesAsync(stopServing.Token);
+
+    /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes; true when it held.</summary>
+    public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(250);
+        }
+
+        return await condition();
+    }
+
     public Task<HttpResponseMessage> GetAsync(string path, bool withKey = true) =>
         Http.GetAsync(withKey ? path + (path.Contains('?') ? "&" : "?") + "code=" + Runner.FunctionKey : path);
 
     public async ValueTask DisposeAsync()
     {
+        await stopServing.CancelAsync();
+        if (serving is not null)
+        {
+            await serving;
+        }
+
+        stopServing.Dispose();
         Http.Dispose();
 
         // The emulators keep everything in memory: drop what this test made.

@@ -96,6 +96,10 @@ public sealed partial class AppSettingsInBicepTests
     [Theory]
     [InlineData("Vendors__RealMagnet__UserName")]
     [InlineData("Vendors__RealMagnet__Password")]
+    [InlineData("Webhooks__SendGrid__VerificationKey")]
+    [InlineData("Webhooks__Mailgun__SigningKey")]
+    [InlineData("Webhooks__Postmark__UserName")]
+    [InlineData("Webhooks__Postmark__Password")]
     public void VendorCredentials_AreKeyVaultReferences(string name)
     {
         Assert.StartsWith("'@Microsoft.KeyVault(SecretUri=", Value(name), StringComparison.Ordinal);

@@ -1,0 +1,22 @@
+using EmailIntegration.Pipeline.Webhooks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace EmailIntegration.Functions.Webhooks;
+
+/// <summary>
+/// An e-mail service's event webhook (SendGrid, Mailgun, Amazon SES via SNS, Postmark): verified, landed raw, answered.
+/// Anonymous at the host: the services authenticate by their own signature or credentials, which the receiver checks
+/// on every request (a function key in the registered URL would be a credential in a URL).
+/// </summary>
+public sealed class ReceiveWebhook(WebhookReceiver receiver, ILogger<ReceiveWebhook> logger)
+{
+    [Function(nameof(ReceiveWebhook))]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/{service}")] HttpRequest request,
+        string service,
+        CancellationToken cancellationToken) =>
+        WebhookHttp.HandleAsync(logger, receiver, request, service, cancellationToken);
+}
