@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace EmailIntegration.Domain.Events;
 
 /// <summary>
@@ -51,6 +53,19 @@ public sealed record TrackingEvent
     /// address without the address itself travelling through queues and logs.
     /// </summary>
     public string? RecipientEmailHash { get; init; }
+
+    /// <summary>
+    /// For an open or click: the vendor's own "no person did this" flag (e.g. SendGrid's <c>sg_machine_open</c> for a mail
+    /// privacy proxy's open). False when the vendor says nothing; not written then, so messages stay as small.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool VendorFlaggedMachine { get; init; }
+
+    /// <summary>For an open or click, where the vendor reports it: the user agent (or browser) that made it.</summary>
+    public string? UserAgent { get; init; }
+
+    /// <summary>For an open or click, where the vendor reports it: the IP address it came from. Never stored in a document.</summary>
+    public string? IpAddress { get; init; }
 }
 
 public enum BounceSeverity { Soft, Hard }
