@@ -165,7 +165,7 @@ public static class EmailIntegrationTabPage
         table { width: 100%; border-collapse: collapse; }
         caption { text-align: left; color: var(--muted); font-size: .9rem; padding-bottom: .25rem; }
         th, td { text-align: left; vertical-align: top; padding: .4rem .6rem; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
-        thead th { background: var(--head); border-bottom: 2px solid var(--line); }
+        thead th { background: var(--head); border-bottom: 2px solid var(--line); overflow-wrap: normal; }
         tbody th { font-weight: normal; }
         .empty { color: var(--muted); margin: .25rem 0; }
         .activity-machine { display: inline-block; padding: 0 .4rem; border: 1px solid #9a6700; border-radius: .3rem; background: #fff8c5; color: #4d2d00; }
