@@ -39,6 +39,9 @@ param effectsInterestCodes string = ''
 @minValue(1)
 param effectsUserUnknownBouncesBeforeInvalid int = 3
 
+@description('Machine activity thresholds (MachineActivityOptions; docs/machine-activity.md), e.g. { BurstSeconds: \'10\' }; a missing key keeps its default.')
+param effectsMachineActivity object = {}
+
 @description('Whether the Real Magnet adapter runs (its secrets must be set in Key Vault first).')
 param realMagnetEnabled bool = true
 
@@ -257,6 +260,7 @@ module api 'app/api.bicep' = {
     effectsAmsHosts: effectsAmsHosts
     effectsInterestCodes: effectsInterestCodes
     effectsUserUnknownBouncesBeforeInvalid: effectsUserUnknownBouncesBeforeInvalid
+    effectsMachineActivity: effectsMachineActivity
     realMagnetEnabled: realMagnetEnabled
     realMagnetBaseUrl: realMagnetBaseUrl
     realMagnetUserNameSecretName: realMagnetUserNameSecretName

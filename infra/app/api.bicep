@@ -70,6 +70,9 @@ param effectsAmsHosts string
 param effectsInterestCodes string
 param effectsUserUnknownBouncesBeforeInvalid int
 
+@description('Machine activity thresholds (MachineActivityOptions; docs/machine-activity.md); a missing key keeps its default.')
+param effectsMachineActivity object = {}
+
 @description('Whether the Real Magnet adapter runs.')
 param realMagnetEnabled bool
 
@@ -305,6 +308,35 @@ var appSettings = [
   {
     name: 'Effects__UserUnknownBouncesBeforeInvalid'
     value: string(effectsUserUnknownBouncesBeforeInvalid)
+  }
+  // Machine activity (MachineActivityOptions, section Effects:MachineActivity); defaults as in the code.
+  {
+    name: 'Effects__MachineActivity__OpenSecondsAfterDelivery'
+    value: string(effectsMachineActivity.?OpenSecondsAfterDelivery ?? '2')
+  }
+  {
+    name: 'Effects__MachineActivity__ClickSecondsAfterDelivery'
+    value: string(effectsMachineActivity.?ClickSecondsAfterDelivery ?? '5')
+  }
+  {
+    name: 'Effects__MachineActivity__BurstSeconds'
+    value: string(effectsMachineActivity.?BurstSeconds ?? '5')
+  }
+  {
+    name: 'Effects__MachineActivity__BurstDistinctLinks'
+    value: string(effectsMachineActivity.?BurstDistinctLinks ?? '3')
+  }
+  {
+    name: 'Effects__MachineActivity__TrustVendorFlag'
+    value: toLower(string(effectsMachineActivity.?TrustVendorFlag ?? 'true'))
+  }
+  {
+    name: 'Effects__MachineActivity__UserAgents'
+    value: string(effectsMachineActivity.?UserAgents ?? 'Barracuda; Proofpoint; CiscoSecureEmail; Edge/12.246')
+  }
+  {
+    name: 'Effects__MachineActivity__IpRanges'
+    value: string(effectsMachineActivity.?IpRanges ?? '')
   }
   // Real Magnet (RealMagnetOptions, section Vendors:RealMagnet); credentials are Key Vault references.
   {

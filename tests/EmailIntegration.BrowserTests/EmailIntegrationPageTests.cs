@@ -71,10 +71,13 @@ public sealed class EmailIntegrationPageTests : IAsyncLifetime
         Assert.Equal("no", await page.Locator("[data-flag=emailInvalid]").InnerTextAsync());
         Assert.Equal("no", await page.Locator("[data-flag=doNotEmail]").InnerTextAsync());
         var tracking = page.Locator("section#tracking");
-        Assert.Equal(["Mailing", "Received", "Opened"], await tracking.Locator("thead th[scope=col]").AllInnerTextsAsync());
+        Assert.Equal(["Mailing", "Vendor", "Received", "Opened", "Opens", "Opened by"], await tracking.Locator("thead th[scope=col]").AllInnerTextsAsync());
+        Assert.All(await tracking.Locator("tbody td[data-label=Vendor]").AllInnerTextsAsync(), v => Assert.Equal("realmagnet", v));
         Assert.Equal(firstPage, await tracking.Locator("tbody th[scope=row]").AllInnerTextsAsync());
         Assert.Contains("newest first", await tracking.Locator("caption").InnerTextAsync(), StringComparison.Ordinal);
         Assert.True(await page.Locator("section#link-tracking tbody tr").CountAsync() > 0);
+        Assert.Equal(["Link", "Mailing", "Clicked", "Clicks", "Clicked by"],
+            await page.Locator("section#link-tracking thead th[scope=col]").AllInnerTextsAsync());
         Assert.Equal(["Mailing", "Type", "Sent"], await page.Locator("section#communications thead th[scope=col]").AllInnerTextsAsync());
         Assert.True(await page.Locator("section#communications tbody tr").CountAsync() > 0);
 

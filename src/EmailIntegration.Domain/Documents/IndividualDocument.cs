@@ -51,7 +51,13 @@ public abstract class IndividualDocument
     {
         var copy = (IndividualDocument)MemberwiseClone();
         copy.AppliedEventIds = [];
+        copy.TrimForSummary();
         return copy;
+    }
+
+    /// <summary>Drops from a summary copy what only the projection needs (ledgers), keeping what the forms show.</summary>
+    protected virtual void TrimForSummary()
+    {
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace EmailIntegration.Domain.Events;
 
 /// <summary>
@@ -53,10 +55,17 @@ public sealed record TrackingEvent
     public string? RecipientEmailHash { get; init; }
 
     /// <summary>
-    /// For an open or click: the vendor's own word on whether a machine, not a person, made it (SendGrid's
-    /// <c>sg_machine_open</c> for Apple Mail Privacy Protection); null when the vendor says nothing.
+    /// For an open or click: the vendor's own "no person did this" flag (e.g. SendGrid's <c>sg_machine_open</c> for a mail
+    /// privacy proxy's open). False when the vendor says nothing; not written then, so messages stay as small.
     /// </summary>
-    public bool? VendorMachineFlag { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool VendorFlaggedMachine { get; init; }
+
+    /// <summary>For an open or click, where the vendor reports it: the user agent (or browser) that made it.</summary>
+    public string? UserAgent { get; init; }
+
+    /// <summary>For an open or click, where the vendor reports it: the IP address it came from. Never stored in a document.</summary>
+    public string? IpAddress { get; init; }
 }
 
 public enum BounceSeverity { Soft, Hard }

@@ -6,7 +6,7 @@ namespace EmailIntegration.Domain.Rules;
 /// The association's own rules for what an event means beyond its child-form row: which mailing
 /// types exist (an unsubscribe from an e-mail group opts out of the matching types), which hosts
 /// are the AMS's own (a click there is a scored Customer Action), which URLs mean which interest
-/// codes, and how many "user unknown" bounces make an address invalid.
+/// codes, how many "user unknown" bounces make an address invalid, and which opens and clicks are a machine's.
 /// </summary>
 public sealed class EffectRules
 {
@@ -20,7 +20,8 @@ public sealed class EffectRules
         IEnumerable<string> mailingTypes,
         IEnumerable<string> amsHosts,
         IEnumerable<InterestCodeRule> interestCodeRules,
-        int userUnknownBouncesBeforeInvalid)
+        int userUnknownBouncesBeforeInvalid,
+        MachineActivityRules? machineActivity = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(userUnknownBouncesBeforeInvalid, 1);
         mailingTypesByNormalizedName = mailingTypes
@@ -29,9 +30,13 @@ public sealed class EffectRules
         this.amsHosts = amsHosts.Select(h => h.Trim().ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
         interestCodes = interestCodeRules.Select(r => (Glob(r.UrlPattern), (IReadOnlyList<string>)r.Codes.ToList())).ToList();
         UserUnknownBouncesBeforeInvalid = userUnknownBouncesBeforeInvalid;
+        MachineActivity = machineActivity ?? MachineActivityRules.Default;
     }
 
     public int UserUnknownBouncesBeforeInvalid { get; }
+
+    /// <summary>Which opens and clicks no person made: kept on their rows, never scored.</summary>
+    public MachineActivityRules MachineActivity { get; }
 
     /// <summary>Every configured mailing type: an unsubscribe with no e-mail group is an unsubscribe from all of them.</summary>
     public IReadOnlyList<string> MailingTypes => mailingTypesByNormalizedName.Values.Order(StringComparer.Ordinal).ToList();

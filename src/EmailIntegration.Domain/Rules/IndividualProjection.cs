@@ -12,10 +12,18 @@ namespace EmailIntegration.Domain.Rules;
 /// delivered → Tracking row (received), which is also the Correspondence › communications row (served from the same document);
 /// opened → Tracking row (first open, gross count);
 /// link clicked → Link tracking row; on an AMS host also a Customer Action; per matching interest code an interest activity;
+/// and the click is recorded on its mailing's Tracking document, which is the mailing's activity ledger;
 /// fax sent → Fax tracking row;
 /// unsubscribed → Unsubscribes row and the profile's communication preferences;
 /// bounced → Correspondence › bounces row, and for a hard "user unknown" bounce the profile's address health;
 /// suppressed → the profile (address invalid); spam complaint → the profile (do-not-email).
+/// <para>Machine activity (see <see cref="MachineActivityRules"/>): whether an open or click was a person's depends on the
+/// rest of the mailing's activity (its delivery, the other clicks), which may arrive later. So the Tracking document holds
+/// every open and click of its mailing, classifies them, and after the events are folded the link rows, Customer Actions
+/// and interest activities of every link of that mailing follow the classification (<see cref="IFollowsLinkActivity"/>):
+/// a scored record whose clicks all turn out a machine's is withdrawn, not deleted, and comes back if a person's click
+/// arrives. The caller must therefore hand in those documents too: <see cref="DocumentIdsTouchedBy"/> names what the
+/// events touch, <see cref="DocumentIdsFollowing"/> (given what was read) the other links' documents.</para>
 /// </remarks>
 public static class IndividualProjection
 {
@@ -30,6 +38,24 @@ public static class IndividualProjection
         }
 
         return ids;
+    }
+
+    /// <summary>
+    /// The documents of the other links of the mailings whose click classification the events may change (their clicks
+    /// and deliveries), given the documents read for <see cref="DocumentIdsTouchedBy"/>; those not among them. The caller
+    /// reads these too (absent ones stay absent: following never creates a document).
+    /// </summary>
+    public static IReadOnlyList<string> DocumentIdsFollowing(
+        IEnumerable<TrackingEvent> events, IReadOnlyDictionary<string, IndividualDocument> read, EffectRules? rules = null)
+    {
+        rules ??= EffectRules.None;
+        return ReclassifiedMailings(events)
+            .Select(id => read.GetValueOrDefault(id) as MailingTrackingDocument)
+            .OfType<MailingTrackingDocument>()
+            .SelectMany(tracking => tracking.Clicks.SelectMany(link => FollowerIds(tracking.Vendor, tracking.MailingId, link.Url, rules)))
+            .Where(id => !read.ContainsKey(id))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
     }
 
     /// <summary>
@@ -90,6 +116,27 @@ public static class IndividualProjection
             }
         }
 
+        // Deliveries and clicks may change what the mailing's clicks were: the link's documents follow.
+        foreach (var trackingId in ReclassifiedMailings(events))
+        {
+            if (documents.GetValueOrDefault(trackingId) is not MailingTrackingDocument tracking)
+            {
+                continue;
+            }
+
+            foreach (var activity in tracking.LinkActivities(rules.MachineActivity))
+            {
+                foreach (var id in FollowerIds(tracking.Vendor, tracking.MailingId, activity.Url, rules))
+                {
+                    if (documents.GetValueOrDefault(id) is IFollowsLinkActivity follower && follower.Follow(activity))
+                    {
+                        touched.Add(id);
+                        changed[id] = documents[id];
+                    }
+                }
+            }
+        }
+
         // Last in the list, so written after the rows it describes (see TabSummaryDocument).
         var rows = touched.Select(id => documents[id]).Where(TabSummaryDocument.Keeps).ToList();
         if (rows.Count > 0)
@@ -103,6 +150,27 @@ public static class IndividualProjection
         }
 
         return new ProjectionResult(changed.Values.ToList(), applied, duplicates, notProjected);
+    }
+
+    /// <summary>Tracking documents of the mailings with a delivery or click among the events.</summary>
+    private static IEnumerable<string> ReclassifiedMailings(IEnumerable<TrackingEvent> events) =>
+        events.Where(e => e.Kind is TrackingEventKind.Delivered || e is { Kind: TrackingEventKind.LinkClicked, Url.Length: > 0 })
+            .Select(e => DocumentKeys.Tracking(e.Vendor, e.MailingId))
+            .Distinct(StringComparer.Ordinal);
+
+    /// <summary>The documents of one link that follow its clicks' classification.</summary>
+    private static IEnumerable<string> FollowerIds(string vendor, string mailingId, string url, EffectRules rules)
+    {
+        yield return DocumentKeys.LinkTracking(vendor, mailingId, url);
+        if (rules.IsAmsLink(url))
+        {
+            yield return DocumentKeys.CustomerAction(vendor, mailingId, url);
+        }
+
+        foreach (var code in rules.InterestCodesFor(url))
+        {
+            yield return DocumentKeys.InterestActivity(vendor, mailingId, url, code);
+        }
     }
 
     private static List<(string Id, Func<string, IndividualDocument> Create)> Targets(TrackingEvent e, EffectRules rules)
@@ -125,6 +193,7 @@ public static class IndividualProjection
                 AddTracking();
                 break;
             case TrackingEventKind.LinkClicked when e.Url is { Length: > 0 } url:
+                AddTracking(); // the mailing's activity ledger: classifies this click with the others
                 var linkId = DocumentKeys.LinkTracking(e.Vendor, e.MailingId, url);
                 Add(linkId, i => new LinkTrackingDocument { Id = linkId, IndividualId = i, Vendor = e.Vendor, MailingId = e.MailingId, Url = url });
                 if (rules.IsAmsLink(url))

@@ -11,6 +11,7 @@ namespace EmailIntegration.Pipeline.Apply;
 /// Effects__AmsHosts                       = www.example-association.org; members.example-association.org
 /// Effects__InterestCodes                  = https://www.example-association.org/events/* => EVENTS, MEETINGS | https://www.example-association.org/advocacy/* => ADVOCACY
 /// Effects__UserUnknownBouncesBeforeInvalid = 3
+/// Effects__MachineActivity__…               (see MachineActivityOptions)
 /// </code>
 /// </summary>
 public sealed class EffectsOptions : IValidatableObject
@@ -29,8 +30,11 @@ public sealed class EffectsOptions : IValidatableObject
     [Range(1, 100)]
     public int UserUnknownBouncesBeforeInvalid { get; set; } = 3;
 
+    /// <summary>Which opens and clicks no person made; never scored.</summary>
+    public MachineActivityOptions MachineActivity { get; set; } = new();
+
     public EffectRules ToRules() => new(
-        List(MailingTypes, ';'), List(AmsHosts, ';'), ParseInterestCodes(), UserUnknownBouncesBeforeInvalid);
+        List(MailingTypes, ';'), List(AmsHosts, ';'), ParseInterestCodes(), UserUnknownBouncesBeforeInvalid, MachineActivity.ToRules());
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -47,6 +51,12 @@ public sealed class EffectsOptions : IValidatableObject
                 yield return new ValidationResult(
                     $"Effects:InterestCodes: '{rule}' must read 'URL pattern => CODE[, CODE]'.", [nameof(InterestCodes)]);
             }
+        }
+
+        // Data annotations do not reach into a nested section by themselves.
+        foreach (var result in MachineActivity.ValidateAll())
+        {
+            yield return result;
         }
     }
 

@@ -27,6 +27,23 @@ public sealed class DocumentSnapshot(IReadOnlyDictionary<string, IndividualDocum
 
     /// <summary>The store's version (ETag) of a document that exists; null for one that does not.</summary>
     public string? VersionOf(string id) => versions.GetValueOrDefault(id);
+
+    /// <summary>This snapshot and a second read of other documents, as one.</summary>
+    public DocumentSnapshot With(DocumentSnapshot more)
+    {
+        var mergedDocuments = Documents.ToDictionary(StringComparer.Ordinal);
+        var mergedVersions = versions.ToDictionary(StringComparer.Ordinal);
+        foreach (var (id, document) in more.Documents)
+        {
+            mergedDocuments[id] = document;
+            if (more.VersionOf(id) is { } version)
+            {
+                mergedVersions[id] = version;
+            }
+        }
+
+        return new DocumentSnapshot(mergedDocuments, mergedVersions);
+    }
 }
 
 /// <param name="DocumentType">One of <see cref="DocumentTypes"/>, or <see cref="AnyDocumentType"/>.</param>

@@ -42,6 +42,15 @@ public sealed class IndividualTrackingApplier(
         for (var attempt = 1; ; attempt++)
         {
             var snapshot = await store.ReadAsync(message.IndividualId, documentIds, cancellationToken);
+
+            // A delivery or click may change what the mailing's other clicks were: their links' documents follow.
+            var following = IndividualProjection.DocumentIdsFollowing(message.Events, snapshot.Documents, rules)
+                .Except(documentIds, StringComparer.Ordinal).ToList();
+            if (following.Count > 0)
+            {
+                snapshot = snapshot.With(await store.ReadAsync(message.IndividualId, following, cancellationToken));
+            }
+
             var result = IndividualProjection.Apply(
                 message.IndividualId, snapshot.Documents.ToDictionary(), message.Events, rules);
             try

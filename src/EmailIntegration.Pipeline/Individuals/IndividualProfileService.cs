@@ -48,8 +48,13 @@ public sealed class IndividualProfileService(
             return null;
         }
 
-        var actions = store.QueryAsync(individualId, new FormQuery(DocumentTypes.CustomerAction, FirstPageSize), cancellationToken);
-        var interests = store.QueryAsync(individualId, new FormQuery(DocumentTypes.InterestActivity, FirstPageSize), cancellationToken);
+        // A person's activity only: withdrawn records (only machines clicked) have no time and are left out by the forms' filter.
+        var actionsForm = Serve.ChildForms.Get("customer-actions");
+        var interestsForm = Serve.ChildForms.Get("interest-activities");
+        var actions = store.QueryAsync(
+            individualId, new FormQuery(actionsForm.DocumentType, FirstPageSize, RequiredTime: actionsForm.RequiredTime), cancellationToken);
+        var interests = store.QueryAsync(
+            individualId, new FormQuery(interestsForm.DocumentType, FirstPageSize, RequiredTime: interestsForm.RequiredTime), cancellationToken);
         await Task.WhenAll(actions, interests);
         return ProfileMapping.ToProfile(
             profile,

@@ -19,14 +19,22 @@ public static class ChildForms
 {
     public static IReadOnlyList<ChildForm> All { get; } =
     [
+        // A mailing known only from clicks has a tracking document (its activity ledger) but no Tracking row yet.
         ChildForm.Stored<MailingTrackingDocument, TrackingItem>(
             "tracking", "tracking", "E-mail tracking", DocumentTypes.Tracking,
-            d => new TrackingItem(d.Vendor, d.MailingId, d.MailingName, d.MailingType, d.ReceivedAt, d.OpenedAt, d.OpenCount),
-            ("Mailing", i => i.MailingName ?? i.MailingId), ("Received", i => i.ReceivedAt), ("Opened", i => i.OpenedAt)),
+            d => new TrackingItem(d.Vendor, d.MailingId, d.MailingName, d.MailingType, d.ReceivedAt, d.OpenedAt, d.OpenCount,
+                d.PersonOpenCount, d.MachineOpenCount, d.Activity, d.MachineOpenReason),
+            ("Mailing", i => i.MailingName ?? i.MailingId), ("Vendor", i => i.Vendor), ("Received", i => i.ReceivedAt),
+            ("Opened", i => i.OpenedAt), ("Opens", i => ActivityCount.Of(i.OpenCount, i.PersonOpenCount, i.MachineOpenCount)),
+            ("Opened by", i => ActivityMarker.Of(i.Activity, i.MachineOpenReason)))
+            .OnlyWhereSet("trackedAt"),
         ChildForm.Stored<LinkTrackingDocument, LinkTrackingItem>(
             "link-tracking", "linkTracking", "Link tracking", DocumentTypes.LinkTracking,
-            d => new LinkTrackingItem(d.Vendor, d.MailingId, d.MailingName, d.Url, d.Label, d.ClickedAt, d.ClickCount),
-            ("Link", i => i.Label is null ? i.Url : $"{i.Label} ({i.Url})"), ("Clicked", i => i.ClickedAt)),
+            d => new LinkTrackingItem(d.Vendor, d.MailingId, d.MailingName, d.Url, d.Label, d.ClickedAt, d.ClickCount,
+                d.PersonClickCount, d.MachineClickCount, d.Activity, d.MachineClickReason),
+            ("Link", i => i.Label is null ? i.Url : $"{i.Label} ({i.Url})"), ("Mailing", i => i.MailingName ?? i.MailingId),
+            ("Clicked", i => i.ClickedAt), ("Clicks", i => ActivityCount.Of(i.ClickCount, i.PersonClickCount, i.MachineClickCount)),
+            ("Clicked by", i => ActivityMarker.Of(i.Activity, i.MachineClickReason))),
         ChildForm.Stored<FaxTrackingDocument, FaxTrackingItem>(
             "fax-tracking", "faxTracking", "Fax tracking", DocumentTypes.FaxTracking,
             d => new FaxTrackingItem(d.Vendor, d.MailingId, d.MailingName, d.FaxNumber, d.SentAt, d.Status),
@@ -50,11 +58,13 @@ public static class ChildForms
         ChildForm.Stored<CustomerActionDocument, CustomerActionItem>(
             "customer-actions", "customerActions", "Customer actions", FormPlacement.Individual, DocumentTypes.CustomerAction,
             ProfileMapping.ToItem,
-            ("Action", i => i.ActionType), ("Mailing", i => i.MailingName ?? i.MailingId), ("Link", i => i.Url), ("Date", i => i.ActionAt)),
+            ("Action", i => i.ActionType), ("Mailing", i => i.MailingName ?? i.MailingId), ("Link", i => i.Url), ("Date", i => i.ActionAt))
+            .OnlyWhereSet("actionAt"), // a withdrawn action (only machines clicked) has none: scoring lists a person's only
         ChildForm.Stored<InterestActivityDocument, InterestActivityItem>(
             "interest-activities", "interestActivities", "Interest activities", FormPlacement.Individual, DocumentTypes.InterestActivity,
             ProfileMapping.ToItem,
-            ("Interest", i => i.InterestCode), ("Activity", i => i.ActivityType), ("Mailing", i => i.MailingId), ("Date", i => i.ActivityAt)),
+            ("Interest", i => i.InterestCode), ("Activity", i => i.ActivityType), ("Mailing", i => i.MailingId), ("Date", i => i.ActivityAt))
+            .OnlyWhereSet("activityAt"),
     ];
 
     public static ChildForm? Find(string segment) => All.FirstOrDefault(f => f.Segment == segment);

@@ -108,6 +108,17 @@ public static class EmailIntegrationTabPage
             case null:
                 html.Append("<span aria-label=\"none\">—</span>");
                 break;
+            case ActivityMarker marker:
+                // Marked in text, not by colour alone; a person's row with machine activity too says so in its count.
+                html.Append("<span class=\"activity activity-").Append(Encode(marker.Actor)).Append("\" data-activity=\"")
+                    .Append(Encode(marker.Actor)).Append("\">").Append(Encode(marker.Actor));
+                if (marker.Actor == "machine" && marker.Reason is not null)
+                {
+                    html.Append(" <small>(").Append(Encode(marker.Reason)).Append(")</small>");
+                }
+
+                html.Append("</span>");
+                break;
             case DateTimeOffset time:
                 var utc = time.UtcDateTime;
                 html.Append("<time datetime=\"").Append(utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)).Append("\">")
@@ -154,9 +165,10 @@ public static class EmailIntegrationTabPage
         table { width: 100%; border-collapse: collapse; }
         caption { text-align: left; color: var(--muted); font-size: .9rem; padding-bottom: .25rem; }
         th, td { text-align: left; vertical-align: top; padding: .4rem .6rem; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
-        thead th { background: var(--head); border-bottom: 2px solid var(--line); }
+        thead th { background: var(--head); border-bottom: 2px solid var(--line); overflow-wrap: normal; }
         tbody th { font-weight: normal; }
         .empty { color: var(--muted); margin: .25rem 0; }
+        .activity-machine { display: inline-block; padding: 0 .4rem; border: 1px solid #9a6700; border-radius: .3rem; background: #fff8c5; color: #4d2d00; }
         .pager { display: flex; gap: 1rem; margin: .5rem 0 0; }
         a { color: var(--accent); }
         a:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }

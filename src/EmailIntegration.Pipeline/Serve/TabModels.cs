@@ -39,13 +39,37 @@ public sealed record FormPage(IReadOnlyList<object> Items, string? ContinuationT
     public IEnumerable<T> ItemsOf<T>() => Items.Cast<T>();
 }
 
+/// <param name="OpenCount">Every open; <paramref name="PersonOpenCount"/> + <paramref name="MachineOpenCount"/>.</param>
+/// <param name="Activity"><c>person</c> when a person opened it, <c>machine</c> when only machines did, null without opens.</param>
+/// <param name="MachineOpenReason">The reason of the earliest machine open (docs/machine-activity.md).</param>
 public sealed record TrackingItem(
     string Vendor, string MailingId, string? MailingName, string? MailingType,
-    DateTimeOffset? ReceivedAt, DateTimeOffset? OpenedAt, int OpenCount);
+    DateTimeOffset? ReceivedAt, DateTimeOffset? OpenedAt, int OpenCount,
+    int PersonOpenCount, int MachineOpenCount, string? Activity, string? MachineOpenReason);
 
+/// <param name="ClickCount">Every click; <paramref name="PersonClickCount"/> + <paramref name="MachineClickCount"/>.</param>
+/// <param name="Activity"><c>person</c> when a person clicked the link, <c>machine</c> when only machines did.</param>
+/// <param name="MachineClickReason">The reason of the earliest machine click (docs/machine-activity.md).</param>
 public sealed record LinkTrackingItem(
     string Vendor, string MailingId, string? MailingName, string Url, string? Label,
-    DateTimeOffset? ClickedAt, int ClickCount);
+    DateTimeOffset? ClickedAt, int ClickCount,
+    int PersonClickCount, int MachineClickCount, string? Activity, string? MachineClickReason);
+
+/// <summary>A page cell: a gross count, split when machines took part ("3 (1 person, 2 machine)").</summary>
+public sealed record ActivityCount(int Total, int Person, int Machine)
+{
+    public static ActivityCount Of(int total, int person, int machine) => new(total, person, machine);
+
+    public override string ToString() =>
+        Machine == 0 ? Total.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Total} ({Person} person, {Machine} machine)");
+}
+
+/// <summary>A page cell: who made a row's activity, and why a machine when it was one; null when the row has none.</summary>
+public sealed record ActivityMarker(string Actor, string? Reason)
+{
+    public static ActivityMarker? Of(string? actor, string? reason) => actor is null ? null : new(actor, reason);
+}
 
 public sealed record FaxTrackingItem(
     string Vendor, string MailingId, string? MailingName, string FaxNumber, DateTimeOffset? SentAt, string? Status);

@@ -15,7 +15,7 @@ namespace EmailIntegration.Vendors.SendGrid;
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item>delivered → Delivered; open → Opened with <c>sg_machine_open</c> kept as <see cref="TrackingEvent.VendorMachineFlag"/>;
+/// <item>delivered → Delivered; open → Opened with <c>sg_machine_open</c> kept as <see cref="TrackingEvent.VendorFlaggedMachine"/>;
 /// click → LinkClicked (<c>url</c>); bounce → Bounced, Hard for <c>type: bounce</c>, Soft for <c>type: blocked</c>;
 /// spamreport → SpamComplaint; unsubscribe → Unsubscribed; group_unsubscribe → Unsubscribed from the mailing type (custom
 /// argument) or else the unsubscribe group's id (<c>asm_group_id</c>).</item>
@@ -124,7 +124,7 @@ public sealed class SendGridEventParser(IVendorDirectory directory, IOptions<Web
             UserUnknown = bounce == BounceSeverity.Hard && WebhookJson.IsUserUnknown(status, reason),
             Reason = bounce is null ? null : reason,
             RecipientEmailHash = emailHash,
-            VendorMachineFlag = kind == TrackingEventKind.Opened ? WebhookJson.Flag(item, "sg_machine_open") : null,
+            VendorFlaggedMachine = kind == TrackingEventKind.Opened && WebhookJson.Flag(item, "sg_machine_open") == true,
         });
     }
 

@@ -78,7 +78,10 @@ internal static class TabSeed
         {
             Id = DocumentKeys.CustomerAction(Vendor, "m6", amsUrl), IndividualId = individualId, Vendor = Vendor, MailingId = "m6", Url = amsUrl,
         };
+        // A person's click: scored from its first click (the projection does this from the mailing's classified clicks).
+        var personsClick = new LinkActivity(amsUrl, PersonClicks: 1, MachineClicks: 0, click.OccurredAt, click.OccurredAt, MachineReason: null);
         action.Apply(click);
+        action.Follow(personsClick);
         documents.Add(action);
         var interest = new InterestActivityDocument
         {
@@ -86,6 +89,7 @@ internal static class TabSeed
             Url = amsUrl, InterestCode = "EVENTS",
         };
         interest.Apply(click);
+        interest.Follow(personsClick);
         documents.Add(interest);
 
         await store.SaveAsync(individualId, documents, DocumentSnapshot.Empty, default);

@@ -22,7 +22,7 @@ public sealed class ApiJsonTests
     public void TabItems_UseCamelCase_AndUtcTimes_AndNullsForMissingTimes()
     {
         var item = new TrackingItem("realmagnet", "m-1", "Winter appeal", "Newsletter",
-            new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.FromHours(1)), null, 0);
+            new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.FromHours(1)), null, 0, 0, 0, null, null);
 
         using var json = JsonDocument.Parse(JsonSerializer.Serialize(item, ApiJson.Options));
 

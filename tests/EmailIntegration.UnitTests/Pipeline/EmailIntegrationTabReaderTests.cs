@@ -56,6 +56,9 @@ public sealed class EmailIntegrationTabReaderTests
     {
         null => true,
         "receivedAt" => document is MailingTrackingDocument { ReceivedAt: not null },
+        "trackedAt" => document is MailingTrackingDocument { TrackedAt: not null },
+        "actionAt" => document is CustomerActionDocument { ActionAt: not null },
+        "activityAt" => document is InterestActivityDocument { ActivityAt: not null },
         _ => throw new ArgumentException($"No fake for required time {requiredTime}."),
     };
 
@@ -75,8 +78,8 @@ public sealed class EmailIntegrationTabReaderTests
         // The unsubscribe made a profile (opted out of nothing configured): known and clean.
         Assert.Equal(new ProfileFlags(EmailInvalid: false, DoNotEmail: false), tab.Flags);
         Assert.Equal(ChildForms.All, tab.Forms.Select(f => f.Form));
-        Assert.Equal(new TrackingItem(Vendor, "m-1", "Winter appeal", "Newsletter", T0, T0.AddHours(1), 1), Assert.Single(tab["tracking"].Items));
-        Assert.Equal(new LinkTrackingItem(Vendor, "m-1", null, "https://example.org/a", "Donate", T0.AddHours(2), 1), Assert.Single(tab["link-tracking"].Items));
+        Assert.Equal(new TrackingItem(Vendor, "m-1", "Winter appeal", "Newsletter", T0, T0.AddHours(1), 1, 1, 0, "person", null), Assert.Single(tab["tracking"].Items));
+        Assert.Equal(new LinkTrackingItem(Vendor, "m-1", null, "https://example.org/a", "Donate", T0.AddHours(2), 1, 1, 0, "person", null), Assert.Single(tab["link-tracking"].Items));
         Assert.Equal(new FaxTrackingItem(Vendor, "m-2", null, "+1 555 0100", T0, "Sent"), Assert.Single(tab["fax-tracking"].Items));
         Assert.Equal(new UnsubscribeItem(Vendor, "m-1", "Newsletter", T0.AddDays(1)), Assert.Single(tab["unsubscribes"].Items));
         Assert.Empty(tab["bounces"].Items);
@@ -214,7 +217,7 @@ public sealed class EmailIntegrationTabReaderTests
 
         await Reader(store).GetPageAsync(Individual, ChildForms.Get("tracking"), request, CancellationToken.None);
 
-        store.Verify(s => s.QueryAsync(Individual, new FormQuery(DocumentTypes.Tracking, 5, null, T0.AddDays(-1), T0.AddDays(1), "realmagnet"),
+        store.Verify(s => s.QueryAsync(Individual, new FormQuery(DocumentTypes.Tracking, 5, null, T0.AddDays(-1), T0.AddDays(1), "realmagnet", "trackedAt"),
             It.IsAny<CancellationToken>()), Times.Once);
     }
 

@@ -116,7 +116,8 @@ public sealed class IndividualTrackingApplierTests
         var tracking = Assert.Single(documents.OfType<MailingTrackingDocument>());
         Assert.Equal(2, tracking.OpenCount);
         Assert.Equal(T0.AddMinutes(30), tracking.OpenedAt);
-        Assert.Equal(4, tracking.AppliedEventIds.Count + documents.OfType<LinkTrackingDocument>().Single().AppliedEventIds.Count);
+        // The click is in its link row and in the mailing's tracking document (its activity ledger) too.
+        Assert.Equal(5, tracking.AppliedEventIds.Count + documents.OfType<LinkTrackingDocument>().Single().AppliedEventIds.Count);
     }
 
     [Fact]
@@ -150,10 +151,12 @@ public sealed class IndividualTrackingApplierTests
 
         var outcome = await Create().ApplyAsync(MessageId, Body(Individual, Events), CancellationToken.None);
 
-        Assert.Equal(ApplyOutcome.Done(applied: 1, duplicates: 2, written: 2), outcome);
+        // The new click: its mailing's tracking document (the activity ledger), its link row, and the summary.
+        Assert.Equal(ApplyOutcome.Done(applied: 1, duplicates: 2, written: 3), outcome);
         var written = Assert.Single(saves).Documents;
-        Assert.IsType<LinkTrackingDocument>(written[0]);
-        Assert.Contains(written[0].Id, Assert.IsType<TabSummaryDocument>(written[1]).Types[DocumentTypes.LinkTracking].Rows.Select(r => r.Id));
+        Assert.IsType<MailingTrackingDocument>(written[0]);
+        Assert.IsType<LinkTrackingDocument>(written[1]);
+        Assert.Contains(written[1].Id, Assert.IsType<TabSummaryDocument>(written[2]).Types[DocumentTypes.LinkTracking].Rows.Select(r => r.Id));
     }
 
     [Fact]

@@ -118,8 +118,8 @@ public sealed class SendGridWebhookTests(ITestOutputHelper output)
             Assert.Equal(EmailHash.Of("example@test.com"), e.RecipientEmailHash);
         });
         Assert.Equal(events.Count, events.Select(e => e.EventId).Distinct().Count());
-        Assert.True(events[1].VendorMachineFlag);
-        Assert.Null(events[0].VendorMachineFlag);
+        Assert.True(events[1].VendorFlaggedMachine);
+        Assert.False(events[0].VendorFlaggedMachine);
         Assert.Equal("http://www.sendgrid.com/", events[2].Url);
         Assert.Equal(BounceSeverity.Hard, events[3].Bounce);
         Assert.True(events[3].UserUnknown);
@@ -140,8 +140,8 @@ public sealed class SendGridWebhookTests(ITestOutputHelper output)
         var events = (await ParseSupport.ParseAsync(new SendGridEventParser(new InMemoryVendorDirectory(), WebhookTestOptions.Create()), body))
             .Select(r => r.Event!).ToList();
 
-        Assert.False(events[0].VendorMachineFlag);
-        Assert.Null(events[1].VendorMachineFlag);
+        Assert.False(events[0].VendorFlaggedMachine);
+        Assert.False(events[1].VendorFlaggedMachine);
         Assert.Equal(BounceSeverity.Soft, events[2].Bounce);
         Assert.False(events[2].UserUnknown);
     }
