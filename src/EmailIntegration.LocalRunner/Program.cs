@@ -77,6 +77,7 @@ foreach (var line in summary.Lines())
 var individual = runner.Sandbox?.SampleIndividualId() ?? "{individualId}";
 Console.WriteLine($"Tab: {runner.BaseUrl}/api/individuals/{individual}/email-integration?code={runner.FunctionKey}");
 Console.WriteLine($"Page: {runner.BaseUrl}/api/individuals/{individual}/email-integration/view?code={runner.FunctionKey}");
+Console.WriteLine($"Changes: {runner.BaseUrl}/api/changes?pageSize=100 (header x-functions-key: {runner.FunctionKey}; pass each page's cursor back as after=)");
 
 if (once)
 {
