@@ -195,7 +195,7 @@ public sealed class OutboundPipelineTests : IAsyncLifetime
         await pipeline.Host.DrainOutboundQueueAsync(CancellationToken.None);
 
         Assert.Equal(["sp-clean", "sp-stranger"], sandboxes.RealMagnet.ReceivedUpserts
-            .Select(u => u.Details["CustomMemberID"]).Where(id => id.StartsWith("sp-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+            .Select(u => u.Details["CustomMemberID"]).Where(id => id is not null && id.StartsWith("sp-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         var status = await GetStatusAsync(marketing!);
         Assert.Equal("pushed", status.GetProperty("status").GetString());
         Assert.Equal("marketing", status.GetProperty("kind").GetString());
