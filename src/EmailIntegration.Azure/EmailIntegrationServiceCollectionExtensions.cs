@@ -9,6 +9,7 @@ using EmailIntegration.Azure.Outbound;
 using EmailIntegration.Azure.Publishing;
 using EmailIntegration.Azure.Store;
 using EmailIntegration.Pipeline.Apply;
+using EmailIntegration.Pipeline.Changes;
 using EmailIntegration.Pipeline.FanOut;
 using EmailIntegration.Pipeline.Fetch;
 using EmailIntegration.Pipeline.Individuals;
@@ -61,7 +62,12 @@ public static class EmailIntegrationServiceCollectionExtensions
         services.AddSingleton<IWatermarkStore, TableWatermarkStore>();
         services.AddSingleton<IRunLog, TableRunLog>();
         services.AddSingleton<IVendorDirectory, TableVendorDirectory>();
-        services.AddSingleton<IIndividualDocumentStore, CosmosIndividualStore>();
+        // Every save goes through the change capture, so the AMS change feed sees what every writer changed.
+        services.AddSingleton<CosmosIndividualStore>();
+        services.AddSingleton<IChangeLog, CosmosChangeLog>();
+        services.AddSingleton<IIndividualDocumentStore>(sp =>
+            ActivatorUtilities.CreateInstance<ChangeCapturingStore>(sp, sp.GetRequiredService<CosmosIndividualStore>()));
+        services.AddSingleton<ChangeFeed>();
         services.AddSingleton<ResourceInitializer>();
         services.AddSingleton<ITrackingMessagePublisher>(sp =>
             sp.GetRequiredService<IOptions<EmailIntegrationOptions>>().Value.TrackingTransport switch

@@ -80,6 +80,8 @@ foreach (var line in summary.Lines())
 var individual = runner.Sandbox?.SampleIndividualId() ?? "{individualId}";
 Console.WriteLine($"Tab: {runner.BaseUrl}/api/individuals/{individual}/email-integration?code={runner.FunctionKey}");
 Console.WriteLine($"Page: {runner.BaseUrl}/api/individuals/{individual}/email-integration/view?code={runner.FunctionKey}");
+// The feed's URL only: the key goes in the x-functions-key header (README, "The AMS change feed").
+Console.WriteLine($"Changes: {runner.BaseUrl}/api/changes?pageSize=100");
 
 if (once)
 {

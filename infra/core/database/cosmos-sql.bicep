@@ -134,6 +134,17 @@ resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
               order: 'descending'
             }
           ]
+          // GET /api/changes: change records across partitions ORDER BY c._ts, c.sortKey.
+          [
+            {
+              path: '/_ts'
+              order: 'ascending'
+            }
+            {
+              path: '/sortKey'
+              order: 'ascending'
+            }
+          ]
         ]
       }
     }

@@ -60,6 +60,12 @@ public sealed class ResourceInitializer(
             new CompositePath { Path = "/sortAt", Order = CompositePathSortOrder.Descending },
             new CompositePath { Path = "/id", Order = CompositePathSortOrder.Descending },
         ]);
+        // The change feed's order across partitions: the commit time Cosmos stamps, then the change's sort key.
+        properties.IndexingPolicy.CompositeIndexes.Add(
+        [
+            new CompositePath { Path = "/_ts", Order = CompositePathSortOrder.Ascending },
+            new CompositePath { Path = "/sortKey", Order = CompositePathSortOrder.Ascending },
+        ]);
         properties.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/appliedEventIds/*" });
         properties.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/types/*" });
         return properties;

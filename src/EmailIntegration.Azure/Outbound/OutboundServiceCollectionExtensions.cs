@@ -18,6 +18,7 @@ public static class OutboundServiceCollectionExtensions
 
         services.AddSingleton<IBlastStore, BlobBlastStore>();
         services.AddSingleton<IBlastStatusStore, TableBlastStatusStore>();
+        services.AddSingleton<ISuppressionLedger, BlobSuppressionLedger>();
         services.AddSingleton<IOptOutResultStore, TableOptOutResultStore>();
         services.AddSingleton<IOutboundQueue, StorageOutboundQueue>();
         services.AddSingleton<IVendorRecipientIndex, TableVendorRecipientIndex>();
@@ -31,6 +32,7 @@ public static class OutboundServiceCollectionExtensions
         services.AddTransient<BlastService>();
         services.AddTransient<OptOutService>();
         services.AddTransient<OutboundProcessor>();
+        services.AddSingleton<BlastSuppressionReport>();
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using EmailIntegration.Domain.Rules;
 using EmailIntegration.Pipeline.Apply;
 using EmailIntegration.Pipeline.Outbound;
 using Microsoft.Extensions.Options;
@@ -57,6 +58,11 @@ public sealed class TableBlastStatusStore(TableServiceClient tables, IOptions<Ou
         ["Attempts"] = s.Attempts,
         ["AcceptedAt"] = s.AcceptedAt,
         ["UpdatedAt"] = s.UpdatedAt,
+        ["Kind"] = s.Kind.ToString(),
+        ["SuppressedEmailInvalid"] = s.Suppressed.EmailInvalid,
+        ["SuppressedDoNotEmail"] = s.Suppressed.DoNotEmail,
+        ["SuppressedOptedOut"] = s.Suppressed.OptedOut,
+        ["UnknownIndividuals"] = s.UnknownIndividuals,
     };
 
     private static BlastStatus FromEntity(TableEntity e) => new(
@@ -72,6 +78,10 @@ public sealed class TableBlastStatusStore(TableServiceClient tables, IOptions<Ou
         e.GetDateTimeOffset("AcceptedAt") ?? DateTimeOffset.MinValue,
         e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue)
     {
+        Kind = Enum.TryParse<BlastKind>(e.GetString("Kind"), out var kind) ? kind : BlastKind.Marketing,
+        Suppressed = new SuppressedCounts(
+            e.GetInt32("SuppressedEmailInvalid") ?? 0, e.GetInt32("SuppressedDoNotEmail") ?? 0, e.GetInt32("SuppressedOptedOut") ?? 0),
+        UnknownIndividuals = e.GetInt32("UnknownIndividuals") ?? 0,
         ETag = e.ETag.ToString(),
     };
 }

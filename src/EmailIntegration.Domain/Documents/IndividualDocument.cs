@@ -19,6 +19,7 @@ namespace EmailIntegration.Domain.Documents;
 [JsonDerivedType(typeof(InterestActivityDocument), DocumentTypes.InterestActivity)]
 [JsonDerivedType(typeof(ProfileDocument), DocumentTypes.Profile)]
 [JsonDerivedType(typeof(TabSummaryDocument), DocumentTypes.TabSummary)]
+[JsonDerivedType(typeof(ChangeDocument), DocumentTypes.Change)]
 public abstract class IndividualDocument
 {
     [JsonPropertyName("id")]
@@ -91,6 +92,7 @@ public static class DocumentTypes
     public const string InterestActivity = "interestActivity";
     public const string Profile = "profile";
     public const string TabSummary = "tabSummary";
+    public const string Change = "change";
 
     /// <summary>The stored type of a document (its "type" discriminator).</summary>
     public static string Of(IndividualDocument document) => document switch
@@ -104,6 +106,7 @@ public static class DocumentTypes
         InterestActivityDocument => InterestActivity,
         ProfileDocument => Profile,
         TabSummaryDocument => TabSummary,
+        ChangeDocument => Change,
         _ => throw new ArgumentException($"{document.GetType().Name} has no stored type.", nameof(document)),
     };
 }

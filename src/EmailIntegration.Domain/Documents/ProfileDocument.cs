@@ -45,6 +45,12 @@ public sealed class ProfileDocument : IndividualDocument
     /// <summary>Unsubscribes whose e-mail group matched no mailing type: kept and reported, never dropped.</summary>
     public List<UnmatchedEmailGroup> UnmatchedEmailGroups { get; set; } = [];
 
+    /// <summary>How many changes of this profile the change feed has been given (the next change's number follows it).</summary>
+    public long ChangeSequence { get; set; }
+
+    /// <summary>Changes committed with this version of the profile and not yet confirmed in the change feed (a handful).</summary>
+    public List<Changes.IndividualChange> PendingChanges { get; set; } = [];
+
     public static ProfileDocument New(string individualId) =>
         new() { Id = DocumentId, IndividualId = individualId };
 

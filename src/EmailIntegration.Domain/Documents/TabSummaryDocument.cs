@@ -30,7 +30,7 @@ public sealed class TabSummaryDocument : IndividualDocument
     public static TabSummaryDocument New(string individualId) => new() { Id = DocumentId, IndividualId = individualId };
 
     /// <summary>Whether a document of this type is a child-form row the summary keeps.</summary>
-    public static bool Keeps(IndividualDocument document) => document is not (ProfileDocument or TabSummaryDocument);
+    public static bool Keeps(IndividualDocument document) => document is not (ProfileDocument or TabSummaryDocument or ChangeDocument);
 
     /// <summary>
     /// Places the rows a message touched (changed or not, so a redelivery repairs a summary whose write was lost

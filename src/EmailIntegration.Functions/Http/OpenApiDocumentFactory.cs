@@ -177,6 +177,30 @@ public static class OpenApiDocumentFactory
         blast.AddOperation(HttpMethod.Get, Operation(document, "GetBlast", "A blast's status", [blastId], requestBody: false, "200", "The status."));
         document.Paths["/blasts/{blastId}"] = blast;
 
+        var suppressed = new OpenApiPathItem();
+        var suppressedOperation = Operation(document, "GetBlastSuppressed",
+            "Who the blast's push held back and why: {blastId, decidedAt, items: [{individualId, reason: emailInvalid|doNotEmail|optedOut}], continuationToken}; ids and reasons, never addresses",
+            [blastId, PageSize(PageRequest.DefaultPageSize, PageRequest.MaxPageSize), ContinuationToken()], requestBody: false, "200", "One page of held-back recipients, in the blast's order.");
+        suppressed.AddOperation(HttpMethod.Get, suppressedOperation);
+        document.Paths["/blasts/{blastId}/suppressed"] = suppressed;
+
+        var changes = new OpenApiPathItem();
+        var changesOperation = Operation(document, "GetChanges",
+            "The AMS change feed: {items: [{changeId, individualId, kind: emailValid|doNotEmail|communicationPreference|customerActionCreated|interestActivityCreated|bounce, value, changedAt}], cursor, more}, in commit order, at least once",
+            [
+                PageSize(Pipeline.Changes.ChangeFeed.DefaultPageSize, Pipeline.Changes.ChangeFeed.MaxPageSize),
+                new OpenApiParameter
+                {
+                    Name = "after", In = ParameterLocation.Query,
+                    Description = "The cursor of the previous page (opaque, signed); none to start from the first change.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                },
+            ],
+            requestBody: false, "200", "One page of changes and the cursor to read on from.");
+        changesOperation.Responses!.Remove("404");
+        changes.AddOperation(HttpMethod.Get, changesOperation);
+        document.Paths["/changes"] = changes;
+
         var replay = new OpenApiPathItem();
         replay.AddOperation(HttpMethod.Post, Operation(document, "ReplayRun",
             "Lands the run's files again under a new run id; the blob trigger fans them out (admin key)", [runId],
@@ -319,6 +343,16 @@ public static class OpenApiDocumentFactory
             Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[A-Za-z0-9-]{1,32}$" },
         },
     ];
+
+    private static OpenApiParameter PageSize(int defaultSize, int maxSize) => new()
+    {
+        Name = "pageSize", In = ParameterLocation.Query, Description = "Items per page.",
+        Schema = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = maxSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Default = JsonSerializer.SerializeToNode(defaultSize),
+        },
+    };
 
     private static OpenApiParameter ContinuationToken() => new()
     {

@@ -1,3 +1,4 @@
+using EmailIntegration.Domain.Changes;
 using EmailIntegration.Domain.Documents;
 
 namespace EmailIntegration.Pipeline.Apply;
@@ -24,6 +25,16 @@ public sealed class DocumentSnapshot(IReadOnlyDictionary<string, IndividualDocum
         new Dictionary<string, IndividualDocument>(), new Dictionary<string, string>());
 
     public IReadOnlyDictionary<string, IndividualDocument> Documents { get; } = documents;
+
+    /// <summary>
+    /// The profile's reported values as read, taken before anyone changes the documents (they are changed in place),
+    /// so a save can tell what it changes (<see cref="Changes.ChangeCapturingStore"/>).
+    /// </summary>
+    public ProfileState ProfileAtRead { get; } = ProfileState.Of(documents.GetValueOrDefault(ProfileDocument.DocumentId) as ProfileDocument);
+
+    /// <summary>The profile's changes not yet confirmed in the change feed, as read.</summary>
+    public IReadOnlyList<IndividualChange> PendingAtRead { get; } =
+        (documents.GetValueOrDefault(ProfileDocument.DocumentId) as ProfileDocument)?.PendingChanges.ToList() ?? [];
 
     /// <summary>The store's version (ETag) of a document that exists; null for one that does not.</summary>
     public string? VersionOf(string id) => versions.GetValueOrDefault(id);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using EmailIntegration.Domain.Rules;
 using EmailIntegration.Pipeline.Serve;
 
 namespace EmailIntegration.Pipeline.Outbound;
@@ -45,6 +46,11 @@ public static partial class BlastRequestValidator
         if (string.IsNullOrEmpty(mailingType) || mailingType.Length > MaxMailingTypeLength || mailingType.Any(char.IsControl))
         {
             throw new InvalidRequestException("mailingType", $"The mailing type is required (at most {MaxMailingTypeLength} characters).");
+        }
+
+        if (request.Kind is { } kind && !Enum.IsDefined(kind))
+        {
+            throw new InvalidRequestException("kind", "The kind must be marketing or transactional.");
         }
 
         var recipients = request.Recipients;
@@ -99,7 +105,7 @@ public static partial class BlastRequestValidator
             }
         }
 
-        return request with { Vendor = vendor.Vendor, MailingType = mailingType };
+        return request with { Vendor = vendor.Vendor, MailingType = mailingType, Kind = request.Kind ?? BlastKind.Marketing };
     }
 
     /// <exception cref="InvalidRequestException">Not 1 to 64 letters, digits, '-' or '_'.</exception>

@@ -37,7 +37,10 @@ public sealed class BlastService(
 
         await blasts.LandAsync(blastId, blast, cancellationToken);
         var now = time.GetUtcNow();
-        var status = new BlastStatus(blastId, blast.Vendor!, blast.MailingType!, BlastState.Accepted, blast.Recipients!.Count, 0, 0, null, 0, now, now);
+        var status = new BlastStatus(blastId, blast.Vendor!, blast.MailingType!, BlastState.Accepted, blast.Recipients!.Count, 0, 0, null, 0, now, now)
+        {
+            Kind = blast.Kind ?? Domain.Rules.BlastKind.Marketing,
+        };
         if (!await statuses.TryAddAsync(status, cancellationToken))
         {
             // The same blast posted twice at once: the other request queues it.

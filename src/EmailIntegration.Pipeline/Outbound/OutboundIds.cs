@@ -9,7 +9,7 @@ namespace EmailIntegration.Pipeline.Outbound;
 /// <summary>Deterministic ids: the same blast content or the same opt-out always gets the same id, so a re-post is a no-op.</summary>
 public static class OutboundIds
 {
-    /// <summary><c>b-</c> + 32 hex of SHA-256 over the vendor, mailing type and the recipients in order.</summary>
+    /// <summary><c>b-</c> + 32 hex of SHA-256 over the vendor, mailing type, kind and the recipients in order.</summary>
     public static string BlastId(BlastRequest blast)
     {
         ArgumentNullException.ThrowIfNull(blast);
@@ -17,6 +17,7 @@ public static class OutboundIds
         {
             vendor = blast.Vendor,
             mailingType = blast.MailingType,
+            kind = (blast.Kind ?? BlastKind.Marketing).ToString(),
             recipients = (blast.Recipients ?? []).Select(r => new
             {
                 r.IndividualId,

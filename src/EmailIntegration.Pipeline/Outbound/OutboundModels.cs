@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using EmailIntegration.Domain.Rules;
 
 namespace EmailIntegration.Pipeline.Outbound;
 
@@ -10,7 +11,10 @@ public sealed record BlastRequest(
     string? MailingType,
     IReadOnlyList<BlastRecipient>? Recipients)
 {
-    public override string ToString() => $"BlastRequest {{ BlastId = {BlastId}, Vendor = {Vendor}, Recipients = {Recipients?.Count ?? 0} }}";
+    /// <summary>Marketing (the default) or transactional; decides which profile flags hold a recipient back.</summary>
+    public BlastKind? Kind { get; init; }
+
+    public override string ToString() => $"BlastRequest {{ BlastId = {BlastId}, Vendor = {Vendor}, Kind = {Kind}, Recipients = {Recipients?.Count ?? 0} }}";
 }
 
 /// <param name="Fields">AMS field name → value (e.g. Email, FirstName); mapped per vendor by <see cref="FieldMapper"/>.</param>
@@ -39,10 +43,56 @@ public sealed record BlastStatus(
     DateTimeOffset AcceptedAt,
     DateTimeOffset UpdatedAt)
 {
+    public BlastKind Kind { get; init; } = BlastKind.Marketing;
+
+    /// <summary>Recipients held back at push time, per reason (<see cref="SuppressionRule"/>); zero before the push.</summary>
+    public SuppressedCounts Suppressed { get; init; } = SuppressedCounts.None;
+
+    /// <summary>Recipients pushed although we hold no AMS profile for them.</summary>
+    public int UnknownIndividuals { get; init; }
+
     /// <summary>The store's concurrency token of the version read; not served.</summary>
     [JsonIgnore]
     public string? ETag { get; init; }
 }
+
+public sealed record SuppressedCounts(int EmailInvalid, int DoNotEmail, int OptedOut)
+{
+    public static readonly SuppressedCounts None = new(0, 0, 0);
+
+    public int Total => EmailInvalid + DoNotEmail + OptedOut;
+
+    public static SuppressedCounts Of(IEnumerable<RecipientDecision> decisions)
+    {
+        int invalid = 0, doNotEmail = 0, optedOut = 0;
+        foreach (var decision in decisions)
+        {
+            switch (decision.Reason)
+            {
+                case SuppressionReason.EmailInvalid: invalid++; break;
+                case SuppressionReason.DoNotEmail: doNotEmail++; break;
+                case SuppressionReason.OptedOut: optedOut++; break;
+            }
+        }
+
+        return new SuppressedCounts(invalid, doNotEmail, optedOut);
+    }
+}
+
+/// <summary>The push-time decision for one recipient of a blast; never an address.</summary>
+public sealed record RecipientDecision(string IndividualId, RecipientVerdict Verdict, SuppressionReason? Reason)
+{
+    public bool IsSent => Verdict != RecipientVerdict.Suppress;
+}
+
+/// <summary>Every recipient's decision, in the blast's order, made once at the first push attempt and kept for every retry.</summary>
+public sealed record BlastDecisions(string BlastId, BlastKind Kind, DateTimeOffset DecidedAt, IReadOnlyList<RecipientDecision> Recipients);
+
+/// <summary>One recipient held back: GET /api/blasts/{blastId}/suppressed (ids and reasons, never addresses).</summary>
+public sealed record SuppressedRecipient(string IndividualId, SuppressionReason Reason);
+
+/// <param name="DecidedAt">When the push decided; null while the blast has not been pushed (the list is empty then).</param>
+public sealed record SuppressedPage(string BlastId, DateTimeOffset? DecidedAt, IReadOnlyList<SuppressedRecipient> Items, string? ContinuationToken);
 
 /// <summary>POST /api/individuals/{individualId}/opt-outs.</summary>
 public sealed record OptOutRequest(string? MailingType, DateTimeOffset? OptedOutAt);

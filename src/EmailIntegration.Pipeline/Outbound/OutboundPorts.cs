@@ -9,6 +9,19 @@ public interface IBlastStore
     Task<BlastRequest?> ReadAsync(string blastId, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// The push-time suppression decisions of each blast (Blob: <c>blasts/{blastId}.decisions.json</c>), written once:
+/// every retry and every replayed message pushes exactly the recipients of the first decision.
+/// </summary>
+public interface ISuppressionLedger
+{
+    /// <summary>Keeps <paramref name="decisions"/> unless the blast has decisions already; returns the ones that hold.</summary>
+    Task<BlastDecisions> RecordOnceAsync(BlastDecisions decisions, CancellationToken cancellationToken);
+
+    /// <summary>The blast's decisions; null before its first push.</summary>
+    Task<BlastDecisions?> ReadAsync(string blastId, CancellationToken cancellationToken);
+}
+
 /// <summary>The blast status entities (Table).</summary>
 public interface IBlastStatusStore
 {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EmailIntegration.Domain.Documents;
+using EmailIntegration.Domain.Rules;
 using EmailIntegration.Pipeline.Apply;
 using EmailIntegration.Pipeline.Serve;
 using Microsoft.Extensions.Logging;
@@ -12,19 +13,23 @@ namespace EmailIntegration.Pipeline.Outbound;
 /// every enabled vendor). A permanent failure is recorded (status Failed with the reason) and the message completes; a
 /// transient one is recorded and thrown, so the host retries, and on the last attempt (<see cref="OutboundOptions.MaxDequeueCount"/>)
 /// it is recorded as Failed before the host moves the message to the poison queue. Idempotent: a Pushed blast and an
-/// opt-out's Pushed vendors are never pushed again.
+/// opt-out's Pushed vendors are never pushed again. Each blast recipient is checked against their profile when the blast
+/// is first pushed (<see cref="SuppressionRule"/>); the decisions are kept (<see cref="ISuppressionLedger"/>), so a retry
+/// or a replayed message pushes the same recipients and never one that was held back.
 /// </summary>
 public sealed class OutboundProcessor(
     IBlastStore blasts,
     IBlastStatusStore statuses,
     IOptOutResultStore optOutResults,
     IIndividualDocumentStore individuals,
+    ISuppressionLedger ledger,
     IEnumerable<IOutboundVendor> vendors,
     FieldMapper mapper,
     IOptions<OutboundOptions> options,
     TimeProvider time,
     ILogger<OutboundProcessor> logger)
 {
+    private const int ProfileReadParallelism = 16;
     private readonly IReadOnlyList<IOutboundVendor> vendors = vendors.ToList();
 
     public async Task ProcessAsync(string messageId, ReadOnlyMemory<byte> body, long dequeueCount, CancellationToken cancellationToken)
@@ -88,12 +93,33 @@ public sealed class OutboundProcessor(
             return;
         }
 
-        status = await statuses.ReplaceAsync(
-            status with { Status = BlastState.Pushing, Attempts = status.Attempts + 1, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+        var decisions = await ledger.ReadAsync(blastId, cancellationToken)
+            ?? await ledger.RecordOnceAsync(await DecideAsync(blastId, blast, status, cancellationToken), cancellationToken);
+        var sent = decisions.Recipients.Where(d => d.IsSent).Select(d => d.IndividualId).ToHashSet(StringComparer.Ordinal);
+        var recipients = blast.Recipients.Where(r => r.IndividualId is { } id && sent.Contains(id)).ToList();
+        var suppressed = SuppressedCounts.Of(decisions.Recipients);
+        var unknown = decisions.Recipients.Count(d => d.Verdict == RecipientVerdict.SendUnknownIndividual);
+
+        status = await statuses.ReplaceAsync(status with
+        {
+            Status = BlastState.Pushing,
+            Attempts = status.Attempts + 1,
+            Suppressed = suppressed,
+            UnknownIndividuals = unknown,
+            UpdatedAt = time.GetUtcNow(),
+        }, cancellationToken);
+        if (recipients.Count == 0)
+        {
+            // Everyone was held back: nothing to send, and a vendor may refuse an empty list.
+            await statuses.ReplaceAsync(status with { Status = BlastState.Pushed, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+            logger.LogInformation("Blast {BlastId}: every recipient suppressed ({Suppressed}); nothing pushed", blastId, suppressed.Total);
+            return;
+        }
+
         BlastPushOutcome outcome;
         try
         {
-            outcome = await vendor.PushBlastAsync(mapper.Map(blastId, vendor.Vendor, status.MailingType, blast.Recipients), cancellationToken);
+            outcome = await vendor.PushBlastAsync(mapper.Map(blastId, vendor.Vendor, status.MailingType, recipients), cancellationToken);
         }
         catch (VendorPushException ex) when (ex.Permanent)
         {
@@ -116,10 +142,30 @@ public sealed class OutboundProcessor(
             Status = final,
             Pushed = outcome.Pushed,
             Refused = outcome.Refused,
-            Reason = outcome.Refused > 0 ? $"{outcome.Refused} of {status.Recipients} recipients refused by {vendor.Vendor}: {outcome.RefusedReason}" : null,
+            Reason = outcome.Refused > 0 ? $"{outcome.Refused} of {recipients.Count} recipients refused by {vendor.Vendor}: {outcome.RefusedReason}" : null,
             UpdatedAt = time.GetUtcNow(),
         }, cancellationToken);
-        logger.LogInformation("Blast {BlastId}: {Pushed} pushed, {Refused} refused by {Vendor}", blastId, outcome.Pushed, outcome.Refused, vendor.Vendor);
+        logger.LogInformation("Blast {BlastId}: {Pushed} pushed, {Refused} refused by {Vendor}, {Suppressed} suppressed, {Unknown} unknown individuals",
+            blastId, outcome.Pushed, outcome.Refused, vendor.Vendor, suppressed.Total, unknown);
+    }
+
+    /// <summary>Every recipient against their profile as it is now (point reads, a few at a time).</summary>
+    private async Task<BlastDecisions> DecideAsync(string blastId, BlastRequest blast, BlastStatus status, CancellationToken cancellationToken)
+    {
+        var recipients = blast.Recipients!;
+        var kind = blast.Kind ?? status.Kind;
+        var decisions = new RecipientDecision[recipients.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, recipients.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = ProfileReadParallelism, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var id = recipients[i].IndividualId ?? string.Empty;
+                var snapshot = await individuals.ReadAsync(id, [ProfileDocument.DocumentId], ct);
+                var decision = SuppressionRule.Decide(
+                    snapshot.Documents.GetValueOrDefault(ProfileDocument.DocumentId) as ProfileDocument, status.MailingType, kind);
+                decisions[i] = new RecipientDecision(id, decision.Verdict, decision.Reason);
+            });
+        return new BlastDecisions(blastId, kind, time.GetUtcNow(), decisions);
     }
 
     public async Task PushOptOutAsync(OutboundMessage message, int attempt, bool lastAttempt, CancellationToken cancellationToken)

@@ -178,6 +178,57 @@ public sealed class OutboundPipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APushHoldsBackByTheProfileAtPushTime_ReportsWhoAndWhy_AndATransactionalBlastOnlySkipsTheInvalidAddress()
+    {
+        async Task PutAsync(string id, object body)
+        {
+            using var put = await SendAsync(HttpMethod.Put, $"/api/individuals/{id}", body);
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        await PutAsync("sp-clean", new { email = "sp-clean@example.org" });
+        await PutAsync("sp-dne", new { email = "sp-dne@example.org" });
+        await PutAsync("sp-out", new { email = "sp-out@example.org", communicationPreferences = new[] { new { mailingType = " events ", optedOut = true } } });
+        var (_, marketing, _) = await PostBlastAsync("realmagnet", "sp-clean", "sp-dne", "sp-out", "sp-stranger");
+        await PutAsync("sp-dne", new { email = "sp-dne@example.org", doNotEmail = true }); // after the POST, before the push
+
+        await pipeline.Host.DrainOutboundQueueAsync(CancellationToken.None);
+
+        Assert.Equal(["sp-clean", "sp-stranger"], sandboxes.RealMagnet.ReceivedUpserts
+            .Select(u => u.Details["CustomMemberID"]).Where(id => id is not null && id.StartsWith("sp-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        var status = await GetStatusAsync(marketing!);
+        Assert.Equal("pushed", status.GetProperty("status").GetString());
+        Assert.Equal("marketing", status.GetProperty("kind").GetString());
+        var suppressed = status.GetProperty("suppressed");
+        Assert.Equal((0, 1, 1, 2), (suppressed.GetProperty("emailInvalid").GetInt32(), suppressed.GetProperty("doNotEmail").GetInt32(),
+            suppressed.GetProperty("optedOut").GetInt32(), suppressed.GetProperty("total").GetInt32()));
+        Assert.Equal(1, status.GetProperty("unknownIndividuals").GetInt32());
+
+        using var first = await pipeline.GetAsync(marketing + "/suppressed?pageSize=1");
+        var firstPage = JsonDocument.Parse(await first.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(("sp-dne", "doNotEmail"), Item(firstPage.GetProperty("items").EnumerateArray().Single()));
+        var token = firstPage.GetProperty("continuationToken").GetString()!;
+        using var second = await pipeline.GetAsync(marketing + "/suppressed?pageSize=1&continuationToken=" + Uri.EscapeDataString(token));
+        var secondPage = JsonDocument.Parse(await second.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(("sp-out", "optedOut"), Item(secondPage.GetProperty("items").EnumerateArray().Single()));
+        Assert.Equal(JsonValueKind.Null, secondPage.GetProperty("continuationToken").ValueKind);
+        Assert.DoesNotContain("@", firstPage.GetRawText() + secondPage.GetRawText(), StringComparison.Ordinal);
+        using var tampered = await pipeline.GetAsync(marketing + "/suppressed?continuationToken=" + Uri.EscapeDataString(token[..^2] + "xx"));
+        Assert.Equal(HttpStatusCode.BadRequest, tampered.StatusCode);
+        Assert.Equal("application/problem+json", tampered.Content.Headers.ContentType?.MediaType);
+
+        // The same recipients as a receipt: do-not-e-mail and the opt-out don't hold a transactional blast back.
+        using var post = await SendAsync(HttpMethod.Post, "/api/blasts", new { vendor = "realmagnet", mailingType = "Events", kind = "transactional", recipients = Recipients("sp-dne", "sp-out") });
+        Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
+        await pipeline.Host.DrainOutboundQueueAsync(CancellationToken.None);
+        Assert.Single(sandboxes.RealMagnet.ReceivedUpserts, u => u.Details["CustomMemberID"] == "sp-dne");
+        Assert.Single(sandboxes.RealMagnet.ReceivedUpserts, u => u.Details["CustomMemberID"] == "sp-out");
+        Assert.Equal(0, (await GetStatusAsync(post.Headers.Location!.OriginalString)).GetProperty("suppressed").GetProperty("total").GetInt32());
+
+        static (string?, string?) Item(JsonElement item) => (item.GetProperty("individualId").GetString(), item.GetProperty("reason").GetString());
+    }
+
+    [Fact]
     public async Task BadRequests_AreProblems_AndUnknownBlastsAre404()
     {
         using var unknownVendor = await SendAsync(HttpMethod.Post, "/api/blasts", new { vendor = "mailchimp", mailingType = "Events", recipients = Recipients("x-1") });

@@ -28,13 +28,15 @@ public sealed class OutboundProcessorTests
             .ReturnsAsync((BlastStatus s, CancellationToken _) => { written.Add(s); return s; });
         results.Setup(r => r.SaveAsync(It.IsAny<string>(), It.IsAny<VendorPushResult>(), It.IsAny<CancellationToken>()))
             .Callback((string _, VendorPushResult r, CancellationToken _) => saved.Add(r)).Returns(Task.CompletedTask);
+        individuals.Setup(i => i.ReadAsync(It.IsAny<string>(), It.IsAny<IReadOnlyCollection<string>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(DocumentSnapshot.Empty);
         var profile = ProfileDocument.New("ind-1");
         profile.Email = "person@example.org";
         individuals.Setup(i => i.ReadAsync("ind-1", It.IsAny<IReadOnlyCollection<string>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new DocumentSnapshot(new Dictionary<string, IndividualDocument> { [ProfileDocument.DocumentId] = profile }, new Dictionary<string, string>()));
     }
 
-    private OutboundProcessor Processor() => new(blasts.Object, statuses.Object, results.Object, individuals.Object,
+    private OutboundProcessor Processor() => new(blasts.Object, statuses.Object, results.Object, individuals.Object, new InMemorySuppressionLedger(),
         [realMagnet.Object, informz.Object, highRoad.Object], new FieldMapper(OutboundTestSupport.Options()), OutboundTestSupport.Options(),
         new FixedTimeProvider(Now), NullLogger<OutboundProcessor>.Instance);
 

@@ -27,3 +27,25 @@ internal static class OutboundTestSupport
     public static BlastRequest Blast(string vendor = "realmagnet", int recipients = 2, string? blastId = null) =>
         new(blastId, vendor, "Newsletter", Enumerable.Range(1, recipients).Select(i => Recipient($"ind-{i}")).ToList());
 }
+
+/// <summary>The ledger's contract (first decisions win) in memory.</summary>
+internal sealed class InMemorySuppressionLedger : ISuppressionLedger
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, BlastDecisions> decisions = new(StringComparer.Ordinal);
+
+    public int Recorded { get; private set; }
+
+    public Task<BlastDecisions> RecordOnceAsync(BlastDecisions candidate, CancellationToken cancellationToken)
+    {
+        var kept = decisions.GetOrAdd(candidate.BlastId, candidate);
+        if (ReferenceEquals(kept, candidate))
+        {
+            Recorded++;
+        }
+
+        return Task.FromResult(kept);
+    }
+
+    public Task<BlastDecisions?> ReadAsync(string blastId, CancellationToken cancellationToken) =>
+        Task.FromResult(decisions.GetValueOrDefault(blastId));
+}

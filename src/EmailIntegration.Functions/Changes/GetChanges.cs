@@ -1,0 +1,21 @@
+using EmailIntegration.Functions.Http;
+using EmailIntegration.Pipeline.Changes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace EmailIntegration.Functions.Changes;
+
+/// <summary>The AMS change feed: changes to what the AMS keeps for an individual, in commit order, after a signed cursor.</summary>
+public sealed class GetChanges(ChangeFeed feed, ILogger<GetChanges> logger)
+{
+    public const string Route = "changes";
+
+    [Function(nameof(GetChanges))]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Route)] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        ApiResults.HandleAsync(logger, async () =>
+            ApiResults.Json(await feed.ReadAsync(request.Query["after"], request.Query["pageSize"], cancellationToken)));
+}

@@ -1,0 +1,22 @@
+using EmailIntegration.Functions.Http;
+using EmailIntegration.Pipeline.Outbound;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace EmailIntegration.Functions.Outbound;
+
+/// <summary>Who a blast's push held back and why (ids and reasons, never addresses), paged with a signed token.</summary>
+public sealed class GetBlastSuppressed(BlastSuppressionReport report, ILogger<GetBlastSuppressed> logger)
+{
+    [Function(nameof(GetBlastSuppressed))]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "blasts/{blastId}/suppressed")] HttpRequest request,
+        string blastId,
+        CancellationToken cancellationToken) =>
+        ApiResults.HandleAsync(logger, async () =>
+            await report.GetPageAsync(blastId, ApiResults.PageRequestOf(request), cancellationToken) is { } page
+                ? ApiResults.Json(page)
+                : ApiResults.Problem(StatusCodes.Status404NotFound, "No blast with this id."));
+}
