@@ -178,6 +178,6 @@ public sealed partial class InformzOptions : IValidatableObject, IVendorRetryOpt
         }
     }
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
+    [GeneratedRegex(@"\A[A-Za-z_][A-Za-z0-9_]{0,63}\z")]
     private static partial Regex ColumnName();
 }
