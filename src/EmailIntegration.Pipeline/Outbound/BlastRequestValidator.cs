@@ -78,11 +78,25 @@ public static class BlastRequestValidator
                 throw new InvalidRequestException(where + ".fields", $"At most {MaxFieldsPerRecipient} fields per recipient.");
             }
 
+            // Names as the mapper reads them (trimmed, case-insensitive), so what is checked here is what is sent.
+            var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var (name, value) in fields)
             {
                 if (string.IsNullOrWhiteSpace(name) || name.Length > MaxFieldNameLength || name.Any(char.IsControl))
                 {
                     throw new InvalidRequestException(where + ".fields", $"Field names must be 1 to {MaxFieldNameLength} printable characters.");
+                }
+
+                if (!names.Add(name.Trim()))
+                {
+                    throw new InvalidRequestException(where + ".fields", "A field is named twice (names ignore case and surrounding spaces).");
+                }
+
+                if (string.Equals(name.Trim(), OutboundOptions.IndividualIdField, StringComparison.OrdinalIgnoreCase)
+                    && !string.Equals(value?.Trim(), id, StringComparison.Ordinal))
+                {
+                    throw new InvalidRequestException($"{where}.fields.{OutboundOptions.IndividualIdField}",
+                        "An IndividualId field must equal the recipient's individualId (or be left out).");
                 }
 
                 if (value is { Length: > MaxFieldValueLength })
