@@ -18,7 +18,7 @@ public sealed class EmailIntegrationTabReader(IIndividualDocumentStore store, IC
     private static readonly string[] TabDocumentIds = [ProfileDocument.DocumentId, TabSummaryDocument.DocumentId];
 
     // Read on first use, so a missing key fails the request (500, logged) rather than the host's start.
-    private readonly Lazy<PageTokenProtector> tokens = new(() => PageTokenProtector.FromBase64(configuration[PageTokenProtector.KeySetting]));
+    private readonly Lazy<PageTokenProtector> tokens = new(() => PageTokenProtector.FromConfiguration(configuration));
 
     /// <summary>
     /// The flags and the first page of every child form (or, for the page, the page each form's token
