@@ -16,6 +16,7 @@ using EmailIntegration.Pipeline.Runs;
 using EmailIntegration.Pipeline.Landing;
 using EmailIntegration.Pipeline.Observability;
 using EmailIntegration.Pipeline.Serve;
+using EmailIntegration.Vendors;
 using EmailIntegration.Vendors.HighRoad;
 using EmailIntegration.Vendors.Informz;
 using EmailIntegration.Vendors.RealMagnet;
@@ -74,6 +75,7 @@ public static class EmailIntegrationServiceCollectionExtensions
         services.AddRealMagnet(configuration);
         services.AddHighRoad(configuration);
         services.AddInformz(configuration);
+        services.AddVendorEndpointRules();
 
         services.AddSingleton<VendorTrackingFetcher>();
         services.AddSingleton<LandedFileFanOut>();
