@@ -81,6 +81,7 @@ public static class OutboundHttp
         public Task ExecuteResultAsync(ActionContext context)
         {
             context.HttpContext.Response.Headers.Location = location;
+            ApiResults.MarkPrivate(context.HttpContext.Response);
             return new JsonResult(value, ApiJson.Options) { StatusCode = StatusCodes.Status202Accepted }.ExecuteResultAsync(context);
         }
     }
