@@ -70,7 +70,7 @@ public static class ApiResults
         }
     }
 
-    /// <summary>A server-rendered page: UTF-8, not cached, no referrer (its URL carries the function key), no script.</summary>
+    /// <summary>A server-rendered page: UTF-8, not cached, no referrer (its URL may carry a view link), no script.</summary>
     private sealed class HtmlResult(string html) : IActionResult
     {
         public async Task ExecuteResultAsync(ActionContext context)
