@@ -23,6 +23,12 @@ param principalId string = ''
 @description('Overrides the resource group name; empty for rg-<environmentName>.')
 param resourceGroupName string = ''
 
+@description('Application ID URI of the API\'s Entra ID app registration (docs/security.md): the audience of its tokens.')
+param apiAudience string = 'api://email-integration-${environmentName}'
+
+@description('Client id of that app registration (azd env set API_CLIENT_ID); also accepted as audience (v2 tokens). Empty until registered.')
+param apiClientId string = ''
+
 @description('NCRONTAB schedule of the nightly fetch (UTC). Never RunOnStartup in production.')
 param fetchSchedule string = '0 30 2 * * *'
 
@@ -266,6 +272,8 @@ module api 'app/api.bicep' = {
     realMagnetUserNameSecretName: realMagnetUserNameSecretName
     realMagnetPasswordSecretName: realMagnetPasswordSecretName
     pageTokenKeySecretName: pageTokenKeySecretName
+    apiAudience: apiAudience
+    apiClientId: apiClientId
     realMagnetOptOutCategories: realMagnetOptOutCategories
     informzEnabled: informzEnabled
     informzBaseUrl: informzBaseUrl

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one nightly import locally, end to end, then serves the tab (Ctrl+C to stop).
-#   scripts/run-local.sh            import, print the summary, the Tab: and Changes: URLs, keep serving
+#   scripts/run-local.sh            import, print the summary, the Tab:/Page: URLs (read-only view links), a Token: (every role) and the Changes: feed URL, keep serving
 #   scripts/run-local.sh --once     the same, then exit 0 after the summary
 #   scripts/run-local.sh --replay <runId> [--once]   re-process that run's landed files
 set -euo pipefail

@@ -110,6 +110,10 @@ param postmarkWebhookPasswordSecretName string
 @description('Key Vault secret name of the key that signs the tab API\'s continuation tokens (postprovision generates it).')
 param pageTokenKeySecretName string
 
+@description('Entra ID token validation in the worker (ApiSecurityServiceCollectionExtensions): audience and client id of the API app registration.')
+param apiAudience string
+param apiClientId string
+
 var appSettings = [
   // Functions host storage, identity-based (replaces the AzureWebJobsStorage connection string used locally).
   {
@@ -291,6 +295,19 @@ var appSettings = [
   {
     name: 'Api__PageTokenKey'
     value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${pageTokenKeySecretName})'
+  }
+  // Bearer tokens from this tenant's Entra ID, validated in the worker (docs/security.md); never a local issuer key here.
+  {
+    name: 'Auth__Authority'
+    value: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+  }
+  {
+    name: 'Auth__Audience'
+    value: apiAudience
+  }
+  {
+    name: 'Auth__ClientId'
+    value: apiClientId
   }
   // Effect rules (EffectsOptions, section Effects).
   {

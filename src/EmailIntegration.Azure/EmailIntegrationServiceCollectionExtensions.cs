@@ -17,6 +17,7 @@ using EmailIntegration.Pipeline.Runs;
 using EmailIntegration.Pipeline.Landing;
 using EmailIntegration.Pipeline.Observability;
 using EmailIntegration.Pipeline.Serve;
+using EmailIntegration.Vendors;
 using EmailIntegration.Vendors.HighRoad;
 using EmailIntegration.Vendors.Informz;
 using EmailIntegration.Vendors.RealMagnet;
@@ -82,6 +83,7 @@ public static class EmailIntegrationServiceCollectionExtensions
         services.AddHighRoad(configuration);
         services.AddInformz(configuration);
         services.AddWebhooks(configuration);
+        services.AddVendorEndpointRules();
 
         // Transient: the vendor sources hold typed HttpClients, which must not outlive their handler rotation.
         services.AddTransient<VendorTrackingFetcher>();

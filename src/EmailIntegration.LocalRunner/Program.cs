@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using EmailIntegration.Functions.Security;
 using EmailIntegration.LocalRunner.Bench;
 using EmailIntegration.LocalRunner.Hosting;
 using EmailIntegration.LocalRunner.Poison;
@@ -77,10 +78,14 @@ foreach (var line in summary.Lines())
 }
 
 // Point at a sandbox individual with plenty of activity, so the printed tab has rows to show.
-var individual = runner.Sandbox?.SampleIndividualId() ?? "{individualId}";
-Console.WriteLine($"Tab: {runner.BaseUrl}/api/individuals/{individual}/email-integration?code={runner.FunctionKey}");
-Console.WriteLine($"Page: {runner.BaseUrl}/api/individuals/{individual}/email-integration/view?code={runner.FunctionKey}");
-// The feed's URL only: the key goes in the x-functions-key header (README, "The AMS change feed").
+// Tab: and Page: carry a read-only view link for that one individual (no key, nothing that writes); Token: has every
+// role, for the rest of the API (curl -H "Authorization: Bearer …"), and only this run's API accepts it.
+var individual = runner.Sandbox?.SampleIndividualId() ?? "IND-00001";
+var view = Uri.EscapeDataString(runner.ViewToken(individual, LocalTokenIssuer.DefaultLifetime));
+Console.WriteLine($"Tab: {runner.BaseUrl}/api/individuals/{individual}/email-integration?{ViewLinks.QueryParameter}={view}");
+Console.WriteLine($"Page: {runner.BaseUrl}/api/individuals/{individual}/email-integration/view?{ViewLinks.QueryParameter}={view}");
+Console.WriteLine($"Token: {runner.Tokens.MintWithEveryRole()}");
+// The feed's URL only: the token goes in the Authorization header (README, "The AMS change feed").
 Console.WriteLine($"Changes: {runner.BaseUrl}/api/changes?pageSize=100");
 
 if (once)

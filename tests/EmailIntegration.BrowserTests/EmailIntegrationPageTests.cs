@@ -52,7 +52,7 @@ public sealed class EmailIntegrationPageTests : IAsyncLifetime
     {
         var individual = BusiestIndividual();
         using (var put = await pipeline.Http.PutAsJsonAsync(
-                   $"/api/individuals/{individual}?code={pipeline.Runner.FunctionKey}", new { email = "busiest@example.org" }))
+                   $"/api/individuals/{individual}", new { email = "busiest@example.org" }))
         {
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         }
@@ -62,7 +62,7 @@ public sealed class EmailIntegrationPageTests : IAsyncLifetime
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
 
         var response = await page.GotoAsync(
-            $"{pipeline.Runner.BaseUrl}/api/individuals/{individual}/email-integration/view?code={pipeline.Runner.FunctionKey}&pageSize={PageSize}");
+            $"{pipeline.Runner.BaseUrl}/api/individuals/{individual}/email-integration/view?viewToken={pipeline.Runner.ViewToken(individual)}&pageSize={PageSize}");
 
         Assert.Equal((int)HttpStatusCode.OK, response!.Status);
         Assert.Equal("en", await page.Locator("html").GetAttributeAsync("lang"));
@@ -86,7 +86,8 @@ public sealed class EmailIntegrationPageTests : IAsyncLifetime
         await tracking.Locator("a[rel=next]").ClickAsync();
         await page.WaitForURLAsync(url => url.Contains("tracking.continuationToken=", StringComparison.Ordinal));
 
-        Assert.Contains("code=" + pipeline.Runner.FunctionKey, page.Url, StringComparison.Ordinal);
+        Assert.Contains("viewToken=", page.Url, StringComparison.Ordinal);
+        Assert.DoesNotContain("code=", page.Url, StringComparison.Ordinal);
         Assert.Equal(secondPage, await page.Locator("section#tracking tbody th[scope=row]").AllInnerTextsAsync());
         Assert.Equal(1, await page.Locator("section#tracking a:text('First page')").CountAsync());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("email-integration-page-1280-next.png"), FullPage = true });

@@ -8,22 +8,22 @@ namespace EmailIntegration.Azure.Configuration;
 /// </summary>
 public sealed class EmailIntegrationOptions
 {
-    [Required, RegularExpression("^[a-z0-9-]{3,63}$")]
+    [Required, RegularExpression(@"\A[a-z0-9-]{3,63}\z")]
     public string LandingContainer { get; set; } = "landing";
 
-    [Required, RegularExpression("^[a-z0-9-]{3,63}$")]
+    [Required, RegularExpression(@"\A[a-z0-9-]{3,63}\z")]
     public string QuarantineContainer { get; set; } = "quarantine";
 
-    [Required, RegularExpression("^[a-z0-9-]{3,63}$")]
+    [Required, RegularExpression(@"\A[a-z0-9-]{3,63}\z")]
     public string TrackingQueue { get; set; } = "tracking";
 
-    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$")]
+    [Required, RegularExpression(@"\A[A-Za-z][A-Za-z0-9]{2,62}\z")]
     public string WatermarkTable { get; set; } = "Watermarks";
 
-    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$")]
+    [Required, RegularExpression(@"\A[A-Za-z][A-Za-z0-9]{2,62}\z")]
     public string RunLogTable { get; set; } = "RunLog";
 
-    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$")]
+    [Required, RegularExpression(@"\A[A-Za-z][A-Za-z0-9]{2,62}\z")]
     public string VendorDirectoryTable { get; set; } = "VendorDirectory";
 
     /// <summary>StorageQueue locally and in CI; ServiceBus in Azure.</summary>
@@ -37,7 +37,7 @@ public sealed class EmailIntegrationOptions
 public enum TrackingTransport { StorageQueue, ServiceBus }
 
 /// <summary>The Cosmos account (section "Cosmos").</summary>
-public sealed class CosmosOptions
+public sealed class CosmosOptions : IValidatableObject
 {
     [Required]
     public Uri? Endpoint { get; set; }
@@ -53,4 +53,14 @@ public sealed class CosmosOptions
 
     /// <summary>The local emulator serves a self-signed certificate. Never set in Azure.</summary>
     public bool AcceptSelfSignedCertificate { get; set; }
+
+    /// <summary>Any certificate is accepted only from a loopback endpoint (the local emulator), never from a real account.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (AcceptSelfSignedCertificate && !EmailIntegration.Vendors.VendorEndpoints.IsLoopback(Endpoint?.Host))
+        {
+            yield return new ValidationResult(
+                "Cosmos:AcceptSelfSignedCertificate is only for a loopback endpoint (the local emulator).", [nameof(AcceptSelfSignedCertificate)]);
+        }
+    }
 }

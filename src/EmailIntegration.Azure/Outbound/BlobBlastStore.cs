@@ -15,13 +15,23 @@ public sealed class BlobBlastStore(BlobServiceClient blobs, IOptions<OutboundSto
 
     public static string BlobName(string blastId) => $"blasts/{blastId}.json";
 
-    public async Task LandAsync(string blastId, BlastRequest blast, CancellationToken cancellationToken)
+    public async Task<bool> LandAsync(string blastId, BlastRequest blast, CancellationToken cancellationToken)
     {
         var content = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(blast, ApiJson.Options));
-        await container.GetBlobClient(BlobName(blastId)).UploadAsync(content, new BlobUploadOptions
+        try
         {
-            HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-        }, cancellationToken);
+            // If-None-Match: * — a second post under the same id (same content or not) never replaces the first.
+            await container.GetBlobClient(BlobName(blastId)).UploadAsync(content, new BlobUploadOptions
+            {
+                HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            }, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            return false;
+        }
     }
 
     public async Task<BlastRequest?> ReadAsync(string blastId, CancellationToken cancellationToken)

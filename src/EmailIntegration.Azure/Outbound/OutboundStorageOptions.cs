@@ -8,17 +8,17 @@ namespace EmailIntegration.Azure.Outbound;
 public sealed class OutboundStorageOptions
 {
     /// <summary>Blob container of landed blasts (<c>blasts/{blastId}.json</c>).</summary>
-    [Required, RegularExpression("^[a-z0-9-]{3,63}$")]
+    [Required, RegularExpression(@"\A[a-z0-9-]{3,63}\z")]
     public string OutboundContainer { get; set; } = "outbound";
 
     /// <summary>Storage queue of blast and opt-out messages; its poison queue is <c>{name}-poison</c>.</summary>
-    [Required, RegularExpression("^[a-z0-9-]{3,63}$")]
+    [Required, RegularExpression(@"\A[a-z0-9-]{3,63}\z")]
     public string OutboundQueue { get; set; } = "outbound";
 
-    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$")]
+    [Required, RegularExpression(@"\A[A-Za-z][A-Za-z0-9]{2,62}\z")]
     public string BlastStatusTable { get; set; } = "BlastStatus";
 
     /// <summary>One entity per opt-out and vendor (partition = opt-out id, row = vendor).</summary>
-    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$")]
+    [Required, RegularExpression(@"\A[A-Za-z][A-Za-z0-9]{2,62}\z")]
     public string OptOutStatusTable { get; set; } = "OptOutStatus";
 }

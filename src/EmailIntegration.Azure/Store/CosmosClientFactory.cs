@@ -15,7 +15,7 @@ public static class CosmosClientFactory
             MaxRetryAttemptsOnRateLimitedRequests = 9,
         };
 
-        if (options.AcceptSelfSignedCertificate)
+        if (options.AcceptSelfSignedCertificate && EmailIntegration.Vendors.VendorEndpoints.IsLoopback(options.Endpoint?.Host))
         {
             // The local emulator: one HTTPS gateway with a self-signed certificate and no other endpoints.
             clientOptions.ConnectionMode = ConnectionMode.Gateway;

@@ -176,6 +176,6 @@ public sealed partial class CosmosIndividualStore(Container container) : IIndivi
         }
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex("^[a-z][A-Za-z]{0,40}$")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"\A[a-z][A-Za-z]{0,40}\z")]
     private static partial System.Text.RegularExpressions.Regex RequiredTimePattern();
 }

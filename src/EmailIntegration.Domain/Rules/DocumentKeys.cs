@@ -34,6 +34,6 @@ public static partial class DocumentKeys
     private static string Safe(string value) =>
         value.Length <= 64 && SafeKey().IsMatch(value) ? value : "h-" + EventIdentity.Hash(value);
 
-    [GeneratedRegex("^[A-Za-z0-9_.-]+$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9_.-]+\z")]
     private static partial Regex SafeKey();
 }

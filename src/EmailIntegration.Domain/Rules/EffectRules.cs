@@ -62,7 +62,7 @@ public sealed class EffectRules
     /// <summary>'*' matches any run of characters; everything else is literal; case-insensitive.</summary>
     private static Regex Glob(string pattern) =>
         // Linear-time matching: no backtracking to bound, so no timeout that a CPU-starved host could hit.
-        new("^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal) + "$",
+        new(@"\A" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal) + @"\z",
             RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 }
 

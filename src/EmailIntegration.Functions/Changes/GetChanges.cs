@@ -1,4 +1,5 @@
 using EmailIntegration.Functions.Http;
+using EmailIntegration.Functions.Security;
 using EmailIntegration.Pipeline.Changes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -13,8 +14,9 @@ public sealed class GetChanges(ChangeFeed feed, ILogger<GetChanges> logger)
     public const string Route = "changes";
 
     [Function(nameof(GetChanges))]
+    [RequiresRole(ApiRoles.ChangesRead)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Route)] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Route)] HttpRequest request,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(logger, async () =>
             ApiResults.Json(await feed.ReadAsync(request.Query["after"], request.Query["pageSize"], cancellationToken)));

@@ -14,8 +14,15 @@ public static class ApiResults
 {
     public const string ProblemJson = "application/problem+json";
 
-    public static IActionResult Json(object value, int status = StatusCodes.Status200OK) =>
-        new JsonResult(value, ApiJson.Options) { StatusCode = status };
+    /// <summary>The API's JSON; never cached and never sniffed as anything else (it carries members' data).</summary>
+    public static IActionResult Json(object value, int status = StatusCodes.Status200OK) => new PrivateJson(value, status);
+
+    /// <summary>The headers of every response that carries personal data: no cache keeps it, no browser reinterprets it.</summary>
+    public static void MarkPrivate(HttpResponse response)
+    {
+        response.Headers.CacheControl = "no-store";
+        response.Headers["X-Content-Type-Options"] = "nosniff";
+    }
 
     public static IActionResult Html(string html) => new HtmlResult(html);
 
@@ -50,7 +57,20 @@ public static class ApiResults
         }
     }
 
-    /// <summary>A server-rendered page: UTF-8, not cached, no referrer (its URL carries the function key), no script.</summary>
+    /// <summary>JSON with <see cref="MarkPrivate"/>'s headers; <see cref="Value"/> and <see cref="StatusCode"/> as a JsonResult's.</summary>
+    public sealed class PrivateJson : JsonResult
+    {
+        public PrivateJson(object value, int status)
+            : base(value, ApiJson.Options) => StatusCode = status;
+
+        public override Task ExecuteResultAsync(ActionContext context)
+        {
+            MarkPrivate(context.HttpContext.Response);
+            return base.ExecuteResultAsync(context);
+        }
+    }
+
+    /// <summary>A server-rendered page: UTF-8, not cached, no referrer (its URL may carry a view link), no script.</summary>
     private sealed class HtmlResult(string html) : IActionResult
     {
         public async Task ExecuteResultAsync(ActionContext context)

@@ -1,3 +1,4 @@
+using EmailIntegration.Functions.Security;
 using EmailIntegration.Pipeline.Serve;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -15,43 +16,58 @@ namespace EmailIntegration.Functions.Http;
 public sealed class GetChildFormPage(EmailIntegrationTabReader reader, ILogger<GetChildFormPage> logger)
 {
     [Function("GetTrackingPage")]
+    [RequiresRole(ApiRoles.TabRead, ViewLink = true)]
     public Task<IActionResult> Tracking(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "individuals/{individualId}/email-integration/tracking")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "individuals/{individualId}/email-integration/tracking")] HttpRequest request,
         string individualId, CancellationToken cancellationToken) => ServeAsync("tracking", request, individualId, cancellationToken);
 
     [Function("GetLinkTrackingPage")]
+
+    [RequiresRole(ApiRoles.TabRead, ViewLink = true)]
     public Task<IActionResult> LinkTracking(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "individuals/{individualId}/email-integration/link-tracking")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "individuals/{individualId}/email-integration/link-tracking")] HttpRequest request,
         string individualId, CancellationToken cancellationToken) => ServeAsync("link-tracking", request, individualId, cancellationToken);
 
     [Function("GetFaxTrackingPage")]
+
+    [RequiresRole(ApiRoles.TabRead, ViewLink = true)]
     public Task<IActionResult> FaxTracking(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "individuals/{individualId}/email-integration/fax-tracking")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "individuals/{individualId}/email-integration/fax-tracking")] HttpRequest request,
         string individualId, CancellationToken cancellationToken) => ServeAsync("fax-tracking", request, individualId, cancellationToken);
 
     [Function("GetUnsubscribesPage")]
+
+    [RequiresRole(ApiRoles.TabRead, ViewLink = true)]
     public Task<IActionResult> Unsubscribes(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "individuals/{individualId}/email-integration/unsubscribes")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "individuals/{individualId}/email-integration/unsubscribes")] HttpRequest request,
         string individualId, CancellationToken cancellationToken) => ServeAsync("unsubscribes", request, individualId, cancellationToken);
 
     [Function("GetBouncesPage")]
+
+    [RequiresRole(ApiRoles.TabRead, ViewLink = true)]
     public Task<IActionResult> Bounces(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "individuals/{individualId}/email-integration/bounces")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "individuals/{individualId}/email-integration/bounces")] HttpRequest request,
         string individualId, CancellationToken cancellationToken) => ServeAsync("bounces", request, individualId, cancellationToken);
 
     [Function("GetCommunicationsPage")]
+
+    [RequiresRole(ApiRoles.TabRead, ViewLink = true)]
     public Task<IActionResult> Communications(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "individuals/{individualId}/email-integration/communications")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "individuals/{individualId}/email-integration/communications")] HttpRequest request,
         string individualId, CancellationToken cancellationToken) => ServeAsync("communications", request, individualId, cancellationToken);
 
     [Function("GetCustomerActionsPage")]
+
+    [RequiresRole(ApiRoles.TabRead, ViewLink = true)]
     public Task<IActionResult> CustomerActions(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "individuals/{individualId}/customer-actions")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "individuals/{individualId}/customer-actions")] HttpRequest request,
         string individualId, CancellationToken cancellationToken) => ServeAsync("customer-actions", request, individualId, cancellationToken);
 
     [Function("GetInterestActivitiesPage")]
+
+    [RequiresRole(ApiRoles.TabRead, ViewLink = true)]
     public Task<IActionResult> InterestActivities(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "individuals/{individualId}/interest-activities")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "individuals/{individualId}/interest-activities")] HttpRequest request,
         string individualId, CancellationToken cancellationToken) => ServeAsync("interest-activities", request, individualId, cancellationToken);
 
     private Task<IActionResult> ServeAsync(string segment, HttpRequest request, string individualId, CancellationToken cancellationToken) =>

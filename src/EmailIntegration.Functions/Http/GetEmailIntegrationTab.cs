@@ -1,3 +1,4 @@
+using EmailIntegration.Functions.Security;
 using EmailIntegration.Pipeline.Serve;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -12,8 +13,10 @@ public sealed class GetEmailIntegrationTab(EmailIntegrationTabReader reader, ILo
     public const string Route = "individuals/{individualId}/email-integration";
 
     [Function(nameof(GetEmailIntegrationTab))]
+
+    [RequiresRole(ApiRoles.TabRead, ViewLink = true)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Route)] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Route)] HttpRequest request,
         string individualId,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(logger, async () =>

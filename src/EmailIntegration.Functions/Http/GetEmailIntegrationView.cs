@@ -1,3 +1,4 @@
+using EmailIntegration.Functions.Security;
 using EmailIntegration.Pipeline.Serve;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -13,8 +14,9 @@ namespace EmailIntegration.Functions.Http;
 public sealed class GetEmailIntegrationView(EmailIntegrationTabReader reader, ILogger<GetEmailIntegrationView> logger)
 {
     [Function(nameof(GetEmailIntegrationView))]
+    [RequiresRole(ApiRoles.TabRead, ViewLink = true)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "individuals/{individualId}/email-integration/view")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "individuals/{individualId}/email-integration/view")] HttpRequest request,
         string individualId,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(logger, async () =>

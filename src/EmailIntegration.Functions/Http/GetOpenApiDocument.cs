@@ -1,3 +1,4 @@
+using EmailIntegration.Functions.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -17,6 +18,8 @@ public sealed class GetOpenApiDocument
     private static readonly Lazy<Task<string>> Json = new(() => OpenApiDocumentFactory.Create().SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1));
 
     [Function(nameof(GetOpenApiDocument))]
+
+    [NoRole("The API description: no data, no secret; every route it describes still needs its role.")]
     public async Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Route)] HttpRequest request,
         CancellationToken cancellationToken)

@@ -35,13 +35,15 @@ public static class OpenApiDocumentFactory
                 Schemas = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal),
                 SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal)
                 {
-                    ["functionKeyQuery"] = new OpenApiSecurityScheme
+                    ["bearer"] = new OpenApiSecurityScheme
                     {
-                        Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Query, Name = "code", Description = "The function key.",
+                        Type = SecuritySchemeType.Http, Scheme = "bearer", BearerFormat = "JWT",
+                        Description = "An Entra ID access token whose roles claim holds the route's role (docs/security.md).",
                     },
-                    ["functionKeyHeader"] = new OpenApiSecurityScheme
+                    ["viewLink"] = new OpenApiSecurityScheme
                     {
-                        Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "x-functions-key", Description = "The function key.",
+                        Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Query, Name = "viewToken",
+                        Description = "A read-only view link for the route's individual (POST /individuals/{individualId}/view-links); tab routes only.",
                     },
                 },
             },
@@ -49,8 +51,8 @@ public static class OpenApiDocumentFactory
         };
         document.Security =
         [
-            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("functionKeyQuery", document)] = [] },
-            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("functionKeyHeader", document)] = [] },
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] },
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("viewLink", document)] = [] },
         ];
 
         var schemas = document.Components.Schemas!;
@@ -203,7 +205,7 @@ public static class OpenApiDocumentFactory
 
         var replay = new OpenApiPathItem();
         replay.AddOperation(HttpMethod.Post, Operation(document, "ReplayRun",
-            "Lands the run's files again under a new run id; the blob trigger fans them out (admin key)", [runId],
+            "Lands the run's files again under a new run id; the blob trigger fans them out (404 for a run that landed nothing)", [runId],
             requestBody: false, "202", "The replay's run id and file count."));
         document.Paths["/runs/{runId}/replay"] = replay;
 
@@ -221,6 +223,11 @@ public static class OpenApiDocumentFactory
         receive.Responses["413"] = ProblemResponse(document, "The body is over the service's limit.");
         webhook.AddOperation(HttpMethod.Post, receive);
         document.Paths["/webhooks/{service}"] = webhook;
+        var viewLinks = new OpenApiPathItem();
+        viewLinks.AddOperation(HttpMethod.Post, Operation(document, "CreateViewLink",
+            "A short-lived, read-only link to the individual's page for embedding: {url, expiresAt} (docs/security.md)", [IndividualId()],
+            requestBody: false, "201", "The view link."));
+        document.Paths["/individuals/{individualId}/view-links"] = viewLinks;
     }
 
     private static OpenApiOperation Operation(
@@ -241,7 +248,8 @@ public static class OpenApiDocumentFactory
             {
                 [status] = new OpenApiResponse { Description = description, Content = json },
                 ["400"] = ProblemResponse(document, "A malformed id or body."),
-                ["401"] = ProblemResponse(document, "No valid key."),
+                ["401"] = ProblemResponse(document, "No valid bearer token."),
+                ["403"] = ProblemResponse(document, "The token lacks the route's role."),
                 ["404"] = ProblemResponse(document, "Unknown."),
                 ["500"] = ProblemResponse(document, "The request failed; the response says nothing of the cause."),
             },
@@ -276,7 +284,8 @@ public static class OpenApiDocumentFactory
             operation.Responses["404"] = ProblemResponse(document, "The individual is unknown.");
         }
 
-        operation.Responses["401"] = ProblemResponse(document, "No valid function key.");
+        operation.Responses["401"] = ProblemResponse(document, "No valid bearer token or view link.");
+        operation.Responses["403"] = ProblemResponse(document, "The token lacks the route's role (Tab.Read).");
         operation.Responses["500"] = ProblemResponse(document, "The request failed; the response says nothing of the cause.");
         var path = new OpenApiPathItem();
         path.AddOperation(HttpMethod.Get, operation);

@@ -1,4 +1,5 @@
 using EmailIntegration.Functions.Http;
+using EmailIntegration.Functions.Security;
 using EmailIntegration.Pipeline.Individuals;
 using EmailIntegration.Pipeline.Serve;
 using Microsoft.AspNetCore.Http;
@@ -12,8 +13,9 @@ namespace EmailIntegration.Functions.Individuals;
 public sealed class GetIndividualProfile(IndividualProfileService profiles, ILogger<GetIndividualProfile> logger)
 {
     [Function(nameof(GetIndividualProfile))]
+    [RequiresRole(ApiRoles.TabRead)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "individuals/{individualId}/profile")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "individuals/{individualId}/profile")] HttpRequest request,
         string individualId,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(logger, async () =>

@@ -1,4 +1,5 @@
 using EmailIntegration.Functions.Http;
+using EmailIntegration.Functions.Security;
 using EmailIntegration.Pipeline.Individuals;
 using EmailIntegration.Pipeline.Serve;
 using Microsoft.AspNetCore.Http;
@@ -12,8 +13,9 @@ namespace EmailIntegration.Functions.Individuals;
 public sealed class PutIndividual(IndividualProfileService profiles, ILogger<PutIndividual> logger)
 {
     [Function(nameof(PutIndividual))]
+    [RequiresRole(ApiRoles.IndividualsWrite)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "put", Route = "individuals/{individualId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "individuals/{individualId}")] HttpRequest request,
         string individualId,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(logger, async () =>

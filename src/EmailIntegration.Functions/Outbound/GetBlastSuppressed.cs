@@ -1,4 +1,5 @@
 using EmailIntegration.Functions.Http;
+using EmailIntegration.Functions.Security;
 using EmailIntegration.Pipeline.Outbound;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -11,8 +12,9 @@ namespace EmailIntegration.Functions.Outbound;
 public sealed class GetBlastSuppressed(BlastSuppressionReport report, ILogger<GetBlastSuppressed> logger)
 {
     [Function(nameof(GetBlastSuppressed))]
+    [RequiresRole(ApiRoles.BlastsSend)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "blasts/{blastId}/suppressed")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "blasts/{blastId}/suppressed")] HttpRequest request,
         string blastId,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(logger, async () =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EmailIntegration.Functions.Http;
+using EmailIntegration.Pipeline.Outbound;
 using EmailIntegration.Pipeline.Serve;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -15,7 +16,7 @@ public static class OutboundHttp
 
     public const int MaxOptOutBodyBytes = 16 * 1024;
 
-    /// <summary>As <see cref="ApiResults.HandleAsync"/>, plus 413 for a body over the limit.</summary>
+    /// <summary>As <see cref="ApiResults.HandleAsync"/>, plus 413 for a body over the limit and 409 for a blast id taken by other content.</summary>
     public static Task<IActionResult> HandleAsync(ILogger logger, Func<Task<IActionResult>> action) =>
         ApiResults.HandleAsync(logger, async () =>
         {
@@ -26,6 +27,10 @@ public static class OutboundHttp
             catch (BodyTooLargeException ex)
             {
                 return ApiResults.Problem(StatusCodes.Status413PayloadTooLarge, "The body is too large.", ex.Message);
+            }
+            catch (BlastConflictException ex)
+            {
+                return ApiResults.Problem(StatusCodes.Status409Conflict, "The blast id is taken.", ex.Message);
             }
         });
 
@@ -83,6 +88,7 @@ public static class OutboundHttp
         public Task ExecuteResultAsync(ActionContext context)
         {
             context.HttpContext.Response.Headers.Location = location;
+            ApiResults.MarkPrivate(context.HttpContext.Response);
             return new JsonResult(value, ApiJson.Options) { StatusCode = StatusCodes.Status202Accepted }.ExecuteResultAsync(context);
         }
     }

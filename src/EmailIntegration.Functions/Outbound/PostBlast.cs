@@ -1,3 +1,4 @@
+using EmailIntegration.Functions.Security;
 using EmailIntegration.Pipeline.Outbound;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -10,8 +11,9 @@ namespace EmailIntegration.Functions.Outbound;
 public sealed class PostBlast(BlastService blasts, ILogger<PostBlast> logger)
 {
     [Function(nameof(PostBlast))]
+    [RequiresRole(ApiRoles.BlastsSend)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "blasts")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "blasts")] HttpRequest request,
         CancellationToken cancellationToken) =>
         OutboundHttp.HandleAsync(logger, async () =>
         {

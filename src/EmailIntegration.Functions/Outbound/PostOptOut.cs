@@ -1,4 +1,5 @@
 using EmailIntegration.Functions.Http;
+using EmailIntegration.Functions.Security;
 using EmailIntegration.Pipeline.Outbound;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -11,8 +12,9 @@ namespace EmailIntegration.Functions.Outbound;
 public sealed class PostOptOut(OptOutService optOuts, ILogger<PostOptOut> logger)
 {
     [Function(nameof(PostOptOut))]
+    [RequiresRole(ApiRoles.IndividualsWrite)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "individuals/{individualId}/opt-outs")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "individuals/{individualId}/opt-outs")] HttpRequest request,
         string individualId,
         CancellationToken cancellationToken) =>
         OutboundHttp.HandleAsync(logger, async () =>

@@ -1,4 +1,5 @@
 using EmailIntegration.Functions.Http;
+using EmailIntegration.Functions.Security;
 using EmailIntegration.Pipeline.Runs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -11,8 +12,9 @@ namespace EmailIntegration.Functions.Runs;
 public sealed class GetRunLog(RunReplayer runs, ILogger<GetRunLog> logger)
 {
     [Function(nameof(GetRunLog))]
+    [RequiresRole(ApiRoles.Operations)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{runId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "runs/{runId}")] HttpRequest request,
         string runId,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(logger, async () => await runs.ReadAsync(runId, cancellationToken) is { } report

@@ -1,4 +1,5 @@
 using EmailIntegration.Functions.Http;
+using EmailIntegration.Functions.Security;
 using EmailIntegration.Pipeline.Runs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -11,9 +12,12 @@ namespace EmailIntegration.Functions.Runs;
 public sealed class ReplayRun(RunReplayer replayer, ILogger<ReplayRun> logger)
 {
     [Function(nameof(ReplayRun))]
+    [RequiresRole(ApiRoles.Operations)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "runs/{runId}/replay")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "runs/{runId}/replay")] HttpRequest request,
         string runId,
         CancellationToken cancellationToken) =>
-        ApiResults.HandleAsync(logger, async () => ApiResults.Json(await replayer.ReplayAsync(runId, cancellationToken), StatusCodes.Status202Accepted));
+        ApiResults.HandleAsync(logger, async () => await replayer.ReplayAsync(runId, cancellationToken) is { } replay
+            ? ApiResults.Json(replay, StatusCodes.Status202Accepted)
+            : ApiResults.Problem(StatusCodes.Status404NotFound, "No run with this id has landed files."));
 }

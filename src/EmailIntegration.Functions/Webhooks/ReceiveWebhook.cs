@@ -1,3 +1,4 @@
+using EmailIntegration.Functions.Security;
 using EmailIntegration.Pipeline.Webhooks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -14,6 +15,7 @@ namespace EmailIntegration.Functions.Webhooks;
 public sealed class ReceiveWebhook(WebhookReceiver receiver, ILogger<ReceiveWebhook> logger)
 {
     [Function(nameof(ReceiveWebhook))]
+    [NoRole("Signed by the e-mail service itself (SendGrid ECDSA, Mailgun HMAC, SNS signature, Postmark Basic): a service cannot get an Entra ID token, and a key in the registered URL would be a credential in a URL")]
     public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/{service}")] HttpRequest request,
         string service,

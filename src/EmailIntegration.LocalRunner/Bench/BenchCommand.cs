@@ -236,7 +236,7 @@ public static class BenchCommand
             async (chunk, token) => await bench.UncountedStore.SaveAsync(individualId, chunk, DocumentSnapshot.Empty, token));
 
         using var http = new HttpClient { BaseAddress = new Uri(bench.BaseUrl) };
-        http.DefaultRequestHeaders.Add("x-functions-key", bench.FunctionKey);
+        http.DefaultRequestHeaders.Authorization = new("Bearer", bench.Runner.Tokens.MintWithEveryRole());
         async Task<(double P50, double P95, double Queries, double Reads)> TimeAsync(string path)
         {
             for (var w = 0; w < 3; w++)

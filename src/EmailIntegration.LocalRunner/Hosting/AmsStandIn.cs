@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using EmailIntegration.Functions.Security;
 using EmailIntegration.VendorSandbox;
 
 namespace EmailIntegration.LocalRunner.Hosting;
@@ -12,7 +13,7 @@ public static class AmsStandIn
     public static async Task<int> SendIndividualsAsync(LocalRunnerApp runner, VendorSandboxes sandboxes, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = new Uri(runner.BaseUrl) };
-        http.DefaultRequestHeaders.Add("x-functions-key", runner.FunctionKey);
+        http.DefaultRequestHeaders.Authorization = new("Bearer", runner.Tokens.Mint([ApiRoles.IndividualsWrite], TimeSpan.FromMinutes(30), "ams-stand-in"));
         var sent = 0;
         await Parallel.ForEachAsync(sandboxes.AmsIndividuals(),
             new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },

@@ -1,5 +1,6 @@
 using EmailIntegration.Azure;
 using EmailIntegration.Azure.Configuration;
+using EmailIntegration.Functions.Security;
 using EmailIntegration.VendorSandbox;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -30,6 +31,18 @@ public sealed class LocalRunnerApp : IAsyncDisposable
     public LocalFunctionsHost Host => App.Services.GetRequiredService<LocalFunctionsHost>();
 
     public string FunctionKey => App.Configuration["LocalRunner:FunctionKey"] ?? "local-dev-key";
+
+    /// <summary>The stand-in for the host's master key: made at start, never the function key.</summary>
+    public string AdminKey => App.Configuration["LocalRunner:AdminKey"]!;
+
+    /// <summary>Mints bearer tokens with roles that this run's API accepts (and no other).</summary>
+    public LocalTokenIssuer Tokens => new(
+        Convert.FromBase64String(App.Configuration[ApiSecurityServiceCollectionExtensions.LocalSigningKeySetting]!),
+        App.Services.GetRequiredService<TimeProvider>());
+
+    /// <summary>A read-only view link token for one individual (the <c>viewToken</c> of the Tab: and Page: URLs).</summary>
+    public string ViewToken(string individualId, TimeSpan? lifetime = null) =>
+        App.Services.GetRequiredService<ViewLinks>().Create(individualId, lifetime).Token;
 
     /// <summary>The address Kestrel listens on once started.</summary>
     public string BaseUrl => App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -62,6 +75,14 @@ public sealed class LocalRunnerApp : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(overrides);
         }
 
+        // The local token issuer's signing key and the admin key: random per run unless a test sets them.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [ApiSecurityServiceCollectionExtensions.LocalSigningKeySetting] =
+                builder.Configuration[ApiSecurityServiceCollectionExtensions.LocalSigningKeySetting] is { Length: > 0 } key ? key : LocalTokenIssuer.NewSigningKey(),
+            ["LocalRunner:AdminKey"] = builder.Configuration["LocalRunner:AdminKey"] is { Length: > 0 } admin ? admin : LocalTokenIssuer.NewSigningKey(),
+        });
+
         VendorSandboxes? sandbox = null;
         if (builder.Configuration.GetValue("LocalRunner:Sandbox", false))
         {
@@ -70,7 +91,7 @@ public sealed class LocalRunnerApp : IAsyncDisposable
         }
 
         configureLogging?.Invoke(builder.Logging);
-        builder.Services.AddEmailIntegration(builder.Configuration);
+        builder.Services.AddEmailIntegration(builder.Configuration).AddApiSecurity(builder.Configuration);
 
         // Tests add log providers and wrap adapters (fault injection) here; the runner itself passes neither.
         configureServices?.Invoke(builder.Services);
@@ -80,7 +101,7 @@ public sealed class LocalRunnerApp : IAsyncDisposable
         builder.WebHost.UseUrls($"http://127.0.0.1:{builder.Configuration.GetValue("LocalRunner:Port", 7071)}");
 
         var app = builder.Build();
-        app.MapHttpFunctions(app.Configuration["LocalRunner:FunctionKey"] ?? "local-dev-key");
+        app.MapHttpFunctions(new LocalFunctionKeys(app.Configuration["LocalRunner:FunctionKey"] ?? "local-dev-key", app.Configuration["LocalRunner:AdminKey"]!));
         await app.Services.GetRequiredService<ResourceInitializer>().EnsureCreatedAsync(cancellationToken);
         return new LocalRunnerApp(app, sandbox);
     }

@@ -66,6 +66,11 @@ public sealed class LandedFileFanOut(
                     {
                         unmatched.Add(record.Event);
                     }
+                    else if (!Identifiers.IsIndividualId(individualId))
+                    {
+                        // Vendor data is not ours to trust: the same id rule as the API, or the record is set aside.
+                        badRecords.Add(new BadRecord($"record {records - 1}", $"The individual id is not {Identifiers.IndividualIdRule}."));
+                    }
                     else if (!MessagePartitioner.FitsAlone(landedFile, individualId, record.Event, publisher.MaxBodyBytes))
                     {
                         badRecords.Add(new BadRecord($"record {records - 1}", "The record is larger than a queue message can carry."));

@@ -34,6 +34,6 @@ public sealed partial record LandedFileName(
     public static bool BelongsToRun(string name, string runId) =>
         TryParse(name, out var parsed) && string.Equals(parsed!.RunId, runId, StringComparison.Ordinal);
 
-    [GeneratedRegex(@"^(?<vendor>[a-z0-9-]+)/(?<y>\d{4})/(?<m>\d{2})/(?<d>\d{2})/(?<run>[A-Za-z0-9-]+)/(?<kind>[A-Za-z0-9]+)-(?<page>\d{1,9})\.(?<ext>[a-z]+)\z")]
+    [GeneratedRegex(@"\A(?<vendor>[a-z0-9-]+)/(?<y>\d{4})/(?<m>\d{2})/(?<d>\d{2})/(?<run>[A-Za-z0-9-]+)/(?<kind>[A-Za-z0-9]+)-(?<page>\d{1,9})\.(?<ext>[a-z]+)\z")]
     private static partial Regex Pattern();
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using EmailIntegration.Domain.Rules;
 using EmailIntegration.Pipeline.Serve;
 
@@ -8,7 +7,7 @@ namespace EmailIntegration.Pipeline.Outbound;
 /// Checks a blast before anything is landed: a known, enabled vendor, a mailing type, 1..MaxRecipients recipients with
 /// valid, distinct ids and a plausible address each, and bounded fields. Messages say where, never what (no address).
 /// </summary>
-public static partial class BlastRequestValidator
+public static class BlastRequestValidator
 {
     public const int MaxMailingTypeLength = 100;
     public const int MaxFieldsPerRecipient = 100;
@@ -24,7 +23,7 @@ public static partial class BlastRequestValidator
             throw new InvalidRequestException("body", "The body is empty.");
         }
 
-        if (request.BlastId is not null && !BlastIdPattern().IsMatch(request.BlastId))
+        if (request.BlastId is not null && !Identifiers.IsBlastId(request.BlastId))
         {
             throw new InvalidRequestException("blastId", "The blast id must be 1 to 64 letters, digits, '-' or '_'.");
         }
@@ -69,7 +68,7 @@ public static partial class BlastRequestValidator
         {
             var recipient = recipients[i];
             var where = $"recipients[{i}]";
-            if (recipient?.IndividualId is not { } id || !IndividualIdPattern().IsMatch(id))
+            if (recipient?.IndividualId is not { } id || !Identifiers.IsIndividualId(id))
             {
                 throw new InvalidRequestException(where + ".individualId", "The individual id must be 1 to 64 letters, digits, '-', '_' or '.'.");
             }
@@ -85,11 +84,25 @@ public static partial class BlastRequestValidator
                 throw new InvalidRequestException(where + ".fields", $"At most {MaxFieldsPerRecipient} fields per recipient.");
             }
 
+            // Names as the mapper reads them (trimmed, case-insensitive), so what is checked here is what is sent.
+            var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var (name, value) in fields)
             {
                 if (string.IsNullOrWhiteSpace(name) || name.Length > MaxFieldNameLength || name.Any(char.IsControl))
                 {
                     throw new InvalidRequestException(where + ".fields", $"Field names must be 1 to {MaxFieldNameLength} printable characters.");
+                }
+
+                if (!names.Add(name.Trim()))
+                {
+                    throw new InvalidRequestException(where + ".fields", "A field is named twice (names ignore case and surrounding spaces).");
+                }
+
+                if (string.Equals(name.Trim(), OutboundOptions.IndividualIdField, StringComparison.OrdinalIgnoreCase)
+                    && !string.Equals(value?.Trim(), id, StringComparison.Ordinal))
+                {
+                    throw new InvalidRequestException($"{where}.fields.{OutboundOptions.IndividualIdField}",
+                        "An IndividualId field must equal the recipient's individualId (or be left out).");
                 }
 
                 if (value is { Length: > MaxFieldValueLength })
@@ -110,17 +123,11 @@ public static partial class BlastRequestValidator
 
     /// <exception cref="InvalidRequestException">Not 1 to 64 letters, digits, '-' or '_'.</exception>
     public static string EnsureValidBlastId(string blastId) =>
-        blastId is not null && BlastIdPattern().IsMatch(blastId)
+        Identifiers.IsBlastId(blastId)
             ? blastId
             : throw new InvalidRequestException("blastId", "The blast id must be 1 to 64 letters, digits, '-' or '_'.");
 
     public static bool IsPlausibleEmail(string? email) =>
         email is { Length: > 2 and <= 254 } && email.Count(c => c == '@') == 1 && email[0] != '@' && email[^1] != '@'
         && !email.Any(char.IsWhiteSpace) && !email.Any(char.IsControl);
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
-    private static partial Regex BlastIdPattern();
-
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
-    private static partial Regex IndividualIdPattern();
 }

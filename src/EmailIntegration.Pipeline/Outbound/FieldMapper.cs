@@ -4,8 +4,8 @@ namespace EmailIntegration.Pipeline.Outbound;
 
 /// <summary>
 /// Maps a blast recipient's AMS fields to a vendor's fields with <c>Outbound:FieldMaps:{vendor}</c> (AMS field → vendor
-/// field; names compared case-insensitively). Only mapped fields are sent; <c>IndividualId</c> is the recipient's id unless
-/// the fields carry one. Values are trimmed; an empty value is sent as missing.
+/// field; names compared case-insensitively). Only mapped fields are sent; <c>IndividualId</c> is always the recipient's
+/// validated id. Values are trimmed; an empty value is sent as missing.
 /// </summary>
 public sealed class FieldMapper(IOptions<OutboundOptions> options)
 {
@@ -22,10 +22,8 @@ public sealed class FieldMapper(IOptions<OutboundOptions> options)
             fields[name.Trim()] = value;
         }
 
-        if (!fields.ContainsKey(OutboundOptions.IndividualIdField))
-        {
-            fields[OutboundOptions.IndividualIdField] = individualId;
-        }
+        // Always the validated id: a field of the same name never replaces it.
+        fields[OutboundOptions.IndividualIdField] = individualId;
 
         var mapped = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var (amsField, vendorField) in options.Value.FieldMapOf(vendor))

@@ -20,7 +20,8 @@ public sealed class OptOutService(
     ILogger<OptOutService> logger)
 {
     private const int MaxAttempts = 20;
-    private static readonly TimeSpan AllowedClockSkew = TimeSpan.FromMinutes(5);
+    /// <summary>How far ahead of our clock a caller's time may be; later is refused (a year-9999 time would win every later change).</summary>
+    public static readonly TimeSpan AllowedClockSkew = TimeSpan.FromMinutes(5);
 
     /// <returns>Null when the AMS has not sent the individual (no profile).</returns>
     /// <exception cref="InvalidRequestException">The request is not valid.</exception>
@@ -49,6 +50,12 @@ public sealed class OptOutService(
             }
 
             profile.ApplyAms(new AmsIndividual(profile.Email, CommunicationPreferences: [new AmsCommunicationPreference(mailingType, OptedOut: true, optedOutAt)]), now, rules);
+            if (profile.CommunicationPreferences.Count > Individuals.IndividualProfileService.MaxPreferencesPerProfile)
+            {
+                throw new InvalidRequestException("mailingType",
+                    $"A profile holds at most {Individuals.IndividualProfileService.MaxPreferencesPerProfile} mailing types; this one would hold more.");
+            }
+
             try
             {
                 await store.SaveAsync(individualId, [profile], snapshot, cancellationToken);

@@ -3,7 +3,8 @@ namespace EmailIntegration.Pipeline.Outbound;
 /// <summary>Where accepted blasts are landed before anything else happens (Blob: <c>blasts/{blastId}.json</c>).</summary>
 public interface IBlastStore
 {
-    Task LandAsync(string blastId, BlastRequest blast, CancellationToken cancellationToken);
+    /// <summary>Lands the blast unless one is already landed under this id: then false, and nothing is overwritten.</summary>
+    Task<bool> LandAsync(string blastId, BlastRequest blast, CancellationToken cancellationToken);
 
     /// <summary>The landed blast; null when there is none.</summary>
     Task<BlastRequest?> ReadAsync(string blastId, CancellationToken cancellationToken);

@@ -13,7 +13,8 @@ namespace EmailIntegration.Pipeline.Runs;
 /// </summary>
 public sealed class RunReplayer(ILandingZone landingZone, IRunLog runLog, TimeProvider time, ILogger<RunReplayer> logger)
 {
-    public async Task<RunReplay> ReplayAsync(string runId, CancellationToken cancellationToken)
+    /// <returns>Null when the run landed no file (an unknown run): nothing is replayed.</returns>
+    public async Task<RunReplay?> ReplayAsync(string runId, CancellationToken cancellationToken)
     {
         EnsureValidRunId(runId);
         var now = time.GetUtcNow();
@@ -25,6 +26,11 @@ public sealed class RunReplayer(ILandingZone landingZone, IRunLog runLog, TimePr
             var target = source! with { RunId = replayRunId, RunDate = DateOnly.FromDateTime(now.UtcDateTime) };
             await landingZone.CopyAsync(name, target, cancellationToken);
             files++;
+        }
+
+        if (files == 0)
+        {
+            return null;
         }
 
         logger.LogInformation("Replaying run {RunId} as {ReplayRunId}: {Files} landed files", runId, replayRunId, files);

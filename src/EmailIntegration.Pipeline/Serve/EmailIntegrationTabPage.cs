@@ -11,7 +11,7 @@ namespace EmailIntegration.Pipeline.Serve;
 /// </summary>
 public static class EmailIntegrationTabPage
 {
-    /// <param name="query">The request's query values (the function key 'code' included), kept in every paging link.</param>
+    /// <param name="query">The request's query values (a view link's viewToken included), kept in every paging link.</param>
     public static string Render(EmailIntegrationTab tab, IReadOnlyList<KeyValuePair<string, string>> query)
     {
         var html = new StringBuilder(16 * 1024);

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using EmailIntegration.Domain.Documents;
 using EmailIntegration.Pipeline.Apply;
 using Microsoft.Extensions.Configuration;
@@ -12,14 +11,14 @@ namespace EmailIntegration.Pipeline.Serve;
 /// form (see <see cref="ChildForms"/>), paged by the last row's key, which is signed on the way out
 /// (see <see cref="PageTokenProtector"/>).
 /// </summary>
-public sealed partial class EmailIntegrationTabReader(IIndividualDocumentStore store, IConfiguration configuration)
+public sealed class EmailIntegrationTabReader(IIndividualDocumentStore store, IConfiguration configuration)
 {
     public const int DefaultPageSize = PageRequest.DefaultPageSize;
 
     private static readonly string[] TabDocumentIds = [ProfileDocument.DocumentId, TabSummaryDocument.DocumentId];
 
     // Read on first use, so a missing key fails the request (500, logged) rather than the host's start.
-    private readonly Lazy<PageTokenProtector> tokens = new(() => PageTokenProtector.FromBase64(configuration[PageTokenProtector.KeySetting]));
+    private readonly Lazy<PageTokenProtector> tokens = new(() => PageTokenProtector.FromConfiguration(configuration));
 
     /// <summary>
     /// The flags and the first page of every child form (or, for the page, the page each form's token
@@ -67,10 +66,9 @@ public sealed partial class EmailIntegrationTabReader(IIndividualDocumentStore s
 
     public static void EnsureValidIndividualId(string individualId)
     {
-        if (!IndividualIdPattern().IsMatch(individualId))
+        if (!Identifiers.IsIndividualId(individualId))
         {
-            throw new InvalidRequestException("individualId",
-                "The individual id must be 1 to 64 letters, digits, '-', '_' or '.'.");
+            throw new InvalidRequestException("individualId", $"The individual id must be {Identifiers.IndividualIdRule}.");
         }
     }
 
@@ -113,7 +111,4 @@ public sealed partial class EmailIntegrationTabReader(IIndividualDocumentStore s
         snapshot.Documents.GetValueOrDefault(ProfileDocument.DocumentId) is ProfileDocument profile
             ? new ProfileFlags(!profile.EmailValid, profile.DoNotEmail)
             : ProfileFlags.Unknown;
-
-    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
-    private static partial Regex IndividualIdPattern();
 }

@@ -64,10 +64,10 @@ public sealed partial record PageRequest(
         throw new InvalidRequestException(parameter, $"'{parameter}' must be an ISO-8601 date or date-time, e.g. 2026-01-31 or 2026-01-31T14:00:00Z.");
     }
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})?)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})?)?\z", RegexOptions.CultureInvariant)]
     private static partial Regex IsoPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9-]{1,32}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[A-Za-z0-9-]{1,32}\z", RegexOptions.CultureInvariant)]
     private static partial Regex VendorPattern();
 }
 

@@ -4,7 +4,8 @@ namespace EmailIntegration.Vendors.HighRoad;
 
 /// <summary>
 /// Writes RFC 4180 CSV with a chosen delimiter: CRLF line ends; a field is quoted when it holds the delimiter, a quote
-/// (doubled), a line break, or leading/trailing white space; null and empty fields are empty.
+/// (doubled), a line break, or leading/trailing white space; null and empty fields are empty; a value that a spreadsheet
+/// would take for a formula is neutralized (<see cref="NeutralizeFormula"/>).
 /// </summary>
 public static class HighRoadCsvWriter
 {
@@ -56,6 +57,7 @@ public static class HighRoadCsvWriter
             return;
         }
 
+        value = NeutralizeFormula(value);
         if (!NeedsQuotes(value, delimiter))
         {
             writer.Write(value);
@@ -66,6 +68,15 @@ public static class HighRoadCsvWriter
         writer.Write(value.Replace("\"", "\"\"", StringComparison.Ordinal));
         writer.Write('"');
     }
+
+    /// <summary>
+    /// A value a spreadsheet would run as a formula (it starts with <c>= + - @</c>, a tab or a CR) gets a leading
+    /// apostrophe, so whoever opens the vendor's file in Excel or Sheets sees text, never a formula
+    /// (OWASP, "CSV Injection": https://owasp.org/www-community/attacks/CSV_Injection). Field values come from the AMS,
+    /// which takes them from members.
+    /// </summary>
+    public static string NeutralizeFormula(string value) =>
+        value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value;
 
     private static bool NeedsQuotes(string value, char delimiter) =>
         value.AsSpan().IndexOfAny(['"', '\r', '\n', delimiter]) >= 0

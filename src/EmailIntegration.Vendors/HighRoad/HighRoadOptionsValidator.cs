@@ -20,7 +20,7 @@ public sealed class HighRoadOptionsValidator : IValidateOptions<HighRoadOptions>
         {
             if (!TryExpandedUrl(options.HttpsUrl, out _))
             {
-                failures.Add($"{nameof(HighRoadOptions.HttpsUrl)} must be an absolute http(s) URL when HighRoad's source is Https.");
+                failures.Add($"{nameof(HighRoadOptions.HttpsUrl)} must be an absolute https URL (http only to a loopback host) when HighRoad's source is Https.");
             }
         }
 
@@ -42,9 +42,9 @@ public sealed class HighRoadOptionsValidator : IValidateOptions<HighRoadOptions>
         foreach (var (setting, url) in (ReadOnlySpan<(string, Uri?)>)
                  [("Outbound:OptOutUrl", outbound.OptOutUrl), ("Outbound:RecipientUrl", outbound.RecipientUrl)])
         {
-            if (url is not null && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp)))
+            if (url is not null && !VendorEndpoints.IsAllowedBaseUrl(url))
             {
-                failures.Add($"{setting} must be an absolute http(s) URL.");
+                failures.Add($"{setting} must be an absolute https URL (http only to a loopback host).");
             }
         }
 
@@ -67,7 +67,7 @@ public sealed class HighRoadOptionsValidator : IValidateOptions<HighRoadOptions>
         }
 
         var text = HighRoadTrackingSource.ExpandUrl(template, new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 2));
-        return Uri.TryCreate(text, UriKind.Absolute, out url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp);
+        return Uri.TryCreate(text, UriKind.Absolute, out url) && VendorEndpoints.IsAllowedBaseUrl(url);
     }
 
     private static void ValidateSftp(HighRoadSftpOptions? sftp, List<string> failures)
@@ -91,6 +91,11 @@ public sealed class HighRoadOptionsValidator : IValidateOptions<HighRoadOptions>
         if (string.IsNullOrWhiteSpace(sftp.HostKeySha256) && !sftp.AllowAnyHostKey)
         {
             failures.Add("Sftp:HostKeySha256 is required for SFTP (or Sftp:AllowAnyHostKey=true, for local testing only).");
+        }
+
+        if (sftp.AllowAnyHostKey && !VendorEndpoints.IsLoopback(sftp.Host))
+        {
+            failures.Add("Sftp:AllowAnyHostKey is only for a loopback host (local testing); pin Sftp:HostKeySha256 for a real server.");
         }
 
         if (string.IsNullOrWhiteSpace(sftp.FilePattern))

@@ -78,7 +78,7 @@ public sealed class SshNetSftpConnector(IOptions<HighRoadOptions> options, ILogg
         var hostKeyRejected = false;
         client.HostKeyReceived += (_, e) =>
         {
-            if (o.AllowAnyHostKey && expected is null)
+            if (o.AllowAnyHostKey && expected is null && VendorEndpoints.IsLoopback(o.Host))
             {
                 e.CanTrust = true;
                 return;

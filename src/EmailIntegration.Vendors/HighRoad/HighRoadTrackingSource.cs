@@ -231,7 +231,7 @@ public sealed class HighRoadTrackingSource(
     internal static Regex Glob(string? pattern)
     {
         var p = string.IsNullOrWhiteSpace(pattern) ? "*" : pattern.Trim();
-        var regex = "^" + Regex.Escape(p).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal) + "$";
+        var regex = @"\A" + Regex.Escape(p).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal) + @"\z";
         return new Regex(regex, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
     }
 

@@ -32,7 +32,8 @@ public sealed partial class NoSecretsInLogsTests(ITestOutputHelper output)
 
         // The AMS stand-in's part, as the runner plays it (AmsStandIn): every individual with an address, through PUT.
         using var http = new HttpClient { BaseAddress = new Uri(pipeline.Runner.BaseUrl) };
-        http.DefaultRequestHeaders.Add("x-functions-key", pipeline.Runner.FunctionKey);
+        var token = pipeline.Runner.Tokens.MintWithEveryRole();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         var individuals = realMagnet.Data.Individuals.Where(i => i.IndividualId is not null).Select(i => (Id: i.IndividualId!, i.Email))
             .Concat(informz.Data.Subscribers.Where(s => s.RemoteId is not null).Select(s => (Id: s.RemoteId!, s.Email)))
             .Concat(highRoad.Data.Recipients.Where(r => r.IndividualId is not null).Select(r => (Id: r.IndividualId!, r.Email)))
@@ -68,6 +69,7 @@ public sealed partial class NoSecretsInLogsTests(ITestOutputHelper output)
             ["Cosmos key"] = FaultEmulators.CosmosKey,
             ["storage account key"] = FaultEmulators.AccountKey,
             ["function key"] = pipeline.Runner.FunctionKey,
+            ["bearer token"] = token,
         };
 
         var lines = logs.Lines.ToList();

@@ -73,6 +73,7 @@ public sealed class FaultPipeline : IAsyncDisposable
         await runner.App.StartAsync();
         var http = new HttpClient { BaseAddress = new Uri(runner.BaseUrl) };
         http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", runner.Tokens.MintWithEveryRole());
         return new FaultPipeline(runner, http, suffix, overrides);
     }
 
@@ -81,8 +82,7 @@ public sealed class FaultPipeline : IAsyncDisposable
 
     public Task ReplayAsync(string runId) => Host.FanOutAndApplyAsync(runId, CancellationToken.None);
 
-    public Task<HttpResponseMessage> GetAsync(string path) =>
-        Http.GetAsync(path + (path.Contains('?') ? "&" : "?") + "code=" + Runner.FunctionKey);
+    public Task<HttpResponseMessage> GetAsync(string path) => Http.GetAsync(path);
 
     /// <summary>The tab JSON of one individual, as the profile screen gets it.</summary>
     public async Task<string> TabAsync(string individualId)

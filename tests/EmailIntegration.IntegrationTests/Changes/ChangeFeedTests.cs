@@ -47,7 +47,7 @@ public sealed class ChangeFeedTests : IAsyncLifetime
         foreach (var id in known)
         {
             var email = sandbox.Data.Individuals.First(i => i.IndividualId == id).Email;
-            using var put = await pipeline.Http.PutAsJsonAsync($"/api/individuals/{id}?code={pipeline.Runner.FunctionKey}", new
+            using var put = await pipeline.Http.PutAsJsonAsync($"/api/individuals/{id}", new
             {
                 email,
                 communicationPreferences = id == known[0] ? new[] { new { mailingType = "Events", optedOut = true, changedAt = "2026-11-01T00:00:00Z" } } : null,
@@ -112,7 +112,7 @@ public sealed class ChangeFeedTests : IAsyncLifetime
     [Fact]
     public async Task ATamperedCursor_OrAPageSizeOutOfRange_IsA400Problem()
     {
-        using var put = await pipeline.Http.PutAsJsonAsync($"/api/individuals/IND-T1?code={pipeline.Runner.FunctionKey}", new
+        using var put = await pipeline.Http.PutAsJsonAsync($"/api/individuals/IND-T1", new
         {
             email = "t1@example.org",
             doNotEmail = true,

@@ -10,10 +10,11 @@ namespace EmailIntegration.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class IsolatedPipeline : IAsyncDisposable
 {
-    private IsolatedPipeline(LocalRunnerApp runner, HttpClient http, string suffix)
+    private IsolatedPipeline(LocalRunnerApp runner, HttpClient http, HttpClient anonymous, string suffix)
     {
         Runner = runner;
         Http = http;
+        Anonymous = anonymous;
         Suffix = suffix;
     }
 
@@ -22,7 +23,11 @@ public sealed class IsolatedPipeline : IAsyncDisposable
 
     public LocalRunnerApp Runner { get; }
 
+    /// <summary>A client whose requests carry a bearer token with every role (the runner's local issuer).</summary>
     public HttpClient Http { get; }
+
+    /// <summary>A client with no credential at all.</summary>
+    public HttpClient Anonymous { get; }
 
     public string Suffix { get; }
 
@@ -50,7 +55,10 @@ public sealed class IsolatedPipeline : IAsyncDisposable
         await runner.App.StartAsync();
         var http = new HttpClient { BaseAddress = new Uri(runner.BaseUrl) };
         http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        return new IsolatedPipeline(runner, http, suffix);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", runner.Tokens.MintWithEveryRole());
+        var anonymous = new HttpClient { BaseAddress = new Uri(runner.BaseUrl) };
+        anonymous.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return new IsolatedPipeline(runner, http, anonymous, suffix);
     }
 
     /// <summary>Timer, then blob trigger per landed file, then the queue until empty: one night.</summary>
@@ -86,8 +94,8 @@ public sealed class IsolatedPipeline : IAsyncDisposable
         return await condition();
     }
 
-    public Task<HttpResponseMessage> GetAsync(string path, bool withKey = true) =>
-        Http.GetAsync(withKey ? path + (path.Contains('?') ? "&" : "?") + "code=" + Runner.FunctionKey : path);
+    /// <summary>GET with a token holding every role, or (<paramref name="withKey"/> false) with no credential.</summary>
+    public Task<HttpResponseMessage> GetAsync(string path, bool withKey = true) => (withKey ? Http : Anonymous).GetAsync(path);
 
     public async ValueTask DisposeAsync()
     {
@@ -99,6 +107,7 @@ public sealed class IsolatedPipeline : IAsyncDisposable
 
         stopServing.Dispose();
         Http.Dispose();
+        Anonymous.Dispose();
 
         // The emulators keep everything in memory: drop what this test made.
         if (await IsolatedResources.DeleteAsync(Services) is { } failure)

@@ -235,7 +235,7 @@ public sealed class OutboundPipelineTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, unknownVendor.StatusCode);
         Assert.Equal("application/problem+json", unknownVendor.Content.Headers.ContentType?.MediaType);
 
-        using var tooLarge = new HttpRequestMessage(HttpMethod.Post, $"/api/blasts?code={pipeline.Runner.FunctionKey}")
+        using var tooLarge = new HttpRequestMessage(HttpMethod.Post, $"/api/blasts")
         {
             Content = new StringContent("{\"vendor\":\"" + new string('x', 9 * 1024 * 1024) + "\"}", Encoding.UTF8, "application/json"),
         };
@@ -270,5 +270,5 @@ public sealed class OutboundPipelineTests : IAsyncLifetime
     }
 
     private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object body) =>
-        pipeline.Http.SendAsync(new HttpRequestMessage(method, $"{path}?code={pipeline.Runner.FunctionKey}") { Content = JsonContent.Create(body) });
+        pipeline.Http.SendAsync(new HttpRequestMessage(method, $"{path}") { Content = JsonContent.Create(body) });
 }

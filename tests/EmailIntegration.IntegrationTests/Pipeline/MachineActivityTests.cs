@@ -49,7 +49,7 @@ public sealed class MachineActivityTests : IAsyncLifetime
         pipeline = await IsolatedPipeline.StartAsync();
         foreach (var (id, email) in new[] { ("IND-M1", "m1@example.org"), ("IND-M2", "m2@example.org") })
         {
-            using var put = await pipeline.Http.PutAsJsonAsync($"/api/individuals/{id}?code={pipeline.Runner.FunctionKey}", new { email });
+            using var put = await pipeline.Http.PutAsJsonAsync($"/api/individuals/{id}", new { email });
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         }
 

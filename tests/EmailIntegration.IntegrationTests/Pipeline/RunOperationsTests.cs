@@ -62,7 +62,7 @@ public sealed class RunOperationsTests : IAsyncLifetime
         var individuals = sandbox.Data.ExpectedCountsByIndividual().Where(e => e.Value.Total > 0).Select(e => e.Key).Take(5).ToList();
         var before = await Task.WhenAll(individuals.Select(TabAsync));
 
-        using var response = await pipeline.Http.PostAsync($"/api/runs/{runId}/replay?code={pipeline.Runner.FunctionKey}", null);
+        using var response = await pipeline.Http.PostAsync($"/api/runs/{runId}/replay", null);
         using var replay = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var replayRunId = replay.RootElement.GetProperty("replayRunId").GetString()!;
 

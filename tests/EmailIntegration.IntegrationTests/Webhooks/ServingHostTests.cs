@@ -36,7 +36,7 @@ public sealed class ServingHostTests : IAsyncLifetime
         var individual = sandbox.Data.ExpectedCountsByIndividual().First(e => e.Value.Total > 0).Key;
         using var before = await pipeline.GetAsync($"/api/individuals/{individual}/email-integration");
 
-        using var response = await pipeline.Http.PostAsync($"/api/runs/{runId}/replay?code={pipeline.Runner.FunctionKey}", null);
+        using var response = await pipeline.Http.PostAsync($"/api/runs/{runId}/replay", null);
         using var replay = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var replayRunId = replay.RootElement.GetProperty("replayRunId").GetString()!;
         var files = replay.RootElement.GetProperty("files").GetInt32();

@@ -36,7 +36,7 @@ public sealed class GetEmailIntegrationTabTests
 
         var result = await Get("ind-1");
 
-        var json = Assert.IsType<JsonResult>(result);
+        var json = Assert.IsAssignableFrom<JsonResult>(result);
         Assert.Equal(StatusCodes.Status200OK, json.StatusCode);
         Assert.Same(ApiJson.Options, json.SerializerSettings);
         var tab = Assert.IsType<EmailIntegrationTab>(json.Value);

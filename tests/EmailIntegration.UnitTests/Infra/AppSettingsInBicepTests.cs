@@ -17,6 +17,7 @@ public sealed partial class AppSettingsInBicepTests
         "AzureWebJobsStorage",                   // A connection string (Azurite); Azure uses the identity settings below.
         "Cosmos__Key",                           // The emulator key; Azure uses the managed identity.
         "Cosmos__AcceptSelfSignedCertificate",   // The emulator's certificate. Never in Azure.
+        "Auth__LocalIssuer__SigningKey",         // The local token issuer's key (the runner makes it). Never in Azure.
     };
 
     private const string LocalOnlyPrefix = "LocalRunner__";
@@ -36,6 +37,9 @@ public sealed partial class AppSettingsInBicepTests
         "AZURE_CLIENT_ID",
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+        "Auth__Authority",                       // Entra ID token validation (docs/security.md); locally the runner's own issuer.
+        "Auth__Audience",
+        "Auth__ClientId",
     };
 
     private static readonly string RepoRoot = FindRepoRoot();

@@ -21,7 +21,7 @@ public sealed class BlastServiceTests
         var order = new List<string>();
         statuses.Setup(s => s.GetAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync((BlastStatus?)null);
         blasts.Setup(b => b.LandAsync(It.IsAny<string>(), It.IsAny<BlastRequest>(), It.IsAny<CancellationToken>()))
-            .Callback(() => order.Add("land")).Returns(Task.CompletedTask);
+            .Callback(() => order.Add("land")).ReturnsAsync(true);
         statuses.Setup(s => s.TryAddAsync(It.IsAny<BlastStatus>(), It.IsAny<CancellationToken>()))
             .Callback(() => order.Add("status")).ReturnsAsync(true);
         queue.Setup(q => q.SendAsync(It.IsAny<OutboundMessage>(), It.IsAny<CancellationToken>()))
@@ -39,11 +39,12 @@ public sealed class BlastServiceTests
     {
         var pushed = new BlastStatus("blast-1", "realmagnet", "Newsletter", BlastState.Pushed, 2, 2, 0, null, 1, Now, Now);
         statuses.Setup(s => s.GetAsync("blast-1", It.IsAny<CancellationToken>())).ReturnsAsync(pushed);
+        blasts.Setup(b => b.ReadAsync("blast-1", It.IsAny<CancellationToken>())).ReturnsAsync(OutboundTestSupport.Blast(blastId: "blast-1"));
 
         var status = await Service().AcceptAsync(OutboundTestSupport.Blast(blastId: "blast-1"), CancellationToken.None);
 
         Assert.Same(pushed, status);
-        blasts.VerifyNoOtherCalls();
+        blasts.Verify(b => b.LandAsync(It.IsAny<string>(), It.IsAny<BlastRequest>(), It.IsAny<CancellationToken>()), Times.Never);
         queue.VerifyNoOtherCalls();
     }
 
@@ -52,11 +53,40 @@ public sealed class BlastServiceTests
     {
         var accepted = new BlastStatus("blast-1", "realmagnet", "Newsletter", BlastState.Accepted, 2, 0, 0, null, 0, Now, Now);
         statuses.Setup(s => s.GetAsync("blast-1", It.IsAny<CancellationToken>())).ReturnsAsync(accepted);
+        blasts.Setup(b => b.ReadAsync("blast-1", It.IsAny<CancellationToken>())).ReturnsAsync(OutboundTestSupport.Blast(blastId: "blast-1"));
         queue.Setup(q => q.SendAsync(OutboundMessage.Blast("blast-1"), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
 
         await Service().AcceptAsync(OutboundTestSupport.Blast(blastId: "blast-1"), CancellationToken.None);
 
         queue.Verify(q => q.SendAsync(OutboundMessage.Blast("blast-1"), It.IsAny<CancellationToken>()), Times.Once);
-        blasts.VerifyNoOtherCalls();
+        blasts.Verify(b => b.LandAsync(It.IsAny<string>(), It.IsAny<BlastRequest>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task ARepostOfABlastIdWithOtherContent_IsAConflict_AndNothingIsLandedOrQueued()
+    {
+        var pushed = new BlastStatus("blast-1", "realmagnet", "Newsletter", BlastState.Pushed, 2, 2, 0, null, 1, Now, Now);
+        statuses.Setup(s => s.GetAsync("blast-1", It.IsAny<CancellationToken>())).ReturnsAsync(pushed);
+        blasts.Setup(b => b.ReadAsync("blast-1", It.IsAny<CancellationToken>())).ReturnsAsync(OutboundTestSupport.Blast(blastId: "blast-1"));
+
+        var ex = await Assert.ThrowsAsync<BlastConflictException>(() =>
+            Service().AcceptAsync(OutboundTestSupport.Blast(recipients: 3, blastId: "blast-1"), CancellationToken.None));
+
+        Assert.Equal("blast-1", ex.BlastId);
+        blasts.Verify(b => b.LandAsync(It.IsAny<string>(), It.IsAny<BlastRequest>(), It.IsAny<CancellationToken>()), Times.Never);
+        queue.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task ARacingPostWithOtherContent_FindsTheIdLanded_AndIsAConflict()
+    {
+        statuses.Setup(s => s.GetAsync("blast-1", It.IsAny<CancellationToken>())).ReturnsAsync((BlastStatus?)null);
+        blasts.Setup(b => b.LandAsync("blast-1", It.IsAny<BlastRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync(false);
+        blasts.Setup(b => b.ReadAsync("blast-1", It.IsAny<CancellationToken>())).ReturnsAsync(OutboundTestSupport.Blast(blastId: "blast-1"));
+
+        await Assert.ThrowsAsync<BlastConflictException>(() =>
+            Service().AcceptAsync(OutboundTestSupport.Blast(recipients: 1, blastId: "blast-1"), CancellationToken.None));
+
+        queue.VerifyNoOtherCalls();
     }
 }

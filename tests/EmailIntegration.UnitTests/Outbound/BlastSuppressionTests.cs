@@ -167,7 +167,7 @@ public sealed class BlastSuppressionTests
     {
         var blasts = new Mock<IBlastStore>();
         blasts.Setup(b => b.LandAsync(It.IsAny<string>(), It.IsAny<BlastRequest>(), It.IsAny<CancellationToken>()))
-            .Callback((string id, BlastRequest blast, CancellationToken _) => landed[id] = blast).Returns(Task.CompletedTask);
+            .Callback((string id, BlastRequest blast, CancellationToken _) => landed[id] = blast).ReturnsAsync(true);
         var service = new BlastService(blasts.Object, statuses, Mock.Of<IOutboundQueue>(), [realMagnet.Object], OutboundTestSupport.Options(),
             new FixedTimeProvider(Now), NullLogger<BlastService>.Instance);
         var request = new BlastRequest(null, "realmagnet", "Newsletter", ids.Select(id => OutboundTestSupport.Recipient(id)).ToList()) { Kind = kind };

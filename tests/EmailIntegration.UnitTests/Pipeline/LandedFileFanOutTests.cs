@@ -194,4 +194,22 @@ public sealed class LandedFileFanOutTests
         quarantine.VerifyNoOtherCalls();
         Assert.Single(published);
     }
+
+    [Theory]
+    [InlineData("ind-a\n")]
+    [InlineData("ind a")]
+    [InlineData("ind/a")]
+    [InlineData("a@b.example")]
+    public async Task AVendorIdThatBreaksTheIdRule_IsABadRecord_AndTheGoodEventsStillGoThrough(string vendorId)
+    {
+        ParserYields([ParsedRecord.Of(A1), ParsedRecord.Of(Delivered(vendorId, "m-1", T0)), ParsedRecord.Of(B1)]);
+
+        var entry = await Create().FanOutAsync(File, CancellationToken.None);
+
+        Assert.Equal(["ind-a", "ind-b"], published.Select(m => m.SessionId));
+        Assert.Equal(1, entry.BadRecords);
+        quarantine.Verify(q => q.ReportBadRecordsAsync(File,
+            It.Is<IReadOnlyList<BadRecord>>(bad => bad.Count == 1 && bad[0].Position == "record 1" && !bad[0].Reason.Contains(vendorId)),
+            It.IsAny<CancellationToken>()), Times.Once);
+    }
 }

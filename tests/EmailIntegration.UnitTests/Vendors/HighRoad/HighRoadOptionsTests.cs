@@ -68,11 +68,11 @@ public class HighRoadOptionsTests
     [InlineData("Delimiter", "\"", "Delimiter must be one character")]
     [InlineData("DateFormat", "yyyy-MM-dd %", "DateFormat")]
     [InlineData("TimeZone", "Mars/Olympus_Mons", "not a known time zone id")]
-    [InlineData("HttpsUrl", "/relative/export.csv", "HttpsUrl must be an absolute http(s) URL")]
+    [InlineData("HttpsUrl", "/relative/export.csv", "HttpsUrl must be an absolute https URL")]
     [InlineData("HttpsPassword", "", "HttpsPassword is required with HttpsUserName")]
     [InlineData("AttemptTimeout", "00:20:00", "AttemptTimeout must be shorter than Timeout")]
     [InlineData("MaxFileMegabytes", "0", "MaxFileMegabytes")]
-    [InlineData("Outbound:OptOutUrl", "ftp://example.test/x", "Outbound:OptOutUrl must be an absolute http(s) URL")]
+    [InlineData("Outbound:OptOutUrl", "ftp://example.test/x", "Outbound:OptOutUrl must be an absolute https URL")]
     public void Invalid_settings_fail_at_start_up_naming_the_setting_without_secrets(string key, string value, string expected)
     {
         var settings = Valid();

@@ -110,7 +110,7 @@ public class HighRoadSftpSourceTests
         {
             ["Vendors:HighRoad:Source"] = "Sftp",
             ["Vendors:HighRoad:MaxFileMegabytes"] = "1",
-            ["Vendors:HighRoad:Sftp:Host"] = "sftp.example.test",
+            ["Vendors:HighRoad:Sftp:Host"] = "127.0.0.1",
             ["Vendors:HighRoad:Sftp:UserName"] = "assoc",
             ["Vendors:HighRoad:Sftp:Password"] = "sftp-s3cret",
             ["Vendors:HighRoad:Sftp:AllowAnyHostKey"] = "true",
