@@ -58,7 +58,6 @@ public static class EmailIntegrationServiceCollectionExtensions
         services.AddSingleton<ILandingZone, BlobLandingZone>();
         services.AddSingleton<IQuarantine, BlobQuarantine>();
         services.AddSingleton<IWatermarkStore, TableWatermarkStore>();
-        services.AddSingleton<IRunLog, TableRunLog>();
         services.AddSingleton<IVendorDirectory, TableVendorDirectory>();
         services.AddSingleton<IIndividualDocumentStore, CosmosIndividualStore>();
         services.AddSingleton<ResourceInitializer>();
@@ -83,6 +82,7 @@ public static class EmailIntegrationServiceCollectionExtensions
         services.AddSingleton<IndividualProfileService>();
         services.AddSingleton<RunReplayer>();
         services.AddOutbound(configuration);
+        services.AddOperations(configuration);
         return services;
     }
 }

@@ -77,6 +77,8 @@ foreach (var line in summary.Lines())
 var individual = runner.Sandbox?.SampleIndividualId() ?? "{individualId}";
 Console.WriteLine($"Tab: {runner.BaseUrl}/api/individuals/{individual}/email-integration?code={runner.FunctionKey}");
 Console.WriteLine($"Page: {runner.BaseUrl}/api/individuals/{individual}/email-integration/view?code={runner.FunctionKey}");
+// The operations pages' own links carry no key: send it as the x-functions-key header (e.g. a browser extension that sets headers).
+Console.WriteLine($"Operations: {runner.BaseUrl}/api/operations (header x-functions-key: {runner.FunctionKey})");
 
 if (once)
 {
