@@ -46,7 +46,7 @@ public sealed class OperationsPages(RunOverviewReader runs, RequeueConfirmation 
 
     [Function("PostRequeue")]
     public Task<IActionResult> Requeue(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "operations/requeue")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "operations/requeue/confirm")] HttpRequest request,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(logger, async () =>
         {

@@ -138,7 +138,7 @@ public static class OperationsPage
         return End(html);
     }
 
-    /// <summary>Served at <c>/api/operations/requeue</c>: the form posts back to the same URL.</summary>
+    /// <summary>Served at <c>/api/operations/requeue</c>: the form posts to <c>/api/operations/requeue/confirm</c>.</summary>
     public static string RenderRequeueConfirmation(PoisonOverview poison, string confirmation)
     {
         var html = Begin("Re-queue poisoned messages", "Re-queue poisoned messages", "Move every message of the poison queue back to the queue.");
@@ -149,7 +149,7 @@ public static class OperationsPage
         }
         else
         {
-            html.Append("<form method=\"post\" action=\"requeue\">\n<input type=\"hidden\" name=\"confirmation\" value=\"").Append(Encode(confirmation))
+            html.Append("<form method=\"post\" action=\"requeue/confirm\">\n<input type=\"hidden\" name=\"confirmation\" value=\"").Append(Encode(confirmation))
                 .Append("\">\n<p>Re-queue only after fixing the cause: each message is applied again (applying twice changes nothing).</p>\n")
                 .Append("<button type=\"submit\" id=\"confirm-requeue\">Re-queue ").Append(Count(poison.Listing)).Append(" message(s) to ")
                 .Append(Encode(poison.QueueName)).Append("</button>\n</form>\n");
@@ -159,11 +159,12 @@ public static class OperationsPage
         return End(html);
     }
 
+    /// <summary>Served at <c>/api/operations/requeue/confirm</c>.</summary>
     public static string RenderRequeued(int moved, string queueName)
     {
         var html = Begin("Re-queued", "Re-queued", null);
         html.Append("<p id=\"requeued\" role=\"status\">Re-queued ").Append(moved.ToString(CultureInfo.InvariantCulture)).Append(" message(s) to ")
-            .Append(Encode(queueName)).Append(".</p>\n<p><a href=\"../operations\">Back to operations</a></p>\n");
+            .Append(Encode(queueName)).Append(".</p>\n<p><a href=\"../../operations\">Back to operations</a></p>\n");
         return End(html);
     }
 
