@@ -300,7 +300,8 @@ public static class OperationsPage
     private static string Encode(string value) => WebUtility.HtmlEncode(value);
 
     private const string Css = """
-        .status { font-weight: 600; padding: 0 .35rem; border-radius: .25rem; }
+        th, td { overflow-wrap: break-word; }
+        .status { font-weight: 600; padding: 0 .35rem; border-radius: .25rem; white-space: nowrap; }
         .status.ok { color: #0f5323; background: #dafbe1; }
         .status.warn { color: #6a4300; background: #fff1c2; }
         .status.failed { color: #82071e; background: #ffebe9; }
