@@ -107,8 +107,8 @@ public static class OperationsPage
         html.Append("</section>\n");
 
         html.Append("<section aria-labelledby=\"files-heading\">\n<h2 id=\"files-heading\">Landed files</h2>\n");
-        Table(html, "files", "Per landed file", ["File", "Records", "Events", "Messages", "Bad records", "Unmatched", "Quarantined because"],
-            run.LandedFiles.Select(f => new object?[] { f.LandedFile, f.Records, f.Events, f.Messages, f.BadRecords, f.Unmatched, f.QuarantineReason }),
+        Table(html, "files", Capped("Per landed file", run.LandedFiles.Count), ["File", "Records", "Events", "Messages", "Bad records", "Unmatched", "Quarantined because"],
+            run.LandedFiles.Take(RowsShown).Select(f => new object?[] { f.LandedFile, f.Records, f.Events, f.Messages, f.BadRecords, f.Unmatched, f.QuarantineReason }),
             "No landed file was fanned out in this run.");
         html.Append("</section>\n");
 
@@ -120,9 +120,9 @@ public static class OperationsPage
         html.Append("</section>\n");
 
         html.Append("<section aria-labelledby=\"issues-heading\">\n<h2 id=\"issues-heading\">Kept aside</h2>\n");
-        Table(html, "issues", "Unknown individuals and unmatched e-mail groups (ids and group names only)",
+        Table(html, "issues", Capped("Unknown individuals and unmatched e-mail groups (ids and group names only)", run.Issues.Count),
             ["Kind", "Individual", "E-mail group", "Events", "File"],
-            run.Issues.Select(i => new object?[]
+            run.Issues.Take(RowsShown).Select(i => new object?[]
             {
                 i.Kind == ApplyIssueKind.UnknownIndividual ? "Unknown individual" : "Unmatched e-mail group", i.IndividualId,
                 i.Kind == ApplyIssueKind.UnmatchedEmailGroup ? i.Detail : null, i.Events, i.SourceFile,
@@ -187,6 +187,13 @@ public static class OperationsPage
 
         html.Append("</section>\n");
     }
+
+    /// <summary>Rows a run's page shows per table; the run's JSON (<c>GET /api/runs/{runId}</c>) has them all.</summary>
+    public const int RowsShown = 500;
+
+    private static string Capped(string caption, int count) => count > RowsShown
+        ? string.Create(CultureInfo.InvariantCulture, $"{caption}: the first {RowsShown} of {count} (all in GET /api/runs/{{runId}})")
+        : caption;
 
     private static string Count(PoisonListing listing) =>
         (listing.TotalIsLowerBound ? "at least " : string.Empty) + listing.Total.ToString(CultureInfo.InvariantCulture);

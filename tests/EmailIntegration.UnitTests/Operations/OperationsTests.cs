@@ -178,6 +178,22 @@ public sealed class OperationsPageTests
     }
 }
 
+public sealed class OperationsPageCapTests
+{
+    [Fact]
+    public void ARunWithManyIssues_ShowsTheFirstRows_AndSaysHowManyThereAre()
+    {
+        var summary = new RunSummary("r-1", null, [], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        var issues = Enumerable.Range(0, OperationsPage.RowsShown + 1)
+            .Select(i => new ApplyIssueEntry("r-1", ApplyIssueKind.UnknownIndividual, $"IND-{i:D4}", "f", null, 1)).ToList();
+
+        var html = OperationsPage.RenderRun(new RunDetail(summary, [], [], issues, [], new Dictionary<string, IReadOnlyList<BadRecord>>()));
+
+        Assert.Equal(OperationsPage.RowsShown, System.Text.RegularExpressions.Regex.Count(html, "<td data-label=\"Individual\">IND-"));
+        Assert.Contains($"the first {OperationsPage.RowsShown} of {OperationsPage.RowsShown + 1}", html, StringComparison.Ordinal);
+    }
+}
+
 public sealed class RequeueConfirmationTests
 {
     private static readonly IConfiguration Configuration = new ConfigurationBuilder()
