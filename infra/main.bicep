@@ -81,6 +81,13 @@ param postmarkWebhookEnabled bool = false
 @description('The SNS topic ARNs (\';\'-separated) carrying SES events that the SES webhook accepts.')
 param sesWebhookTopicArns string = ''
 
+@description('E-mail addresses that receive the operations alerts (infra/app/alerts.bicep).')
+param alertEmailReceivers array = []
+
+@description('Quarantined files plus bad records in a day above which an alert fires.')
+@minValue(0)
+param quarantineAlertThreshold int = 100
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -298,6 +305,23 @@ module api 'app/api.bicep' = {
   dependsOn: [
     rbac
   ]
+}
+
+// The operations alerts: vendor fetch failed, no successful run in 26 h, poisoned / dead-lettered, quarantine.
+module alerts 'app/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    resourceToken: resourceToken
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    serviceBusNamespaceName: serviceBus.outputs.name
+    serviceBusQueueName: serviceBus.outputs.queueName
+    alertEmailReceivers: alertEmailReceivers
+    enabledVendors: concat(realMagnetEnabled ? ['realmagnet'] : [], informzEnabled ? ['informz'] : [], highRoadEnabled ? ['highroad'] : [])
+    quarantineThreshold: quarantineAlertThreshold
+  }
 }
 
 // azd stores these in .azure/<env>/.env; the hooks read them.

@@ -61,7 +61,6 @@ public static class EmailIntegrationServiceCollectionExtensions
         services.AddSingleton<ILandingZone, BlobLandingZone>();
         services.AddSingleton<IQuarantine, BlobQuarantine>();
         services.AddSingleton<IWatermarkStore, TableWatermarkStore>();
-        services.AddSingleton<IRunLog, TableRunLog>();
         services.AddSingleton<IVendorDirectory, TableVendorDirectory>();
         // Every save goes through the change capture, so the AMS change feed sees what every writer changed.
         services.AddSingleton<CosmosIndividualStore>();
@@ -93,6 +92,7 @@ public static class EmailIntegrationServiceCollectionExtensions
         services.AddSingleton<IndividualProfileService>();
         services.AddSingleton<RunReplayer>();
         services.AddOutbound(configuration);
+        services.AddOperations(configuration);
         return services;
     }
 }

@@ -87,6 +87,8 @@ Console.WriteLine($"Page: {runner.BaseUrl}/api/individuals/{individual}/email-in
 Console.WriteLine($"Token: {runner.Tokens.MintWithEveryRole()}");
 // The feed's URL only: the token goes in the Authorization header (README, "The AMS change feed").
 Console.WriteLine($"Changes: {runner.BaseUrl}/api/changes?pageSize=100");
+// The operations pages' links carry no credential: send the Token: above as the Authorization header.
+Console.WriteLine($"Operations: {runner.BaseUrl}/api/operations (header Authorization: Bearer <Token>)");
 
 if (once)
 {

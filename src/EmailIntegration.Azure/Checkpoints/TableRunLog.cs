@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using EmailIntegration.Azure.Configuration;
 using EmailIntegration.Pipeline.Fetch;
+using EmailIntegration.Pipeline.Operations;
 using Microsoft.Extensions.Options;
 
 namespace EmailIntegration.Azure.Checkpoints;
@@ -8,13 +9,20 @@ namespace EmailIntegration.Azure.Checkpoints;
 /// <summary>
 /// The run log: partition = run id, so one query reads a night. Rows <c>fetch|{vendor}</c> (window,
 /// pages, records, error) and <c>fanout|{landed file}</c> (records, events, messages, bad, unmatched).
+/// Every run also has a row in the index partition <see cref="IndexPartition"/>, keyed by <see cref="RunIndexKey"/>
+/// so that listing the runs newest first is one range read of one partition.
 /// </summary>
-public sealed class TableRunLog(TableServiceClient tables, IOptions<EmailIntegrationOptions> options) : IRunLog
+public sealed class TableRunLog(TableServiceClient tables, IOptions<EmailIntegrationOptions> options) : IRunLog, IRunIndex
 {
+    /// <summary>Not a run id: run ids are letters, digits and '-'.</summary>
+    public const string IndexPartition = "~runs";
+
     private readonly TableClient table = tables.GetTableClient(options.Value.RunLogTable);
 
-    public Task WriteFetchAsync(FetchLogEntry entry, CancellationToken cancellationToken) =>
-        table.UpsertEntityAsync(new TableEntity(entry.RunId, "fetch|" + entry.Vendor)
+    public async Task WriteFetchAsync(FetchLogEntry entry, CancellationToken cancellationToken)
+    {
+        await IndexAsync(entry.RunId, cancellationToken);
+        await table.UpsertEntityAsync(new TableEntity(entry.RunId, "fetch|" + entry.Vendor)
         {
             ["Vendor"] = entry.Vendor,
             ["Status"] = entry.Status.ToString(),
@@ -27,9 +35,12 @@ public sealed class TableRunLog(TableServiceClient tables, IOptions<EmailIntegra
             ["Error"] = entry.Error,
             ["UnreadablePages"] = entry.UnreadablePages,
         }, TableUpdateMode.Replace, cancellationToken);
+    }
 
-    public Task WriteFanOutAsync(FanOutLogEntry entry, CancellationToken cancellationToken) =>
-        table.UpsertEntityAsync(new TableEntity(entry.RunId, "fanout|" + RowKeySafe(entry.LandedFile))
+    public async Task WriteFanOutAsync(FanOutLogEntry entry, CancellationToken cancellationToken)
+    {
+        await IndexAsync(entry.RunId, cancellationToken);
+        await table.UpsertEntityAsync(new TableEntity(entry.RunId, "fanout|" + RowKeySafe(entry.LandedFile))
         {
             ["LandedFile"] = entry.LandedFile,
             ["FinishedAt"] = entry.FinishedAt,
@@ -40,6 +51,57 @@ public sealed class TableRunLog(TableServiceClient tables, IOptions<EmailIntegra
             ["Unmatched"] = entry.Unmatched,
             ["QuarantineReason"] = entry.QuarantineReason,
         }, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<RunIndexEntry>> ListAsync(
+        DateTimeOffset? from, DateTimeOffset? to, string? after, int take, CancellationToken cancellationToken)
+    {
+        var filters = new List<string> { TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition}") };
+        if (after is not null)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"RowKey gt {after}"));
+        }
+
+        if (to is { } before)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"RowKey ge {RunIndexKey.Bound(before)}"));
+        }
+
+        if (from is { } since)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"RowKey lt {RunIndexKey.Bound(since)}"));
+        }
+
+        var entries = new List<RunIndexEntry>(take);
+        await foreach (var e in table.QueryAsync<TableEntity>(string.Join(" and ", filters), maxPerPage: take, cancellationToken: cancellationToken))
+        {
+            entries.Add(new RunIndexEntry(e.RowKey, e.GetString("RunId"), e.GetDateTimeOffset("StartedAt")!.Value));
+            if (entries.Count == take)
+            {
+                break;
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>
+    /// Idempotent (same key for every writer of a run). A run id of another shape (an operator's drop) is not
+    /// indexed: it is read by its id.
+    /// </summary>
+    private async Task IndexAsync(string runId, CancellationToken cancellationToken)
+    {
+        if (RunIndexKey.StartOf(runId) is not { } startedAt)
+        {
+            return;
+        }
+
+        await table.UpsertEntityAsync(new TableEntity(IndexPartition, RunIndexKey.For(runId, startedAt))
+        {
+            ["RunId"] = runId,
+            ["StartedAt"] = startedAt,
+        }, TableUpdateMode.Replace, cancellationToken);
+    }
 
     public Task WriteApplyIssueAsync(ApplyIssueEntry entry, CancellationToken cancellationToken) =>
         table.UpsertEntityAsync(new TableEntity(entry.RunId,

@@ -5,6 +5,7 @@ using EmailIntegration.Azure.Configuration;
 using EmailIntegration.Domain.Events;
 using EmailIntegration.Pipeline.FanOut;
 using EmailIntegration.Pipeline.Landing;
+using EmailIntegration.Pipeline.Operations;
 using Microsoft.Extensions.Options;
 
 namespace EmailIntegration.Azure.Landing;
@@ -14,7 +15,7 @@ namespace EmailIntegration.Azure.Landing;
 /// <c>files/{landed name}.reason.json</c>; <c>bad-records/{landed name}.json</c>;
 /// <c>unmatched/{landed name}.json</c>; <c>messages/{message id}.json</c>.
 /// </summary>
-public sealed class BlobQuarantine(BlobServiceClient blobs, IOptions<EmailIntegrationOptions> options) : IQuarantine
+public sealed class BlobQuarantine(BlobServiceClient blobs, IOptions<EmailIntegrationOptions> options) : IQuarantine, IQuarantineReader
 {
     private readonly BlobContainerClient landing = blobs.GetBlobContainerClient(options.Value.LandingContainer);
     private readonly BlobContainerClient quarantine = blobs.GetBlobContainerClient(options.Value.QuarantineContainer);
@@ -40,6 +41,23 @@ public sealed class BlobQuarantine(BlobServiceClient blobs, IOptions<EmailIntegr
     public Task RejectMessageAsync(string messageId, ReadOnlyMemory<byte> body, string reason, CancellationToken cancellationToken) =>
         WriteJsonAsync($"messages/{messageId}.json",
             new { messageId, reason, rejectedAt = DateTimeOffset.UtcNow, body = Convert.ToBase64String(body.Span) }, cancellationToken);
+
+    public async Task<IReadOnlyList<BadRecord>> ReadBadRecordsAsync(string landedFileName, int limit, CancellationToken cancellationToken)
+    {
+        var blob = quarantine.GetBlobClient($"bad-records/{landedFileName}.json");
+        try
+        {
+            var content = (await blob.DownloadContentAsync(cancellationToken)).Value.Content;
+            var report = JsonSerializer.Deserialize<BadRecordsReport>(content.ToMemory().Span, TrackingMessage.Json);
+            return report?.BadRecords?.Take(limit).ToList() ?? [];
+        }
+        catch (global::Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            return [];
+        }
+    }
+
+    private sealed record BadRecordsReport(string? LandedFile, IReadOnlyList<BadRecord>? BadRecords);
 
     private async Task WriteJsonAsync(string name, object value, CancellationToken cancellationToken)
     {

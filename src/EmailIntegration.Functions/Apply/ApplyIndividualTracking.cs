@@ -11,7 +11,10 @@ namespace EmailIntegration.Functions.Apply;
 /// </summary>
 public sealed class ApplyIndividualTracking(IndividualTrackingApplier applier)
 {
+    /// <summary>host.json's extensions.queues.maxDequeueCount: the delivery after which a failure poisons the message.</summary>
+    public const int MaxDequeueCount = 5;
+
     [Function(nameof(ApplyIndividualTracking))]
     public Task<ApplyOutcome> Run([QueueTrigger("%TrackingQueue%")] QueueMessage message, CancellationToken cancellationToken) =>
-        applier.ApplyAsync(message.MessageId, message.Body.ToMemory(), cancellationToken);
+        applier.ApplyAsync(message.MessageId, message.Body.ToMemory(), cancellationToken, lastAttempt: message.DequeueCount >= MaxDequeueCount);
 }

@@ -24,7 +24,8 @@ public static class ApiResults
         response.Headers["X-Content-Type-Options"] = "nosniff";
     }
 
-    public static IActionResult Html(string html) => new HtmlResult(html);
+    /// <param name="postsToSelf">The page has a form posting to this app (CSP form-action 'self' instead of 'none').</param>
+    public static IActionResult Html(string html, bool postsToSelf = false) => new HtmlResult(html, postsToSelf);
 
     public static IActionResult Problem(int status, string title, string? detail = null) =>
         new ObjectResult(new ProblemDetails { Status = status, Title = title, Detail = detail })
@@ -71,7 +72,7 @@ public static class ApiResults
     }
 
     /// <summary>A server-rendered page: UTF-8, not cached, no referrer (its URL may carry a view link), no script.</summary>
-    private sealed class HtmlResult(string html) : IActionResult
+    private sealed class HtmlResult(string html, bool postsToSelf) : IActionResult
     {
         public async Task ExecuteResultAsync(ActionContext context)
         {
@@ -81,7 +82,8 @@ public static class ApiResults
             response.Headers.CacheControl = "no-store";
             response.Headers["Referrer-Policy"] = "no-referrer";
             response.Headers["X-Content-Type-Options"] = "nosniff";
-            response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+            response.Headers.ContentSecurityPolicy = 
+                "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action " + (postsToSelf ? "'self'" : "'none'") + "; frame-ancestors 'none'";
             var bytes = Encoding.UTF8.GetBytes(html);
             response.ContentLength = bytes.Length;
             await response.Body.WriteAsync(bytes, context.HttpContext.RequestAborted);

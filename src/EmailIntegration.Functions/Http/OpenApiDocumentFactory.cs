@@ -228,6 +228,37 @@ public static class OpenApiDocumentFactory
             "A short-lived, read-only link to the individual's page for embedding: {url, expiresAt} (docs/security.md)", [IndividualId()],
             requestBody: false, "201", "The view link."));
         document.Paths["/individuals/{individualId}/view-links"] = viewLinks;
+        AddOperationsRoutes(document, runId);
+    }
+
+    /// <summary>The runs list and the operations pages (HTML; the re-queue POST takes a form with its confirmation token).</summary>
+    private static void AddOperationsRoutes(OpenApiDocument document, OpenApiParameter runId)
+    {
+        var runs = new OpenApiPathItem();
+        runs.AddOperation(HttpMethod.Get, Operation(document, "ListRuns",
+            "Runs started in [from, to), newest first, paged (pageSize, continuationToken): per vendor status and window, per run the counts",
+            [Query("from", "ISO-8601 date or date-time (UTC)"), Query("to", "ISO-8601 date or date-time (UTC), exclusive"),
+             Query("pageSize", "1 to 100 (25)"), Query("continuationToken", "The previous page's token")],
+            requestBody: false, "200", "A page of runs and the next page's token."));
+        document.Paths["/runs"] = runs;
+        Page("/operations", HttpMethod.Get, "GetOperationsPage", "The operations page: the last nights, the poison queue", []);
+        Page("/operations/runs/{runId}", HttpMethod.Get, "GetOperationsRunPage", "A run's page: vendors, files, bad records, kept aside", [runId]);
+        Page("/operations/requeue", HttpMethod.Get, "GetRequeueConfirmation", "The re-queue confirmation form", []);
+        Page("/operations/requeue/confirm", HttpMethod.Post, "PostRequeue",
+            "Re-queues the poison queue (form field confirmation from the confirmation page; same-origin only)", []);
+
+        void Page(string path, HttpMethod method, string operationId, string summary, List<IOpenApiParameter> parameters)
+        {
+            var item = new OpenApiPathItem();
+            item.AddOperation(method, Operation(document, operationId, summary, parameters, requestBody: false, "200", "An HTML page."));
+            document.Paths[path] = item;
+        }
+
+        static OpenApiParameter Query(string name, string description) => new()
+        {
+            Name = name, In = ParameterLocation.Query, Required = false, Description = description,
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+        };
     }
 
     private static OpenApiOperation Operation(

@@ -21,6 +21,11 @@ public sealed class ImportSummary : IDisposable
         };
         listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
             totals.AddOrUpdate(instrument.Name, value, (_, current) => current + value));
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
+        {
+            totals.AddOrUpdate(instrument.Name + ".count", 1, (_, current) => current + 1);
+            totals.AddOrUpdate(instrument.Name + ".ms", (long)value, (_, current) => current + (long)value);
+        });
         listener.Start();
     }
 
@@ -35,6 +40,8 @@ public sealed class ImportSummary : IDisposable
         $"  quarantined:        {this["files_quarantined"]} files, {this["bad_records"]} bad records, {this["messages_rejected"]} messages",
         $"  unmatched:          {this["events_unmatched"]} events",
         $"  fetch failures:     {this["fetch_failures"]}",
+        $"  poisoned:           {this["messages_poisoned"]} messages",
+        $"  apply latency:      {this["apply_duration.ms"] / Math.Max(1, this["apply_duration.count"])} ms a message on average",
     ];
 
     public void Dispose() => listener.Dispose();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using EmailIntegration.LocalRunner.Hosting;
+using EmailIntegration.Pipeline.Operations;
 
 namespace EmailIntegration.LocalRunner.Poison;
 
@@ -27,17 +28,17 @@ public static class PoisonCommand
         // No vendor sandbox, no HTTP: only the service graph.
         var settings = new Dictionary<string, string?>(overrides ?? new Dictionary<string, string?>()) { ["LocalRunner:Sandbox"] = "false" };
         await using var runner = await LocalRunnerApp.CreateAsync(args[1..], settings, cancellationToken);
-        var poison = ActivatorUtilities.CreateInstance<PoisonQueue>(runner.Services);
+        var poison = runner.Services.GetRequiredService<IPoisonQueue>();
         if (verb == "requeue")
         {
             var moved = await poison.RequeueAsync(cancellationToken);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Re-queued {moved} message(s) from {poison.Poison.Name} to {poison.Main.Name}."));
+                $"Re-queued {moved} message(s) from {poison.PoisonName} to {poison.QueueName}."));
             return 0;
         }
 
-        var (messages, total) = await poison.ListAsync(cancellationToken);
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{poison.Poison.Name}: {total} message(s)"));
+        var (total, messages, _) = await poison.ListAsync(cancellationToken);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{poison.PoisonName}: {total} message(s)"));
         foreach (var m in messages)
         {
             await output.WriteLineAsync(m.IndividualId is null

@@ -25,7 +25,30 @@ public sealed class IndividualTrackingApplier(
 {
     private const int MaxAttempts = 20;
 
-    public async Task<ApplyOutcome> ApplyAsync(string messageId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    /// <param name="lastAttempt">
+    /// The transport will not deliver this message again (its delivery count reached the maximum): a failure now moves
+    /// it to the poison queue or dead-letter, and is counted as <see cref="PipelineMetrics.MessagesPoisoned"/>.
+    /// </param>
+    public async Task<ApplyOutcome> ApplyAsync(
+        string messageId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken, bool lastAttempt = false)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            return await ApplyOnceAsync(messageId, body, cancellationToken);
+        }
+        catch (Exception) when (lastAttempt && !cancellationToken.IsCancellationRequested)
+        {
+            metrics.MessagesPoisoned.Add(1);
+            throw;
+        }
+        finally
+        {
+            metrics.ApplyDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+    }
+
+    private async Task<ApplyOutcome> ApplyOnceAsync(string messageId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         if (!TryRead(body, out var message, out var reason))
         {
@@ -60,9 +83,10 @@ public sealed class IndividualTrackingApplier(
                     await store.SaveAsync(message.IndividualId, result.Changed, snapshot, cancellationToken);
                 }
 
-                metrics.EventsApplied.Add(result.Applied);
-                metrics.EventsDuplicate.Add(result.Duplicates);
-                metrics.EventsNotProjected.Add(result.NotProjected);
+                var vendor = PipelineMetrics.VendorOfFile(message.SourceFile);
+                metrics.EventsApplied.Add(result.Applied, vendor);
+                metrics.EventsDuplicate.Add(result.Duplicates, vendor);
+                metrics.EventsNotProjected.Add(result.NotProjected, vendor);
                 await ReportIssuesAsync(message, snapshot, cancellationToken);
                 return ApplyOutcome.Done(result.Applied, result.Duplicates, result.Changed.Count);
             }

@@ -113,17 +113,18 @@ public sealed class LandedFileFanOut(
         if (quarantineReason is not null)
         {
             await quarantine.QuarantineFileAsync(landedFile, quarantineReason, cancellationToken);
-            metrics.FilesQuarantined.Add(1);
+            metrics.FilesQuarantined.Add(1, PipelineMetrics.VendorOfFile(landedFile));
             logger.LogWarning("Quarantined {LandedFile} after {Records} records: {Reason}", landedFile, records, quarantineReason);
         }
 
         var entry = new FanOutLogEntry(name!.RunId, landedFile, time.GetUtcNow(), records, events, messageCount,
             badRecords.Count, unmatched.Count, quarantineReason);
         await runLog.WriteFanOutAsync(entry, cancellationToken);
-        metrics.MessagesPublished.Add(messageCount);
-        metrics.EventsPublished.Add(events);
-        metrics.BadRecords.Add(badRecords.Count);
-        metrics.EventsUnmatched.Add(unmatched.Count);
+        var vendor = PipelineMetrics.Vendor(name.Vendor);
+        metrics.MessagesPublished.Add(messageCount, vendor);
+        metrics.EventsPublished.Add(events, vendor);
+        metrics.BadRecords.Add(badRecords.Count, vendor);
+        metrics.EventsUnmatched.Add(unmatched.Count, vendor);
         logger.LogInformation(
             "Fanned out {LandedFile}: {Records} records, {Events} events in {Messages} messages, {Bad} bad, {Unmatched} unmatched",
             landedFile, records, events, messageCount, badRecords.Count, unmatched.Count);
@@ -157,7 +158,7 @@ public sealed class LandedFileFanOut(
         string landedFile, string runId, string reason, CancellationToken cancellationToken)
     {
         await quarantine.QuarantineFileAsync(landedFile, reason, cancellationToken);
-        metrics.FilesQuarantined.Add(1);
+        metrics.FilesQuarantined.Add(1, PipelineMetrics.VendorOfFile(landedFile));
         logger.LogWarning("Quarantined {LandedFile}: {Reason}", landedFile, reason);
         var entry = new FanOutLogEntry(runId, landedFile, time.GetUtcNow(), 0, 0, 0, 0, 0, reason);
         await runLog.WriteFanOutAsync(entry, cancellationToken);

@@ -47,6 +47,7 @@ public sealed class VendorTrackingFetcher(
         {
             entry = entry with { Status = FetchStatus.UpToDate, FinishedAt = time.GetUtcNow() };
             await runLog.WriteFetchAsync(entry, cancellationToken);
+            metrics.FetchesSucceeded.Add(1, PipelineMetrics.Vendor(source.Vendor));
             return entry;
         }
 
@@ -75,6 +76,7 @@ public sealed class VendorTrackingFetcher(
                 // Only now is the whole window landed and read, so only now may the watermark move.
                 await watermarks.AdvanceAsync(source.Vendor, window.End, watermark, cancellationToken);
                 entry = entry with { Status = FetchStatus.Completed, FinishedAt = time.GetUtcNow() };
+                metrics.FetchesSucceeded.Add(1, PipelineMetrics.Vendor(source.Vendor));
                 logger.LogInformation(
                     "Fetched {Vendor} {WindowStart:o}..{WindowEnd:o} in run {RunId}: {Pages} pages, {Records} records",
                     source.Vendor, window.Start, window.End, runId, entry.Pages, entry.Records);
@@ -92,7 +94,7 @@ public sealed class VendorTrackingFetcher(
                 Status = FetchStatus.Failed, FinishedAt = time.GetUtcNow(), Error = error,
                 Pages = sink.Pages, Records = sink.Records, UnreadablePages = sink.Unreadable.Count,
             };
-            metrics.FetchFailures.Add(1);
+            metrics.FetchFailures.Add(1, PipelineMetrics.Vendor(source.Vendor));
             if (expected)
             {
                 logger.LogError(
@@ -128,8 +130,8 @@ public sealed class VendorTrackingFetcher(
             await landingZone.LandAsync(NameOf(page), page.Body, Metadata(vendor, runId, window, page), cancellationToken);
             Pages++;
             Records += page.RecordCount;
-            metrics.PagesLanded.Add(1);
-            metrics.RecordsLanded.Add(page.RecordCount);
+            metrics.PagesLanded.Add(1, PipelineMetrics.Vendor(vendor));
+            metrics.RecordsLanded.Add(page.RecordCount, PipelineMetrics.Vendor(vendor));
         }
 
         public async Task UnreadableAsync(FetchedPage page, string where, string reason, CancellationToken cancellationToken)
@@ -138,7 +140,7 @@ public sealed class VendorTrackingFetcher(
             var name = NameOf(page).ToString();
             await quarantine.QuarantineFileAsync(name, $"{where}: {reason}", cancellationToken);
             Unreadable.Add($"{where} ({name}): {reason}");
-            metrics.FetchFailures.Add(1);
+            metrics.FetchFailures.Add(1, PipelineMetrics.Vendor(vendor));
             logger.LogWarning("{Vendor} page {LandedFile} could not be read ({Where}): {Reason}; quarantined", vendor, name, where, reason);
         }
 

@@ -4,11 +4,14 @@ namespace EmailIntegration.Pipeline.Observability;
 
 /// <summary>
 /// Counters of every stage, exported with OpenTelemetry in Azure and read by the local runner's
-/// import summary. Counts only: never an address or a credential.
+/// import summary. Counts only: never an address or a credential. Per-vendor counts carry the tag
+/// <see cref="VendorTag"/> (the vendor of the landed file, or <c>unknown</c>).
 /// </summary>
 public sealed class PipelineMetrics
 {
     public const string MeterName = "EmailIntegration.Pipeline";
+
+    public const string VendorTag = "vendor";
 
     public PipelineMetrics(IMeterFactory meterFactory)
     {
@@ -30,7 +33,20 @@ public sealed class PipelineMetrics
         WebhooksReceived = meter.CreateCounter<long>("emailintegration.webhooks_received");
         WebhooksRefused = meter.CreateCounter<long>("emailintegration.webhooks_refused");
         WebhooksDuplicate = meter.CreateCounter<long>("emailintegration.webhooks_duplicate");
+        FetchesSucceeded = meter.CreateCounter<long>("emailintegration.fetches_succeeded",
+            description: "Vendor fetches that completed (or found nothing new to fetch): the 'no successful run' alert counts these.");
+        MessagesPoisoned = meter.CreateCounter<long>("emailintegration.messages_poisoned",
+            description: "Messages whose last allowed delivery failed: the host moves them to the poison queue or dead-letter.");
+        ApplyDuration = meter.CreateHistogram<double>("emailintegration.apply_duration", unit: "ms",
+            description: "Time to apply one queue message (read, fold, conditional save).");
     }
+
+    /// <summary>The vendor tag of a landed file's name (its first segment).</summary>
+    public static KeyValuePair<string, object?> Vendor(string vendor) => new(VendorTag, vendor);
+
+    /// <summary>The vendor tag of a landed file, or <c>unknown</c> for a name that is not a landed file name.</summary>
+    public static KeyValuePair<string, object?> VendorOfFile(string landedFile) =>
+        Vendor(Landing.LandedFileName.TryParse(landedFile, out var name) ? name!.Vendor : "unknown");
 
     public Counter<long> PagesLanded { get; }
     public Counter<long> RecordsLanded { get; }
@@ -55,4 +71,8 @@ public sealed class PipelineMetrics
 
     /// <summary>Webhook deliveries seen before: nothing landed.</summary>
     public Counter<long> WebhooksDuplicate { get; }
+
+    public Counter<long> FetchesSucceeded { get; }
+    public Counter<long> MessagesPoisoned { get; }
+    public Histogram<double> ApplyDuration { get; }
 }

@@ -147,7 +147,7 @@ public static class EmailIntegrationTabPage
 
     private static string Encode(string value) => WebUtility.HtmlEncode(value);
 
-    private const string Css = """
+    internal const string Css = """
 
         :root { color-scheme: light; --ink: #1b1f24; --muted: #57606a; --line: #d0d7de; --head: #f3f5f8; --accent: #0b5cad; }
         * { box-sizing: border-box; }

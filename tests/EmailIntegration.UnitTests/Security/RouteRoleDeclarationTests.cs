@@ -34,6 +34,11 @@ public sealed class RouteRoleDeclarationTests
         ["ReceiveWebhook"] = "none",
         ["GetChanges"] = "Changes.Read",
         ["GetBlastSuppressed"] = "Blasts.Send",
+        ["ListRuns"] = "Operations",
+        ["GetOperationsPage"] = "Operations",
+        ["GetOperationsRunPage"] = "Operations",
+        ["GetRequeueConfirmation"] = "Operations",
+        ["PostRequeue"] = "Operations",
     };
 
     private static string Declared(HttpFunction f) =>

@@ -1,11 +1,9 @@
-using System.Text.Json;
 using Azure.Storage.Queues;
-using Azure.Storage.Queues.Models;
 using EmailIntegration.Azure.Configuration;
-using EmailIntegration.Pipeline.FanOut;
+using EmailIntegration.Pipeline.Operations;
 using Microsoft.Extensions.Options;
 
-namespace EmailIntegration.LocalRunner.Poison;
+namespace EmailIntegration.Azure.Publishing;
 
 /// <summary>
 /// The tracking queue's poison queue (<c>{TrackingQueue}-poison</c>), where the host moves a
@@ -13,7 +11,7 @@ namespace EmailIntegration.LocalRunner.Poison;
 /// to the tracking queue once the cause is fixed. Re-queuing is safe to repeat: a message is sent
 /// back before it is deleted from poison (at worst it is applied twice, which changes nothing).
 /// </summary>
-public sealed class PoisonQueue(QueueServiceClient queues, IOptions<EmailIntegrationOptions> options)
+public sealed class StoragePoisonQueue(QueueServiceClient queues, IOptions<EmailIntegrationOptions> options) : IPoisonQueue
 {
     private const int PeekLimit = 32;
 
@@ -21,17 +19,21 @@ public sealed class PoisonQueue(QueueServiceClient queues, IOptions<EmailIntegra
 
     public QueueClient Poison { get; } = queues.GetQueueClient(options.Value.TrackingQueue + "-poison");
 
+    public string QueueName => Main.Name;
+
+    public string PoisonName => Poison.Name;
+
     /// <summary>The first messages (a queue can show at most 32 without taking them) and the approximate total.</summary>
-    public async Task<(IReadOnlyList<PoisonMessage> Messages, int Total)> ListAsync(CancellationToken cancellationToken)
+    public async Task<PoisonListing> ListAsync(CancellationToken cancellationToken)
     {
         if (!(await Poison.ExistsAsync(cancellationToken)).Value)
         {
-            return ([], 0);
+            return PoisonListing.Empty;
         }
 
         var total = (await Poison.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
         var peeked = (await Poison.PeekMessagesAsync(PeekLimit, cancellationToken)).Value;
-        return (peeked.Select(m => Describe(m.MessageId, m.InsertedOn, m.Body)).ToList(), total);
+        return new PoisonListing(total, peeked.Select(m => PoisonMessage.Describe(m.MessageId, m.InsertedOn, m.Body.ToMemory())).ToList());
     }
 
     /// <summary>Moves every poison message back to the tracking queue; returns how many moved.</summary>
@@ -60,26 +62,4 @@ public sealed class PoisonQueue(QueueServiceClient queues, IOptions<EmailIntegra
             }
         }
     }
-
-    /// <summary>What an operator needs to find the cause, never the events themselves (no addresses).</summary>
-    private static PoisonMessage Describe(string messageId, DateTimeOffset? insertedOn, BinaryData body)
-    {
-        try
-        {
-            var message = JsonSerializer.Deserialize<TrackingMessage>(body.ToMemory().Span, TrackingMessage.Json);
-            if (message is not null)
-            {
-                return new PoisonMessage(messageId, insertedOn, message.IndividualId, message.SourceFile, message.Part, message.Events?.Count ?? 0, body.ToMemory().Length);
-            }
-        }
-        catch (JsonException)
-        {
-        }
-
-        return new PoisonMessage(messageId, insertedOn, null, null, null, 0, body.ToMemory().Length);
-    }
 }
-
-/// <param name="IndividualId">Null when the body is not a tracking message.</param>
-public sealed record PoisonMessage(
-    string MessageId, DateTimeOffset? InsertedOn, string? IndividualId, string? SourceFile, int? Part, int Events, int Bytes);
