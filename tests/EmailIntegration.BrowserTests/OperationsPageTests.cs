@@ -31,6 +31,7 @@ public sealed class OperationsPageTests : IAsyncLifetime
         {
             ["Vendors:RealMagnet:UserName"] = sandbox.UserName,
             ["Vendors:RealMagnet:Password"] = sandbox.Password,
+            ["Vendors:RealMagnet:SoapUrl"] = sandbox.SoapUrl.ToString(),
             // Nothing listens on port 1: the Informz fetch fails and keeps its watermark.
             ["Vendors:Informz:Enabled"] = "true",
             ["Vendors:Informz:BaseUrl"] = "http://127.0.0.1:1/aapi/InformzService.svc",

@@ -44,6 +44,10 @@ public sealed class IsolatedPipeline : IAsyncDisposable
         {
             overrides["Vendors:RealMagnet:Enabled"] = "true";
             overrides["Vendors:RealMagnet:BaseUrl"] = realMagnetUrl;
+
+            // The sandbox serves the SOAP service (spam complaints) beside the REST adapter, as the vendor does.
+            overrides["Vendors:RealMagnet:SoapUrl"] =
+                new Uri(new Uri(realMagnetUrl), EmailIntegration.VendorSandbox.RealMagnet.RealMagnetSandbox.SoapPath).AbsoluteUri;
         }
 
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
