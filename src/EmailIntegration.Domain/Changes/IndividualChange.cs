@@ -25,6 +25,18 @@ public enum ChangeKind
 
     /// <summary>A bounce was recorded (<see cref="ChangeValue.DocumentId"/>, severity, vendor code).</summary>
     Bounce,
+
+    /// <summary>A Customer Action turned out to be only a machine's clicks (<see cref="ChangeValue.DocumentId"/>, <see cref="ChangeValue.Reason"/>).</summary>
+    CustomerActionWithdrawn,
+
+    /// <summary>A withdrawn Customer Action got a person's click: carries what a creation carries, so it also creates one the AMS never had.</summary>
+    CustomerActionReinstated,
+
+    /// <summary>An interest activity turned out to be only a machine's clicks (<see cref="ChangeValue.DocumentId"/>, <see cref="ChangeValue.Reason"/>).</summary>
+    InterestActivityWithdrawn,
+
+    /// <summary>A withdrawn interest activity got a person's click: carries what a creation carries.</summary>
+    InterestActivityReinstated,
 }
 
 /// <summary>The new value; only the fields of the change's kind are set (the others are left out). Never an address.</summary>

@@ -18,6 +18,18 @@ public sealed record ProfileState(bool EmailValid, string? EmailInvalidReason, b
                 .ToDictionary(g => g.Key, g => (g.First().MailingType, g.First().OptedOut), StringComparer.Ordinal));
 }
 
+/// <summary>Whether a scored row (Customer Action, interest activity) was withdrawn, and its time, as read.</summary>
+public sealed record ScoredRowState(bool Withdrawn, DateTimeOffset? At)
+{
+    /// <summary>The state of a scored row, or null for any other document.</summary>
+    public static ScoredRowState? Of(IndividualDocument document) => document switch
+    {
+        CustomerActionDocument a => new ScoredRowState(a.Withdrawn, a.ActionAt),
+        InterestActivityDocument i => new ScoredRowState(i.Withdrawn, i.ActivityAt),
+        _ => null,
+    };
+}
+
 /// <summary>
 /// Which changes a write makes, for the AMS change feed. Pure: the profile's flags and preferences compared before and
 /// after, and the rows that are created (Customer Actions, interest activities, bounces). Ids are deterministic: a
@@ -54,9 +66,13 @@ public static class IndividualChanges
         return changes;
     }
 
-    /// <summary>The change a newly created row means, or null for a row the AMS does not keep.</summary>
+    /// <summary>
+    /// The change a newly created row means, or null for a row the AMS does not keep. A row born withdrawn (its only
+    /// clicks were known to be a machine's) means nothing yet: the AMS never had it, so there is nothing to withdraw.
+    /// </summary>
     public static IndividualChange? Created(IndividualDocument document, DateTimeOffset changedAt) => document switch
     {
+        CustomerActionDocument { Withdrawn: true } or InterestActivityDocument { Withdrawn: true } => null,
         CustomerActionDocument a => Row(a, ChangeKind.CustomerActionCreated, changedAt,
             new ChangeValue(DocumentId: a.Id, Vendor: a.Vendor, MailingId: a.MailingId, Url: a.Url, OccurredAt: a.ActionAt)),
         InterestActivityDocument i => Row(i, ChangeKind.InterestActivityCreated, changedAt,
@@ -66,6 +82,36 @@ public static class IndividualChanges
                 UserUnknown: b.UserUnknown, VendorCode: b.VendorCode, OccurredAt: b.BouncedAt)),
         _ => null,
     };
+
+    /// <summary>
+    /// The change an existing scored row's withdrawal or reinstatement means, or null when it stayed as it was read. The
+    /// id names the person's click the change is about (the one withdrawn, or the one that reinstates), so a retry of the
+    /// same write gives the same id, and a later withdrawal or reinstatement of the same row a new one.
+    /// </summary>
+    public static IndividualChange? Followed(IndividualDocument document, ScoredRowState? atRead, DateTimeOffset changedAt)
+    {
+        var now = ScoredRowState.Of(document);
+        if (atRead is null || now is null || now.Withdrawn == atRead.Withdrawn)
+        {
+            return null;
+        }
+
+        var (kind, click) = (document, now.Withdrawn) switch
+        {
+            (CustomerActionDocument, true) => (ChangeKind.CustomerActionWithdrawn, atRead.At),
+            (CustomerActionDocument, false) => (ChangeKind.CustomerActionReinstated, now.At),
+            (_, true) => (ChangeKind.InterestActivityWithdrawn, atRead.At),
+            _ => (ChangeKind.InterestActivityReinstated, now.At),
+        };
+        var value = document switch
+        {
+            CustomerActionDocument a when a.Withdrawn => new ChangeValue(DocumentId: a.Id, Reason: a.WithdrawnReason),
+            InterestActivityDocument i when i.Withdrawn => new ChangeValue(DocumentId: i.Id, Reason: i.WithdrawnReason),
+            _ => Created(document, changedAt)!.Value,
+        };
+        var key = document.Id + "|" + kind + "|" + click?.UtcTicks.ToString(CultureInfo.InvariantCulture);
+        return IndividualChange.Create(IndividualChange.IdOf(document.IndividualId, "document", key), document.IndividualId, kind, value, changedAt);
+    }
 
     /// <summary>
     /// Stamps the profile's new changes with the next numbers of its change sequence and keeps them on the profile

@@ -32,6 +32,11 @@ public sealed class DocumentSnapshot(IReadOnlyDictionary<string, IndividualDocum
     /// </summary>
     public ProfileState ProfileAtRead { get; } = ProfileState.Of(documents.GetValueOrDefault(ProfileDocument.DocumentId) as ProfileDocument);
 
+    /// <summary>Whether each scored row read was withdrawn, taken before anyone changes it (<see cref="Changes.ChangeCapturingStore"/>).</summary>
+    public IReadOnlyDictionary<string, ScoredRowState> ScoredAtRead { get; private init; } = documents
+        .Select(d => (d.Key, State: ScoredRowState.Of(d.Value))).Where(d => d.State is not null)
+        .ToDictionary(d => d.Key, d => d.State!, StringComparer.Ordinal);
+
     /// <summary>The profile's changes not yet confirmed in the change feed, as read.</summary>
     public IReadOnlyList<IndividualChange> PendingAtRead { get; } =
         (documents.GetValueOrDefault(ProfileDocument.DocumentId) as ProfileDocument)?.PendingChanges.ToList() ?? [];
@@ -53,7 +58,13 @@ public sealed class DocumentSnapshot(IReadOnlyDictionary<string, IndividualDocum
             }
         }
 
-        return new DocumentSnapshot(mergedDocuments, mergedVersions);
+        var scored = more.ScoredAtRead.ToDictionary(StringComparer.Ordinal);
+        foreach (var (id, state) in ScoredAtRead)
+        {
+            scored[id] = state;
+        }
+
+        return new DocumentSnapshot(mergedDocuments, mergedVersions) { ScoredAtRead = scored };
     }
 }
 

@@ -12,6 +12,8 @@ namespace EmailIntegration.Pipeline.Changes;
 /// <item>A created row (Customer Action, interest activity, bounce) is written to the log before the row, with an id
 /// derived from the row's id: the row is created on this attempt or a retry of the same message, and a retry writes the
 /// same id again.</item>
+/// <item>A scored row's withdrawal or reinstatement (machine activity) is written ahead the same way, with an id derived
+/// from the row's id and the person's click it is about; a row born withdrawn writes nothing.</item>
 /// <item>A profile change is stamped on the profile itself (<see cref="ProfileDocument.PendingChanges"/>, numbered by its
 /// change sequence) and so committed with it, or not at all; after the save it is written to the log and then removed
 /// from the profile. A crash in between leaves it on the profile, and the next save of that individual (a redelivery
@@ -34,9 +36,13 @@ public sealed class ChangeCapturingStore(
         ArgumentNullException.ThrowIfNull(documents);
         ArgumentNullException.ThrowIfNull(snapshot);
         var now = time.GetUtcNow();
-        var created = documents.Where(d => snapshot.VersionOf(d.Id) is null)
-            .Select((d, i) => IndividualChanges.Created(d, now.AddTicks(i)))
-            .OfType<IndividualChange>().ToList();
+        var created = documents
+            .Select(d => snapshot.VersionOf(d.Id) is null
+                ? IndividualChanges.Created(d, now)
+                : IndividualChanges.Followed(d, snapshot.ScoredAtRead.GetValueOrDefault(d.Id), now))
+            .OfType<IndividualChange>()
+            .Select((c, i) => IndividualChange.Create(c.ChangeId, c.IndividualId, c.Kind, c.Value, now.AddTicks(i)))
+            .ToList();
         if (created.Count > 0)
         {
             await log.AppendAsync(individualId, created, cancellationToken);

@@ -12,7 +12,7 @@ namespace EmailIntegration.IntegrationTests.Pipeline;
 /// A night with a link scanner's burst and a person's click on the same mailing (a HighRoad export dropped by an
 /// operator), through the whole pipeline on the emulators: the machine's clicks stay on the rows, marked and counted
 /// apart, and exactly one Customer Action is scored. Then a click imported a night before its delivery, withdrawn when
-/// the delivery shows a machine made it.
+/// the delivery shows a machine made it, and the AMS told so through the change feed.
 /// </summary>
 public sealed class MachineActivityTests : IAsyncLifetime
 {
@@ -46,7 +46,7 @@ public sealed class MachineActivityTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        pipeline = await IsolatedPipeline.StartAsync();
+        pipeline = await IsolatedPipeline.StartAsync(settings: new Dictionary<string, string?> { ["Changes:SettleSeconds"] = "1" });
         foreach (var (id, email) in new[] { ("IND-M1", "m1@example.org"), ("IND-M2", "m2@example.org") })
         {
             using var put = await pipeline.Http.PutAsJsonAsync($"/api/individuals/{id}", new { email });
@@ -119,6 +119,19 @@ public sealed class MachineActivityTests : IAsyncLifetime
         using var tab = await GetJsonAsync("/api/individuals/IND-M2/email-integration");
         var link = Assert.Single(tab.RootElement.GetProperty("linkTracking").GetProperty("items").EnumerateArray());
         Assert.Equal("soon-after-delivery", link.GetProperty("machineClickReason").GetString());
+
+        // The AMS had the action and the activity (created the first night) and is told each was withdrawn, once.
+        var changes = await ChangesOfAsync("IND-M2");
+        Assert.Equal(
+            ["customerActionCreated", "customerActionWithdrawn", "interestActivityCreated", "interestActivityWithdrawn"],
+            changes.Select(c => c.Kind).Order(StringComparer.Ordinal));
+        var withdrawal = Assert.Single(changes, c => c.Kind == "customerActionWithdrawn");
+        Assert.Equal("soon-after-delivery", withdrawal.Reason);
+        Assert.Equal(changes.Single(c => c.Kind == "customerActionCreated").DocumentId, withdrawal.DocumentId);
+
+        await pipeline.ReplayAsync("drop-click-first");
+        await pipeline.ReplayAsync("drop-delivery-next");
+        Assert.Equal(changes, await ChangesOfAsync("IND-M2")); // a replay adds nothing; re-reading gives the same ids
     }
 
     [Fact]
@@ -137,6 +150,22 @@ public sealed class MachineActivityTests : IAsyncLifetime
         await pipeline.Services.GetRequiredService<ILandingZone>()
             .LandAsync(file, Encoding.UTF8.GetBytes(export.Replace("\n", "\r\n")), new Dictionary<string, string>(), default);
         await pipeline.ReplayAsync(runId);
+    }
+
+    private sealed record FeedChange(string ChangeId, string Kind, string? DocumentId, string? Reason);
+
+    /// <summary>The individual's changes in the feed, read from the start once they have settled.</summary>
+    private async Task<List<FeedChange>> ChangesOfAsync(string individualId)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(2.1));
+        using var page = await GetJsonAsync("/api/changes?pageSize=1000");
+        Assert.False(page.RootElement.GetProperty("more").GetBoolean());
+        return page.RootElement.GetProperty("items").EnumerateArray()
+            .Where(i => i.GetProperty("individualId").GetString() == individualId)
+            .Select(i => new FeedChange(i.GetProperty("changeId").GetString()!, i.GetProperty("kind").GetString()!,
+                i.GetProperty("value").TryGetProperty("documentId", out var id) ? id.GetString() : null,
+                i.GetProperty("value").TryGetProperty("reason", out var reason) ? reason.GetString() : null))
+            .ToList();
     }
 
     private async Task<JsonDocument> GetJsonAsync(string path) => JsonDocument.Parse(await GetBytesAsync(path));

@@ -4,7 +4,13 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using EmailIntegration.Azure.Outbound;
 using EmailIntegration.IntegrationTests.Infrastructure;
+using EmailIntegration.VendorSandbox;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
 namespace EmailIntegration.IntegrationTests.Webhooks;
@@ -12,26 +18,39 @@ namespace EmailIntegration.IntegrationTests.Webhooks;
 /// <summary>
 /// A signed SendGrid webhook posted to a serving local host (the same functions, DI graph and emulators as every
 /// integration test) goes through landing, the blob trigger, the fan-out and the apply stage without anyone starting
-/// anything: minutes, not a night.
+/// anything: minutes, not a night. The next marketing blast then holds the complainer back.
 /// </summary>
 public sealed class WebhookPipelineTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly ECDsa sendGridKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly VendorSandboxes sandboxes = VendorSandboxes.Start(seed: 19, today: DateTimeOffset.UtcNow);
     private IsolatedPipeline pipeline = null!;
 
     public async Task InitializeAsync()
     {
-        pipeline = await IsolatedPipeline.StartAsync(settings: new Dictionary<string, string?>
+        var suffix = Guid.NewGuid().ToString("N")[..10];
+        pipeline = await IsolatedPipeline.StartAsync(settings: new Dictionary<string, string?>(sandboxes.AdapterSettings())
         {
             ["Webhooks:SendGrid:Enabled"] = "true",
             ["Webhooks:SendGrid:VerificationKey"] = Convert.ToBase64String(sendGridKey.ExportSubjectPublicKeyInfo()),
+            ["OutboundContainer"] = $"outbound-{suffix}",
+            ["OutboundQueue"] = $"outbound-{suffix}",
+            ["BlastStatusTable"] = $"BlastStatus{suffix}",
+            ["OptOutStatusTable"] = $"OptOutStatus{suffix}",
+            ["Outbound:RealMagnet:Categories:Newsletter"] = "1001",
         });
         await pipeline.ServeLandedFilesAsync();
     }
 
     public async Task DisposeAsync()
     {
+        var options = pipeline.Services.GetRequiredService<IOptions<OutboundStorageOptions>>().Value;
+        await pipeline.Services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(options.OutboundContainer).DeleteIfExistsAsync();
+        var queues = pipeline.Services.GetRequiredService<QueueServiceClient>();
+        await queues.GetQueueClient(options.OutboundQueue).DeleteIfExistsAsync();
+        await queues.GetQueueClient(options.OutboundQueue + "-poison").DeleteIfExistsAsync();
         await pipeline.DisposeAsync();
+        sandboxes.Dispose();
         sendGridKey.Dispose();
     }
 
@@ -59,6 +78,19 @@ public sealed class WebhookPipelineTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal("landed", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         Assert.True(delivered, "doNotEmail was not set within 60 s of the webhook");
         Assert.Equal("duplicate", (await replay.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+
+        // The next marketing blast holds the complainer back for do-not-e-mail; a receipt still reaches them.
+        var marketing = await PushBlastAsync("marketing");
+        var status = await GetJsonAsync(marketing);
+        Assert.Equal("pushed", status.GetProperty("status").GetString());
+        Assert.Equal((1, 1), (status.GetProperty("suppressed").GetProperty("doNotEmail").GetInt32(), status.GetProperty("suppressed").GetProperty("total").GetInt32()));
+        var listed = Assert.Single((await GetJsonAsync(marketing + "/suppressed")).GetProperty("items").EnumerateArray());
+        Assert.Equal(("IND-W1", "doNotEmail"), (listed.GetProperty("individualId").GetString(), listed.GetProperty("reason").GetString()));
+        Assert.DoesNotContain(sandboxes.RealMagnet.ReceivedUpserts, u => u.Details["CustomMemberID"] == "IND-W1");
+
+        var receipt = await PushBlastAsync("transactional");
+        Assert.Equal(0, (await GetJsonAsync(receipt)).GetProperty("suppressed").GetProperty("total").GetInt32());
+        Assert.Single(sandboxes.RealMagnet.ReceivedUpserts, u => u.Details["CustomMemberID"] == "IND-W1");
     }
 
     [Fact]
@@ -75,6 +107,28 @@ public sealed class WebhookPipelineTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.NotFound, profile.StatusCode);
+    }
+
+    /// <summary>Posts a RealMagnet blast of kind <paramref name="kind"/> to IND-W1, pushes it, and returns its status location.</summary>
+    private async Task<string> PushBlastAsync(string kind)
+    {
+        using var post = await pipeline.Http.PostAsJsonAsync("/api/blasts", new
+        {
+            vendor = "realmagnet",
+            mailingType = "Newsletter",
+            kind,
+            recipients = new[] { new { individualId = "IND-W1", fields = new Dictionary<string, string> { ["Email"] = "member@example.org" } } },
+        });
+        Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
+        await pipeline.Host.DrainOutboundQueueAsync(CancellationToken.None);
+        return post.Headers.Location!.OriginalString;
+    }
+
+    private async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var response = await pipeline.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).Clone();
     }
 
     private async Task<bool> DoNotEmailAsync(string individualId)

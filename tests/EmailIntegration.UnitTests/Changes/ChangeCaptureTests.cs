@@ -112,6 +112,54 @@ public sealed class ChangeCaptureTests
     }
 
     [Fact]
+    public async Task AnActionWithdrawnAndReinstated_IsOneChangeEach_WrittenAheadUnderStableIds()
+    {
+        const string url = "https://www.example-association.org/join";
+        var action = new CustomerActionDocument { Id = "ca-1", IndividualId = "ind-1", Vendor = "highroad", MailingId = "m-1", Url = url };
+        action.Follow(new LinkActivity(url, 1, 0, At, At, null));
+        await Store().SaveAsync("ind-1", [action], DocumentSnapshot.Empty, default);
+        var created = Assert.Single(log.Changes);
+
+        var machine = new LinkActivity(url, 0, 1, At, null, "soon-after-delivery");
+        documents.FailNextSaves = 1;
+        await Assert.ThrowsAsync<IOException>(() => FollowAsync("ca-1", machine));
+        await FollowAsync("ca-1", machine); // the retry of the same write
+        await FollowAsync("ca-1", machine); // a replay: already withdrawn, nothing changes
+        var reinstatedAt = At.AddHours(8);
+        await FollowAsync("ca-1", new LinkActivity(url, 1, 1, At, reinstatedAt, null));
+
+        Assert.Equal(3, log.Changes.Count);
+        Assert.Equal(created, log.Changes[0]);
+        var withdrawn = log.Changes[1];
+        Assert.Equal((ChangeKind.CustomerActionWithdrawn, "ca-1", "soon-after-delivery", (string?)null),
+            (withdrawn.Kind, withdrawn.Value.DocumentId, withdrawn.Value.Reason, withdrawn.Value.Url));
+        var reinstated = log.Changes[2];
+        Assert.Equal((ChangeKind.CustomerActionReinstated, "ca-1", url, reinstatedAt, (string?)null),
+            (reinstated.Kind, reinstated.Value.DocumentId, reinstated.Value.Url, reinstated.Value.OccurredAt, reinstated.Value.Reason));
+        Assert.Equal(3, log.Changes.Select(c => c.ChangeId).Distinct().Count());
+        action.Follow(machine); // computed again, later: the same id
+        Assert.Equal(withdrawn.ChangeId, IndividualChanges.Followed(action, new ScoredRowState(false, At), At.AddDays(1))!.ChangeId);
+    }
+
+    [Fact]
+    public async Task AnInterestActivityBornWithdrawn_WritesNothing_UntilAPersonsClickReinstatesItWithWhatACreationCarries()
+    {
+        const string url = "https://www.example-association.org/events/gala";
+        var activity = new InterestActivityDocument { Id = "ia-1", IndividualId = "ind-1", Vendor = "highroad", MailingId = "m-1", Url = url, InterestCode = "EVENTS" };
+        activity.Follow(new LinkActivity(url, 0, 3, At, null, "link-burst"));
+        await Store().SaveAsync("ind-1", [activity], DocumentSnapshot.Empty, default);
+        Assert.Empty(log.Changes); // the AMS never had it: there is nothing to withdraw
+
+        var personAt = At.AddMinutes(30);
+        await FollowAsync("ia-1", new LinkActivity(url, 1, 3, At, personAt, null));
+        await FollowAsync("ia-1", new LinkActivity(url, 1, 3, At, personAt, null));
+
+        var reinstated = Assert.Single(log.Changes);
+        Assert.Equal((ChangeKind.InterestActivityReinstated, "ia-1", "EVENTS", url, personAt),
+            (reinstated.Kind, reinstated.Value.DocumentId, reinstated.Value.InterestCode, reinstated.Value.Url, reinstated.Value.OccurredAt));
+    }
+
+    [Fact]
     public async Task TheFeed_PagesWithASignedCursor_RereadsTheSameIds_AndRefusesATamperedCursor()
     {
         for (var i = 0; i < 5; i++)
@@ -176,6 +224,16 @@ public sealed class ChangeCaptureTests
         var snapshot = await store.ReadAsync(trackingEvent.IndividualId!, ids, default);
         var result = IndividualProjection.Apply(trackingEvent.IndividualId!, snapshot.Documents.ToDictionary(), [trackingEvent]);
         await store.SaveAsync(trackingEvent.IndividualId!, result.Changed, snapshot, default);
+    }
+
+    /// <summary>Reads a scored row, lets it follow its link's classified clicks, and saves it (also when nothing changed).</summary>
+    private async Task FollowAsync(string id, LinkActivity activity)
+    {
+        var store = Store();
+        var snapshot = await store.ReadAsync("ind-1", [id], default);
+        var document = snapshot.Documents[id];
+        ((IFollowsLinkActivity)document).Follow(activity);
+        await store.SaveAsync("ind-1", [document], snapshot, default);
     }
 
     private static ProfileDocument Profile()
