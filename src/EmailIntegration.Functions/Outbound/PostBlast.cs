@@ -1,3 +1,4 @@
+using EmailIntegration.Functions.Http;
 using EmailIntegration.Functions.Security;
 using EmailIntegration.Pipeline.Outbound;
 using Microsoft.AspNetCore.Http;
@@ -17,7 +18,7 @@ public sealed class PostBlast(BlastService blasts, ILogger<PostBlast> logger)
         CancellationToken cancellationToken) =>
         OutboundHttp.HandleAsync(logger, async () =>
         {
-            var status = await blasts.AcceptAsync(await OutboundHttp.ReadJsonAsync<BlastRequest>(request, OutboundHttp.MaxBlastBodyBytes, cancellationToken), cancellationToken);
+            var status = await blasts.AcceptAsync(await RequestBody.ReadJsonAsync<BlastRequest>(request, OutboundHttp.MaxBlastBodyBytes, cancellationToken), cancellationToken);
             return OutboundHttp.Accepted($"/api/blasts/{status.BlastId}", status);
         });
 }

@@ -18,7 +18,7 @@ public sealed class PostOptOut(OptOutService optOuts, ILogger<PostOptOut> logger
         string individualId,
         CancellationToken cancellationToken) =>
         OutboundHttp.HandleAsync(logger, async () =>
-            await optOuts.RecordAsync(individualId, await OutboundHttp.ReadJsonAsync<OptOutRequest>(request, OutboundHttp.MaxOptOutBodyBytes, cancellationToken), cancellationToken) is { } accepted
+            await optOuts.RecordAsync(individualId, await RequestBody.ReadJsonAsync<OptOutRequest>(request, OutboundHttp.MaxOptOutBodyBytes, cancellationToken), cancellationToken) is { } accepted
                 ? OutboundHttp.Accepted($"/api/individuals/{individualId}/profile", accepted)
                 : ApiResults.Problem(StatusCodes.Status404NotFound, "The AMS has not sent this individual yet."));
 }
