@@ -14,7 +14,7 @@ public sealed class PostBlast(BlastService blasts, ILogger<PostBlast> logger)
     [Function(nameof(PostBlast))]
     [RequiresRole(ApiRoles.BlastsSend)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "blasts")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Blasts)] HttpRequest request,
         CancellationToken cancellationToken) =>
         OutboundHttp.HandleAsync(logger, async () =>
         {

@@ -14,7 +14,7 @@ public sealed class PostOptOut(OptOutService optOuts, ILogger<PostOptOut> logger
     [Function(nameof(PostOptOut))]
     [RequiresRole(ApiRoles.IndividualsWrite)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "individuals/{individualId}/opt-outs")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.IndividualOptOuts)] HttpRequest request,
         string individualId,
         CancellationToken cancellationToken) =>
         OutboundHttp.HandleAsync(logger, async () =>
