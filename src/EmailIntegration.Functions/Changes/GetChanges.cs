@@ -11,12 +11,10 @@ namespace EmailIntegration.Functions.Changes;
 /// <summary>The AMS change feed: changes to what the AMS keeps for an individual, in commit order, after a signed cursor.</summary>
 public sealed class GetChanges(ChangeFeed feed, ILogger<GetChanges> logger)
 {
-    public const string Route = "changes";
-
     [Function(nameof(GetChanges))]
     [RequiresRole(ApiRoles.ChangesRead)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Route)] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Changes)] HttpRequest request,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(logger, async () =>
             ApiResults.Json(await feed.ReadAsync(request.Query["after"], request.Query["pageSize"], cancellationToken)));

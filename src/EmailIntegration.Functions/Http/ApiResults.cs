@@ -51,6 +51,10 @@ public static class ApiResults
         {
             return Problem(StatusCodes.Status400BadRequest, $"Invalid {ex.Parameter}.", ex.Message);
         }
+        catch (RequestBody.TooLargeException ex)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, "The body is too large.", ex.Message);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Request failed");

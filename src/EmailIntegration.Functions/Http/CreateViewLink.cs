@@ -15,7 +15,7 @@ public sealed class CreateViewLink(ViewLinks links, ILogger<CreateViewLink> logg
     [Function(nameof(CreateViewLink))]
     [RequiresRole(ApiRoles.TabRead)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "individuals/{individualId}/view-links")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.IndividualViewLinks)] HttpRequest request,
         string individualId) =>
         ApiResults.HandleAsync(logger, () =>
         {

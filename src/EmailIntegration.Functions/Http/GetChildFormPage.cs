@@ -18,56 +18,56 @@ public sealed class GetChildFormPage(EmailIntegrationTabReader reader, ILogger<G
     [Function("GetTrackingPage")]
     [RequiresRole(ApiRoles.TabRead, ViewLink = true)]
     public Task<IActionResult> Tracking(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "individuals/{individualId}/email-integration/tracking")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.TrackingPage)] HttpRequest request,
         string individualId, CancellationToken cancellationToken) => ServeAsync("tracking", request, individualId, cancellationToken);
 
     [Function("GetLinkTrackingPage")]
 
     [RequiresRole(ApiRoles.TabRead, ViewLink = true)]
     public Task<IActionResult> LinkTracking(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "individuals/{individualId}/email-integration/link-tracking")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.LinkTrackingPage)] HttpRequest request,
         string individualId, CancellationToken cancellationToken) => ServeAsync("link-tracking", request, individualId, cancellationToken);
 
     [Function("GetFaxTrackingPage")]
 
     [RequiresRole(ApiRoles.TabRead, ViewLink = true)]
     public Task<IActionResult> FaxTracking(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "individuals/{individualId}/email-integration/fax-tracking")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.FaxTrackingPage)] HttpRequest request,
         string individualId, CancellationToken cancellationToken) => ServeAsync("fax-tracking", request, individualId, cancellationToken);
 
     [Function("GetUnsubscribesPage")]
 
     [RequiresRole(ApiRoles.TabRead, ViewLink = true)]
     public Task<IActionResult> Unsubscribes(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "individuals/{individualId}/email-integration/unsubscribes")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.UnsubscribesPage)] HttpRequest request,
         string individualId, CancellationToken cancellationToken) => ServeAsync("unsubscribes", request, individualId, cancellationToken);
 
     [Function("GetBouncesPage")]
 
     [RequiresRole(ApiRoles.TabRead, ViewLink = true)]
     public Task<IActionResult> Bounces(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "individuals/{individualId}/email-integration/bounces")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.BouncesPage)] HttpRequest request,
         string individualId, CancellationToken cancellationToken) => ServeAsync("bounces", request, individualId, cancellationToken);
 
     [Function("GetCommunicationsPage")]
 
     [RequiresRole(ApiRoles.TabRead, ViewLink = true)]
     public Task<IActionResult> Communications(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "individuals/{individualId}/email-integration/communications")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.CommunicationsPage)] HttpRequest request,
         string individualId, CancellationToken cancellationToken) => ServeAsync("communications", request, individualId, cancellationToken);
 
     [Function("GetCustomerActionsPage")]
 
     [RequiresRole(ApiRoles.TabRead, ViewLink = true)]
     public Task<IActionResult> CustomerActions(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "individuals/{individualId}/customer-actions")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.CustomerActionsPage)] HttpRequest request,
         string individualId, CancellationToken cancellationToken) => ServeAsync("customer-actions", request, individualId, cancellationToken);
 
     [Function("GetInterestActivitiesPage")]
 
     [RequiresRole(ApiRoles.TabRead, ViewLink = true)]
     public Task<IActionResult> InterestActivities(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "individuals/{individualId}/interest-activities")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.InterestActivitiesPage)] HttpRequest request,
         string individualId, CancellationToken cancellationToken) => ServeAsync("interest-activities", request, individualId, cancellationToken);
 
     private Task<IActionResult> ServeAsync(string segment, HttpRequest request, string individualId, CancellationToken cancellationToken) =>

@@ -10,13 +10,11 @@ namespace EmailIntegration.Functions.Http;
 /// <summary>GET the individual's E-Mail Integration tab: the profile flags and the first page of every child form.</summary>
 public sealed class GetEmailIntegrationTab(EmailIntegrationTabReader reader, ILogger<GetEmailIntegrationTab> logger)
 {
-    public const string Route = "individuals/{individualId}/email-integration";
-
     [Function(nameof(GetEmailIntegrationTab))]
 
     [RequiresRole(ApiRoles.TabRead, ViewLink = true)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Route)] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.EmailIntegrationTab)] HttpRequest request,
         string individualId,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(logger, async () =>

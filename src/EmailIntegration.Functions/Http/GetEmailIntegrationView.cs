@@ -16,7 +16,7 @@ public sealed class GetEmailIntegrationView(EmailIntegrationTabReader reader, IL
     [Function(nameof(GetEmailIntegrationView))]
     [RequiresRole(ApiRoles.TabRead, ViewLink = true)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "individuals/{individualId}/email-integration/view")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.EmailIntegrationView)] HttpRequest request,
         string individualId,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(logger, async () =>

@@ -13,15 +13,13 @@ namespace EmailIntegration.Functions.Http;
 /// </summary>
 public sealed class GetOpenApiDocument
 {
-    public const string Route = "openapi.json";
-
     private static readonly Lazy<Task<string>> Json = new(() => OpenApiDocumentFactory.Create().SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1));
 
     [Function(nameof(GetOpenApiDocument))]
 
     [NoRole("The API description: no data, no secret; every route it describes still needs its role.")]
     public async Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Route)] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.OpenApiDocument)] HttpRequest request,
         CancellationToken cancellationToken)
     {
         _ = request;

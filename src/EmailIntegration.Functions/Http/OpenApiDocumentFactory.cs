@@ -113,11 +113,11 @@ public static class OpenApiDocumentFactory
                 "application/json", new OpenApiSchemaReference(pageName, document), "The page.");
         }
 
-        document.Paths["/" + GetEmailIntegrationTab.Route] = Get(document, nameof(GetEmailIntegrationTab),
+        document.Paths["/" + Routes.EmailIntegrationTab] = Get(document, nameof(GetEmailIntegrationTab),
             "The tab: profile flags and the first page of every child form", Filters(),
             "application/json", new OpenApiSchemaReference(TabSchema, document), "The tab.");
 
-        document.Paths["/" + GetEmailIntegrationTab.Route + "/view"] = Get(document, nameof(GetEmailIntegrationView),
+        document.Paths["/" + Routes.EmailIntegrationView] = Get(document, nameof(GetEmailIntegrationView),
             "The tab as one HTML page", [.. Filters(), .. ChildForms.All.Select(ViewToken)],
             "text/html", new OpenApiSchema { Type = JsonSchemaType.String }, "The page.");
 
@@ -129,7 +129,7 @@ public static class OpenApiDocumentFactory
             operation.Responses!.Remove("401");
         }
 
-        document.Paths["/" + GetOpenApiDocument.Route] = openApi;
+        document.Paths["/" + Routes.OpenApiDocument] = openApi;
         AddIndividualAndRunRoutes(document);
         return document;
     }
@@ -141,13 +141,13 @@ public static class OpenApiDocumentFactory
         individual.AddOperation(HttpMethod.Put, Operation(document, "PutIndividual",
             "The AMS sends an individual: {email, doNotEmail?, communicationPreferences?: [{mailingType, optedOut, changedAt?}], clearDoNotEmail?}",
             [IndividualId()], requestBody: true, "200", "The individual's e-mail profile."));
-        document.Paths["/individuals/{individualId}"] = individual;
+        document.Paths["/" + Routes.Individual] = individual;
 
         var profile = new OpenApiPathItem();
         profile.AddOperation(HttpMethod.Get, Operation(document, "GetIndividualProfile",
             "E-mail, emailValid, doNotEmail, communication preferences, customer actions and interest activities",
             [IndividualId()], requestBody: false, "200", "The individual's e-mail profile."));
-        document.Paths["/individuals/{individualId}/profile"] = profile;
+        document.Paths["/" + Routes.IndividualProfile] = profile;
 
         var runId = new OpenApiParameter
         {
@@ -157,13 +157,13 @@ public static class OpenApiDocumentFactory
         var run = new OpenApiPathItem();
         run.AddOperation(HttpMethod.Get, Operation(document, "GetRunLog",
             "A night's run log: fetches per vendor, landed files, issues", [runId], requestBody: false, "200", "The run log."));
-        document.Paths["/runs/{runId}"] = run;
+        document.Paths["/" + Routes.Run] = run;
 
         var optOut = new OpenApiPathItem();
         optOut.AddOperation(HttpMethod.Post, Operation(document, "PostOptOut",
             "An opt-out made in the AMS: {mailingType, optedOutAt?}; recorded on the individual and pushed to every enabled vendor",
             [IndividualId()], requestBody: true, "202", "The opt-out and its push status."));
-        document.Paths["/individuals/{individualId}/opt-outs"] = optOut;
+        document.Paths["/" + Routes.IndividualOptOuts] = optOut;
 
         var blastId = new OpenApiParameter
         {
@@ -174,17 +174,17 @@ public static class OpenApiDocumentFactory
         blasts.AddOperation(HttpMethod.Post, Operation(document, "PostBlast",
             "A blast's recipients: {blastId?, vendor, mailingType, recipients: [{individualId, fields}]}; landed, then pushed to the vendor",
             [], requestBody: true, "202", "The blast's status; Location names its status route."));
-        document.Paths["/blasts"] = blasts;
+        document.Paths["/" + Routes.Blasts] = blasts;
         var blast = new OpenApiPathItem();
         blast.AddOperation(HttpMethod.Get, Operation(document, "GetBlast", "A blast's status", [blastId], requestBody: false, "200", "The status."));
-        document.Paths["/blasts/{blastId}"] = blast;
+        document.Paths["/" + Routes.Blast] = blast;
 
         var suppressed = new OpenApiPathItem();
         var suppressedOperation = Operation(document, "GetBlastSuppressed",
             "Who the blast's push held back and why: {blastId, decidedAt, items: [{individualId, reason: emailInvalid|doNotEmail|optedOut}], continuationToken}; ids and reasons, never addresses",
             [blastId, PageSize(PageRequest.DefaultPageSize, PageRequest.MaxPageSize), ContinuationToken()], requestBody: false, "200", "One page of held-back recipients, in the blast's order.");
         suppressed.AddOperation(HttpMethod.Get, suppressedOperation);
-        document.Paths["/blasts/{blastId}/suppressed"] = suppressed;
+        document.Paths["/" + Routes.BlastSuppressed] = suppressed;
 
         var changes = new OpenApiPathItem();
         var changesOperation = Operation(document, "GetChanges",
@@ -201,13 +201,13 @@ public static class OpenApiDocumentFactory
             requestBody: false, "200", "One page of changes and the cursor to read on from.");
         changesOperation.Responses!.Remove("404");
         changes.AddOperation(HttpMethod.Get, changesOperation);
-        document.Paths["/changes"] = changes;
+        document.Paths["/" + Routes.Changes] = changes;
 
         var replay = new OpenApiPathItem();
         replay.AddOperation(HttpMethod.Post, Operation(document, "ReplayRun",
             "Lands the run's files again under a new run id; the blob trigger fans them out (404 for a run that landed nothing)", [runId],
             requestBody: false, "202", "The replay's run id and file count."));
-        document.Paths["/runs/{runId}/replay"] = replay;
+        document.Paths["/" + Routes.RunReplay] = replay;
 
         var service = new OpenApiParameter
         {
@@ -222,12 +222,12 @@ public static class OpenApiDocumentFactory
         receive.Responses["404"] = ProblemResponse(document, "No webhook is served for this service.");
         receive.Responses["413"] = ProblemResponse(document, "The body is over the service's limit.");
         webhook.AddOperation(HttpMethod.Post, receive);
-        document.Paths["/webhooks/{service}"] = webhook;
+        document.Paths["/" + Routes.Webhook] = webhook;
         var viewLinks = new OpenApiPathItem();
         viewLinks.AddOperation(HttpMethod.Post, Operation(document, "CreateViewLink",
             "A short-lived, read-only link to the individual's page for embedding: {url, expiresAt} (docs/security.md)", [IndividualId()],
             requestBody: false, "201", "The view link."));
-        document.Paths["/individuals/{individualId}/view-links"] = viewLinks;
+        document.Paths["/" + Routes.IndividualViewLinks] = viewLinks;
         AddOperationsRoutes(document, runId);
     }
 
@@ -240,11 +240,11 @@ public static class OpenApiDocumentFactory
             [Query("from", "ISO-8601 date or date-time (UTC)"), Query("to", "ISO-8601 date or date-time (UTC), exclusive"),
              Query("pageSize", "1 to 100 (25)"), Query("continuationToken", "The previous page's token")],
             requestBody: false, "200", "A page of runs and the next page's token."));
-        document.Paths["/runs"] = runs;
-        Page("/operations", HttpMethod.Get, "GetOperationsPage", "The operations page: the last nights, the poison queue", []);
-        Page("/operations/runs/{runId}", HttpMethod.Get, "GetOperationsRunPage", "A run's page: vendors, files, bad records, kept aside", [runId]);
-        Page("/operations/requeue", HttpMethod.Get, "GetRequeueConfirmation", "The re-queue confirmation form", []);
-        Page("/operations/requeue/confirm", HttpMethod.Post, "PostRequeue",
+        document.Paths["/" + Routes.Runs] = runs;
+        Page("/" + Routes.Operations, HttpMethod.Get, "GetOperationsPage", "The operations page: the last nights, the poison queue", []);
+        Page("/" + Routes.OperationsRun, HttpMethod.Get, "GetOperationsRunPage", "A run's page: vendors, files, bad records, kept aside", [runId]);
+        Page("/" + Routes.OperationsRequeue, HttpMethod.Get, "GetRequeueConfirmation", "The re-queue confirmation form", []);
+        Page("/" + Routes.OperationsRequeueConfirm, HttpMethod.Post, "PostRequeue",
             "Re-queues the poison queue (form field confirmation from the confirmation page; same-origin only)", []);
 
         void Page(string path, HttpMethod method, string operationId, string summary, List<IOpenApiParameter> parameters)

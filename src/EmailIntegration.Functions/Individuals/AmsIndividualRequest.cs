@@ -1,45 +1,19 @@
-using System.Text.Json;
 using EmailIntegration.Domain.Documents;
+using EmailIntegration.Functions.Http;
 using EmailIntegration.Pipeline.Serve;
 using Microsoft.AspNetCore.Http;
 
 namespace EmailIntegration.Functions.Individuals;
 
-/// <summary>Reads and checks the body of PUT /api/individuals/{id}: bounded, JSON, with a plausible address.</summary>
+/// <summary>Reads and checks the body of PUT /api/individuals/{id}: bounded (413 past the limit), JSON, with a plausible address.</summary>
 public static class AmsIndividualRequest
 {
     public const int MaxBodyBytes = 64 * 1024;
 
     public static async Task<AmsIndividual> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.ContentLength is > MaxBodyBytes)
-        {
-            throw new InvalidRequestException("body", $"The body is larger than {MaxBodyBytes} bytes.");
-        }
-
-        var buffer = new byte[MaxBodyBytes + 1];
-        var length = 0;
-        int read;
-        while ((read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
-        {
-            length += read;
-            if (length > MaxBodyBytes)
-            {
-                throw new InvalidRequestException("body", $"The body is larger than {MaxBodyBytes} bytes.");
-            }
-        }
-
-        AmsIndividual? individual;
-        try
-        {
-            individual = JsonSerializer.Deserialize<AmsIndividual>(buffer.AsSpan(0, length), ApiJson.Options);
-        }
-        catch (JsonException)
-        {
-            // The parser's message can echo the body (an address); say only where it broke.
-            throw new InvalidRequestException("body", "The body is not a valid individual (JSON).");
-        }
-
+        // JSON "null" reads as no individual.
+        var individual = await RequestBody.ReadJsonAsync<AmsIndividual>(request, MaxBodyBytes, cancellationToken);
         if (individual is null)
         {
             throw new InvalidRequestException("body", "The body is empty.");

@@ -15,7 +15,7 @@ public sealed class GetIndividualProfile(IndividualProfileService profiles, ILog
     [Function(nameof(GetIndividualProfile))]
     [RequiresRole(ApiRoles.TabRead)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "individuals/{individualId}/profile")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.IndividualProfile)] HttpRequest request,
         string individualId,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(logger, async () =>

@@ -15,7 +15,7 @@ public sealed class PutIndividual(IndividualProfileService profiles, ILogger<Put
     [Function(nameof(PutIndividual))]
     [RequiresRole(ApiRoles.IndividualsWrite)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "individuals/{individualId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Routes.Individual)] HttpRequest request,
         string individualId,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(logger, async () =>

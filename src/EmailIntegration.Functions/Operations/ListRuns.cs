@@ -14,7 +14,7 @@ public sealed class ListRuns(RunOverviewReader runs, ILogger<ListRuns> logger)
     [Function(nameof(ListRuns))]
     [RequiresRole(ApiRoles.Operations)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "runs")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Runs)] HttpRequest request,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(logger, async () => ApiResults.Json(await runs.ListAsync(ApiResults.PageRequestOf(request), cancellationToken)));
 }

@@ -20,7 +20,7 @@ public sealed class OperationsPages(RunOverviewReader runs, RequeueConfirmation 
     [Function("GetOperationsPage")]
     [RequiresRole(ApiRoles.Operations)]
     public Task<IActionResult> Overview(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "operations")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Operations)] HttpRequest request,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(logger, async () =>
         {
@@ -33,7 +33,7 @@ public sealed class OperationsPages(RunOverviewReader runs, RequeueConfirmation 
     [Function("GetOperationsRunPage")]
     [RequiresRole(ApiRoles.Operations)]
     public Task<IActionResult> RunPage(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "operations/runs/{runId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.OperationsRun)] HttpRequest request,
         string runId,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(logger, async () => await runs.ReadAsync(runId, cancellationToken) is { } run
@@ -43,7 +43,7 @@ public sealed class OperationsPages(RunOverviewReader runs, RequeueConfirmation 
     [Function("GetRequeueConfirmation")]
     [RequiresRole(ApiRoles.Operations)]
     public Task<IActionResult> ConfirmRequeue(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "operations/requeue")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.OperationsRequeue)] HttpRequest request,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(logger, async () => ApiResults.Html(
             OperationsPage.RenderRequeueConfirmation(await runs.PoisonAsync(cancellationToken), confirmation.Issue()), postsToSelf: true));
@@ -51,7 +51,7 @@ public sealed class OperationsPages(RunOverviewReader runs, RequeueConfirmation 
     [Function("PostRequeue")]
     [RequiresRole(ApiRoles.Operations)]
     public Task<IActionResult> Requeue(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "operations/requeue/confirm")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.OperationsRequeueConfirm)] HttpRequest request,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(logger, async () =>
         {

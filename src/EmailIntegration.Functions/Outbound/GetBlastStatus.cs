@@ -14,7 +14,7 @@ public sealed class GetBlastStatus(BlastService blasts, ILogger<GetBlastStatus> 
     [Function(nameof(GetBlastStatus))]
     [RequiresRole(ApiRoles.BlastsSend)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "blasts/{blastId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Blast)] HttpRequest request,
         string blastId,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(logger, async () =>

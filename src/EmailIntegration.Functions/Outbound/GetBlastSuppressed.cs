@@ -14,7 +14,7 @@ public sealed class GetBlastSuppressed(BlastSuppressionReport report, ILogger<Ge
     [Function(nameof(GetBlastSuppressed))]
     [RequiresRole(ApiRoles.BlastsSend)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "blasts/{blastId}/suppressed")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.BlastSuppressed)] HttpRequest request,
         string blastId,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(logger, async () =>

@@ -1,3 +1,4 @@
+using EmailIntegration.Functions.Http;
 using EmailIntegration.Functions.Security;
 using EmailIntegration.Pipeline.Outbound;
 using Microsoft.AspNetCore.Http;
@@ -13,11 +14,11 @@ public sealed class PostBlast(BlastService blasts, ILogger<PostBlast> logger)
     [Function(nameof(PostBlast))]
     [RequiresRole(ApiRoles.BlastsSend)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "blasts")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Blasts)] HttpRequest request,
         CancellationToken cancellationToken) =>
         OutboundHttp.HandleAsync(logger, async () =>
         {
-            var status = await blasts.AcceptAsync(await OutboundHttp.ReadJsonAsync<BlastRequest>(request, OutboundHttp.MaxBlastBodyBytes, cancellationToken), cancellationToken);
+            var status = await blasts.AcceptAsync(await RequestBody.ReadJsonAsync<BlastRequest>(request, OutboundHttp.MaxBlastBodyBytes, cancellationToken), cancellationToken);
             return OutboundHttp.Accepted($"/api/blasts/{status.BlastId}", status);
         });
 }

@@ -14,11 +14,11 @@ public sealed class PostOptOut(OptOutService optOuts, ILogger<PostOptOut> logger
     [Function(nameof(PostOptOut))]
     [RequiresRole(ApiRoles.IndividualsWrite)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "individuals/{individualId}/opt-outs")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.IndividualOptOuts)] HttpRequest request,
         string individualId,
         CancellationToken cancellationToken) =>
         OutboundHttp.HandleAsync(logger, async () =>
-            await optOuts.RecordAsync(individualId, await OutboundHttp.ReadJsonAsync<OptOutRequest>(request, OutboundHttp.MaxOptOutBodyBytes, cancellationToken), cancellationToken) is { } accepted
+            await optOuts.RecordAsync(individualId, await RequestBody.ReadJsonAsync<OptOutRequest>(request, OutboundHttp.MaxOptOutBodyBytes, cancellationToken), cancellationToken) is { } accepted
                 ? OutboundHttp.Accepted($"/api/individuals/{individualId}/profile", accepted)
                 : ApiResults.Problem(StatusCodes.Status404NotFound, "The AMS has not sent this individual yet."));
 }

@@ -14,7 +14,7 @@ public sealed class GetRunLog(RunReplayer runs, ILogger<GetRunLog> logger)
     [Function(nameof(GetRunLog))]
     [RequiresRole(ApiRoles.Operations)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "runs/{runId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Run)] HttpRequest request,
         string runId,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(logger, async () => await runs.ReadAsync(runId, cancellationToken) is { } report

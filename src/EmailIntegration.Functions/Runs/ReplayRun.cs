@@ -14,7 +14,7 @@ public sealed class ReplayRun(RunReplayer replayer, ILogger<ReplayRun> logger)
     [Function(nameof(ReplayRun))]
     [RequiresRole(ApiRoles.Operations)]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "runs/{runId}/replay")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.RunReplay)] HttpRequest request,
         string runId,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(logger, async () => await replayer.ReplayAsync(runId, cancellationToken) is { } replay

@@ -1,3 +1,4 @@
+using EmailIntegration.Pipeline.Serve;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,17 @@ public static class ApiSecurityServiceCollectionExtensions
 
     public static IServiceCollection AddApiSecurity(this IServiceCollection services, IConfiguration configuration)
     {
+        // Continuation tokens and view links need the signing key on every request: a missing or short key stops the
+        // host at start-up, with the setting named, instead of a 500 on the first request.
+        services.AddOptions<PageTokenKeys>()
+            .Configure(keys =>
+            {
+                keys.Key = configuration[PageTokenProtector.KeySetting];
+                keys.PreviousKey = configuration[PageTokenProtector.PreviousKeySetting];
+            })
+            .Validate(keys => PageTokenProtector.IsValidConfiguration(keys.Key, keys.PreviousKey), PageTokenKeys.Problem)
+            .ValidateOnStart();
+
         var authority = configuration["Auth:Authority"];
         var localKey = configuration[LocalSigningKeySetting];
         if (!string.IsNullOrEmpty(localKey) && (!string.IsNullOrEmpty(authority) || !string.IsNullOrEmpty(configuration["WEBSITE_SITE_NAME"])))
@@ -67,4 +79,15 @@ public static class ApiSecurityServiceCollectionExtensions
         services.TryAddSingleton<ApiAuthorizationMiddleware>();
         return services;
     }
+}
+
+/// <summary>The page-token signing keys as configured (<see cref="PageTokenProtector.KeySetting"/>), checked at start-up.</summary>
+public sealed class PageTokenKeys
+{
+    public const string Problem =
+        "Api:PageTokenKey (app setting Api__PageTokenKey) must be base64 of at least 32 bytes; Api:PreviousPageTokenKey, when set, too.";
+
+    public string? Key { get; set; }
+
+    public string? PreviousKey { get; set; }
 }

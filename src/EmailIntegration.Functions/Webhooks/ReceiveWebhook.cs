@@ -1,3 +1,4 @@
+using EmailIntegration.Functions.Http;
 using EmailIntegration.Functions.Security;
 using EmailIntegration.Pipeline.Webhooks;
 using Microsoft.AspNetCore.Http;
@@ -17,7 +18,7 @@ public sealed class ReceiveWebhook(WebhookReceiver receiver, ILogger<ReceiveWebh
     [Function(nameof(ReceiveWebhook))]
     [NoRole("Signed by the e-mail service itself (SendGrid ECDSA, Mailgun HMAC, SNS signature, Postmark Basic): a service cannot get an Entra ID token, and a key in the registered URL would be a credential in a URL")]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/{service}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Webhook)] HttpRequest request,
         string service,
         CancellationToken cancellationToken) =>
         WebhookHttp.HandleAsync(logger, receiver, request, service, cancellationToken);

@@ -19,9 +19,9 @@ public static class WebhookHttp
             ReadOnlyMemory<byte> body;
             try
             {
-                body = limit == 0 ? ReadOnlyMemory<byte>.Empty : await OutboundHttp.ReadBodyAsync(request, limit, cancellationToken);
+                body = limit == 0 ? ReadOnlyMemory<byte>.Empty : await RequestBody.ReadAsync(request, limit, cancellationToken);
             }
-            catch (OutboundHttp.BodyTooLargeException)
+            catch (RequestBody.TooLargeException)
             {
                 return ResultOf(receiver.TooLarge(service));
             }

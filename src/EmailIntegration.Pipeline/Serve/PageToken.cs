@@ -49,6 +49,20 @@ public sealed class PageTokenProtector
     public static PageTokenProtector FromBase64(string? base64Key, string? previousBase64Key = null, TimeProvider? time = null) =>
         new(Decode(KeySetting, base64Key, required: true)!, Decode(PreviousKeySetting, previousBase64Key, required: false), time);
 
+    /// <summary>Whether <see cref="FromBase64"/> accepts these keys (the start-up check).</summary>
+    public static bool IsValidConfiguration(string? base64Key, string? previousBase64Key)
+    {
+        try
+        {
+            FromBase64(base64Key, previousBase64Key);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Reads <see cref="KeySetting"/> and <see cref="PreviousKeySetting"/>.</summary>
     public static PageTokenProtector FromConfiguration(Microsoft.Extensions.Configuration.IConfiguration configuration, TimeProvider? time = null) =>
         FromBase64(configuration[KeySetting], configuration[PreviousKeySetting], time);

@@ -74,7 +74,7 @@ public sealed class HighRoadSandbox : IDisposable
             MaxRequestLogCount = 50,
         });
         _server
-            .Given(Request.Create().WithPath(new RegexMatcher(@"^/highroad/.*$")))
+            .Given(Request.Create().WithPath(new RegexMatcher(@"\A/highroad/.*\z")))
             .RespondWith(Response.Create().WithCallback(Handle));
         BaseUrl = new Uri($"http://127.0.0.1:{port}/");
     }

@@ -82,7 +82,7 @@ public sealed class RealMagnetSandbox : IDisposable
             MaxRequestLogCount = 50,
         });
         _server
-            .Given(Request.Create().UsingPost().WithPath(new RegexMatcher(@"^/ApiAdapter/Rest/[A-Za-z]+/?$")))
+            .Given(Request.Create().UsingPost().WithPath(new RegexMatcher(@"\A/ApiAdapter/Rest/[A-Za-z]+/?\z")))
             .RespondWith(Response.Create().WithCallback(Handle));
         _server
             .Given(Request.Create().UsingPost().WithPath(SoapPath))

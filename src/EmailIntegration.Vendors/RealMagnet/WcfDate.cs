@@ -140,6 +140,6 @@ public static partial class WcfDate
     private static string Shorten(string value) => value.Length <= 64 ? value : value[..64] + "…";
 
     // Backslashes are optional: "\/Date(...)\/" is the raw JSON text, "/Date(...)/" the decoded string.
-    [GeneratedRegex(@"^\\?/Date\((?<ms>-?\d{1,19})(?<offset>[+-]\d{4})?\)\\?/$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    [GeneratedRegex(@"\A\\?/Date\((?<ms>-?\d{1,19})(?<offset>[+-]\d{4})?\)\\?/\z", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex Pattern();
 }

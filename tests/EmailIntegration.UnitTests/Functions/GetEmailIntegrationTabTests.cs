@@ -188,4 +188,17 @@ public sealed class GetEmailIntegrationTabTests
             }
         }
     }
+
+    [Fact]
+    public void EveryFunctionsRoute_IsOneOfRoutes_AndEveryRouteServesAFunction()
+    {
+        var declared = typeof(Routes).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList();
+        var served = typeof(GetEmailIntegrationTab).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods())
+            .SelectMany(m => m.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).OfType<HttpTriggerAttribute>())
+            .Select(t => t.Route!).ToList();
+
+        Assert.Equal(declared.Order(StringComparer.Ordinal), served.Distinct().Order(StringComparer.Ordinal));
+    }
 }

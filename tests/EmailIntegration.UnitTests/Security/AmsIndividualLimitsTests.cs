@@ -139,7 +139,7 @@ public sealed class AmsIndividualLimitsTests
         context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes($$"""{"mailingType":"Events","optedOutAt":"{{Address}}"}"""));
 
         var ex = await Assert.ThrowsAsync<InvalidRequestException>(() =>
-            EmailIntegration.Functions.Outbound.OutboundHttp.ReadJsonAsync<EmailIntegration.Pipeline.Outbound.OptOutRequest>(context.Request, 16_384, CancellationToken.None));
+            EmailIntegration.Functions.Http.RequestBody.ReadJsonAsync<EmailIntegration.Pipeline.Outbound.OptOutRequest>(context.Request, 16_384, CancellationToken.None));
 
         Assert.DoesNotContain(Address, ex.ToString(), StringComparison.Ordinal);
     }
