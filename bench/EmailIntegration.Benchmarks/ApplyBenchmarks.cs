@@ -26,8 +26,8 @@ public class ApplyBenchmarks
         ["Newsletter", "Events", "Advocacy"], ["www.example-association.org"], [], 3);
 
     private const string IndividualId = "ind-000042";
-    private List<TrackingEvent> _events = null!;
-    private Dictionary<string, IndividualDocument> _applied = null!;
+    private List<TrackingEvent> events = null!;
+    private Dictionary<string, IndividualDocument> applied = null!;
 
     /// <summary>
     /// With the sample's interest-code rules (a glob regex per click, 100 ms match timeout) or without them: on a loaded
@@ -41,9 +41,9 @@ public class ApplyBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _events = IndividualEvents.Generate(IndividualId, EventsPerIndividual, Inputs.Seed);
-        var first = IndividualProjection.Apply(IndividualId, new Dictionary<string, IndividualDocument>(), _events, Rules);
-        _applied = first.Changed.ToDictionary(d => d.Id);
+        events = IndividualEvents.Generate(IndividualId, EventsPerIndividual, Inputs.Seed);
+        var first = IndividualProjection.Apply(IndividualId, new Dictionary<string, IndividualDocument>(), events, Rules);
+        applied = first.Changed.ToDictionary(d => d.Id);
         if (first.Applied != EventsPerIndividual)
         {
             throw new InvalidOperationException($"Applied {first.Applied} of {EventsPerIndividual} events.");
@@ -52,12 +52,12 @@ public class ApplyBenchmarks
 
     [Benchmark(OperationsPerInvoke = EventsPerIndividual)]
     public int FirstNight() =>
-        IndividualProjection.Apply(IndividualId, new Dictionary<string, IndividualDocument>(), _events, Rules).Changed.Count;
+        IndividualProjection.Apply(IndividualId, new Dictionary<string, IndividualDocument>(), events, Rules).Changed.Count;
 
     [Benchmark(OperationsPerInvoke = EventsPerIndividual)]
-    public int Replay() => IndividualProjection.Apply(IndividualId, _applied, _events, Rules).Duplicates;
+    public int Replay() => IndividualProjection.Apply(IndividualId, applied, events, Rules).Duplicates;
 
     /// <summary>What the applier does before the read: the ids of every document the events touch.</summary>
     [Benchmark(OperationsPerInvoke = EventsPerIndividual)]
-    public int DocumentIds() => IndividualProjection.DocumentIdsTouchedBy(_events, Rules).Count;
+    public int DocumentIds() => IndividualProjection.DocumentIdsTouchedBy(events, Rules).Count;
 }

@@ -206,12 +206,12 @@ public static class Inputs
 /// <summary>An <see cref="IVendorDirectory"/> over dictionaries: no storage behind the parsers.</summary>
 public sealed class InMemoryVendorDirectory : IVendorDirectory
 {
-    private readonly Dictionary<(string, string), string> _individuals = [];
-    private readonly Dictionary<(string, string), MailingInfo> _mailings = [];
+    private readonly Dictionary<(string, string), string> individuals = [];
+    private readonly Dictionary<(string, string), MailingInfo> mailings = [];
 
-    public void AddRecipient(string vendor, string recipientId, string individualId) => _individuals[(vendor, recipientId)] = individualId;
+    public void AddRecipient(string vendor, string recipientId, string individualId) => individuals[(vendor, recipientId)] = individualId;
 
-    public void AddMailing(string vendor, MailingInfo mailing) => _mailings[(vendor, mailing.MailingId)] = mailing;
+    public void AddMailing(string vendor, MailingInfo mailing) => mailings[(vendor, mailing.MailingId)] = mailing;
 
     public Task SaveRecipientsAsync(string vendor, IReadOnlyCollection<VendorRecipient> recipients, CancellationToken cancellationToken)
     {
@@ -234,10 +234,10 @@ public sealed class InMemoryVendorDirectory : IVendorDirectory
     }
 
     public Task<string?> FindIndividualAsync(string vendor, string recipientId, CancellationToken cancellationToken) =>
-        Task.FromResult(_individuals.TryGetValue((vendor, recipientId), out var id) ? id : null);
+        Task.FromResult(individuals.TryGetValue((vendor, recipientId), out var id) ? id : null);
 
     public Task<MailingInfo?> FindMailingAsync(string vendor, string mailingId, CancellationToken cancellationToken) =>
-        Task.FromResult(_mailings.GetValueOrDefault((vendor, mailingId)));
+        Task.FromResult(mailings.GetValueOrDefault((vendor, mailingId)));
 }
 
 /// <summary>One individual's night: deliveries, gross opens, clicks, a bounce and an unsubscribe.</summary>

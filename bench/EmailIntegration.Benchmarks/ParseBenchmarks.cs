@@ -22,8 +22,8 @@ namespace EmailIntegration.Benchmarks;
 [Config(typeof(ThroughputConfig))]
 public class ParseBenchmarks
 {
-    private Input _input = null!;
-    private ITrackingParser _parser = null!;
+    private Input input = null!;
+    private ITrackingParser parser = null!;
 
     [Params(VendorFormat.RealMagnetDetailed, VendorFormat.RealMagnetLinks, VendorFormat.InformzGrid, VendorFormat.HighRoadCsv)]
     public VendorFormat Format { get; set; }
@@ -31,9 +31,9 @@ public class ParseBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _input = Inputs.For(Format);
+        input = Inputs.For(Format);
         var directory = Inputs.Directory();
-        _parser = Format switch
+        parser = Format switch
         {
             VendorFormat.RealMagnetDetailed or VendorFormat.RealMagnetLinks => new RealMagnetTrackingParser(directory),
             VendorFormat.InformzGrid => new InformzTrackingParser(directory, Options.Create(new InformzOptions())),
@@ -41,26 +41,26 @@ public class ParseBenchmarks
         };
 
         var events = Parse().GetAwaiter().GetResult();
-        if (events != _input.Events)
+        if (events != input.Events)
         {
-            throw new InvalidOperationException($"{Format}: parsed {events} events, expected {_input.Events}.");
+            throw new InvalidOperationException($"{Format}: parsed {events} events, expected {input.Events}.");
         }
     }
 
     [Benchmark(Baseline = true)]
     public long Raw() => Format switch
     {
-        VendorFormat.RealMagnetDetailed or VendorFormat.RealMagnetLinks => RawJson(_input.Bytes),
-        VendorFormat.InformzGrid => RawXml(_input.Bytes),
-        _ => RawCsv(_input.Bytes),
+        VendorFormat.RealMagnetDetailed or VendorFormat.RealMagnetLinks => RawJson(input.Bytes),
+        VendorFormat.InformzGrid => RawXml(input.Bytes),
+        _ => RawCsv(input.Bytes),
     };
 
     [Benchmark]
     public async Task<int> Parse()
     {
         var events = 0;
-        using var stream = new MemoryStream(_input.Bytes, writable: false);
-        await foreach (var record in _parser.ParseAsync(stream, _input.Name, CancellationToken.None))
+        using var stream = new MemoryStream(input.Bytes, writable: false);
+        await foreach (var record in parser.ParseAsync(stream, input.Name, CancellationToken.None))
         {
             if (record.Event is not null)
             {
@@ -80,7 +80,7 @@ public class ParseBenchmarks
     {
         var count = 0;
         var at = DateTimeOffset.UnixEpoch;
-        for (var i = 0; i < _input.Events; i++)
+        for (var i = 0; i < input.Events; i++)
         {
             count += EventIdentity.For("highroad", "9000", "ind-000001", TrackingEventKind.Opened, at.AddSeconds(i)).Length;
             count += EmailHash.Of("member1@example.org")!.Length;

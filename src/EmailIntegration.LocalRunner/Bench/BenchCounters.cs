@@ -7,71 +7,71 @@ namespace EmailIntegration.LocalRunner.Bench;
 /// <summary>What the bench counts at the adapters' ports (store and publisher), for the bench command only.</summary>
 public sealed class BenchCounters
 {
-    private long _readCalls, _readIds, _readDocuments, _writes, _saveCalls, _queries, _conflicts;
-    private long _readTicks, _saveTicks, _queryTicks;
-    private long _messages, _messageBytes, _maxMessageBytes, _publishCalls, _maxWritesPerMailing;
+    private long readCalls, readIds, readDocuments, writes, saveCalls, queries, conflicts;
+    private long readTicks, saveTicks, queryTicks;
+    private long messages, messageBytes, maxMessageBytes, publishCalls, maxWritesPerMailing;
 
-    public long ReadCalls => Interlocked.Read(ref _readCalls);
-    public long ReadIds => Interlocked.Read(ref _readIds);
-    public long ReadDocuments => Interlocked.Read(ref _readDocuments);
-    public long Writes => Interlocked.Read(ref _writes);
-    public long SaveCalls => Interlocked.Read(ref _saveCalls);
-    public long Queries => Interlocked.Read(ref _queries);
-    public long Conflicts => Interlocked.Read(ref _conflicts);
+    public long ReadCalls => Interlocked.Read(ref readCalls);
+    public long ReadIds => Interlocked.Read(ref readIds);
+    public long ReadDocuments => Interlocked.Read(ref readDocuments);
+    public long Writes => Interlocked.Read(ref writes);
+    public long SaveCalls => Interlocked.Read(ref saveCalls);
+    public long Queries => Interlocked.Read(ref queries);
+    public long Conflicts => Interlocked.Read(ref conflicts);
     /// <summary>Time spent inside the store's calls, summed over concurrent calls.</summary>
-    public TimeSpan ReadTime => TimeSpan.FromSeconds(Interlocked.Read(ref _readTicks) / (double)System.Diagnostics.Stopwatch.Frequency);
-    public TimeSpan SaveTime => TimeSpan.FromSeconds(Interlocked.Read(ref _saveTicks) / (double)System.Diagnostics.Stopwatch.Frequency);
-    public TimeSpan QueryTime => TimeSpan.FromSeconds(Interlocked.Read(ref _queryTicks) / (double)System.Diagnostics.Stopwatch.Frequency);
-    public long Messages => Interlocked.Read(ref _messages);
-    public long MessageBytes => Interlocked.Read(ref _messageBytes);
-    public long MaxMessageBytes => Interlocked.Read(ref _maxMessageBytes);
-    public long PublishCalls => Interlocked.Read(ref _publishCalls);
+    public TimeSpan ReadTime => TimeSpan.FromSeconds(Interlocked.Read(ref readTicks) / (double)System.Diagnostics.Stopwatch.Frequency);
+    public TimeSpan SaveTime => TimeSpan.FromSeconds(Interlocked.Read(ref saveTicks) / (double)System.Diagnostics.Stopwatch.Frequency);
+    public TimeSpan QueryTime => TimeSpan.FromSeconds(Interlocked.Read(ref queryTicks) / (double)System.Diagnostics.Stopwatch.Frequency);
+    public long Messages => Interlocked.Read(ref messages);
+    public long MessageBytes => Interlocked.Read(ref messageBytes);
+    public long MaxMessageBytes => Interlocked.Read(ref maxMessageBytes);
+    public long PublishCalls => Interlocked.Read(ref publishCalls);
 
     /// <summary>The most documents one save wrote for one (individual, mailing): one save is one message of one file.</summary>
-    public long MaxWritesPerMailing => Interlocked.Read(ref _maxWritesPerMailing);
+    public long MaxWritesPerMailing => Interlocked.Read(ref maxWritesPerMailing);
 
     public void Reset()
     {
-        _readCalls = _readIds = _readDocuments = _writes = _saveCalls = _queries = _conflicts = 0;
-        _readTicks = _saveTicks = _queryTicks = 0;
-        _messages = _messageBytes = _maxMessageBytes = _publishCalls = _maxWritesPerMailing = 0;
+        readCalls = readIds = readDocuments = writes = saveCalls = queries = conflicts = 0;
+        readTicks = saveTicks = queryTicks = 0;
+        messages = messageBytes = maxMessageBytes = publishCalls = maxWritesPerMailing = 0;
         Interlocked.MemoryBarrier();
     }
 
     internal void Read(int ids, int documents, long ticks)
     {
-        Interlocked.Add(ref _readTicks, ticks);
-        Interlocked.Increment(ref _readCalls);
-        Interlocked.Add(ref _readIds, ids);
-        Interlocked.Add(ref _readDocuments, documents);
+        Interlocked.Add(ref readTicks, ticks);
+        Interlocked.Increment(ref readCalls);
+        Interlocked.Add(ref readIds, ids);
+        Interlocked.Add(ref readDocuments, documents);
     }
 
     internal void Saved(IReadOnlyList<IndividualDocument> documents, long ticks)
     {
-        Interlocked.Add(ref _saveTicks, ticks);
-        Interlocked.Increment(ref _saveCalls);
-        Interlocked.Add(ref _writes, documents.Count);
+        Interlocked.Add(ref saveTicks, ticks);
+        Interlocked.Increment(ref saveCalls);
+        Interlocked.Add(ref writes, documents.Count);
         var perMailing = documents.GroupBy(d => d is MailingRowDocument row ? row.Vendor + "/" + row.MailingId : "(profile)")
             .Max(g => (long)g.Count());
-        Max(ref _maxWritesPerMailing, perMailing);
+        Max(ref maxWritesPerMailing, perMailing);
     }
 
-    internal void Conflict() => Interlocked.Increment(ref _conflicts);
+    internal void Conflict() => Interlocked.Increment(ref conflicts);
 
     internal void Queried(long ticks)
     {
-        Interlocked.Add(ref _queryTicks, ticks);
-        Interlocked.Increment(ref _queries);
+        Interlocked.Add(ref queryTicks, ticks);
+        Interlocked.Increment(ref queries);
     }
 
     internal void Published(IReadOnlyList<OutgoingMessage> messages)
     {
-        Interlocked.Increment(ref _publishCalls);
-        Interlocked.Add(ref _messages, messages.Count);
+        Interlocked.Increment(ref publishCalls);
+        Interlocked.Add(ref this.messages, messages.Count);
         foreach (var message in messages)
         {
-            Interlocked.Add(ref _messageBytes, message.Body.Length);
-            Max(ref _maxMessageBytes, message.Body.Length);
+            Interlocked.Add(ref messageBytes, message.Body.Length);
+            Max(ref maxMessageBytes, message.Body.Length);
         }
     }
 

@@ -27,8 +27,8 @@ public sealed class BenchWorkload(int events, int pageRows, int seed = 20260101)
         "https://www.youtube.com/watch?v=bench",
     ];
 
-    private readonly Dictionary<string, int> _kinds = new(StringComparer.Ordinal);
-    private int[] _perIndividual = [];
+    private readonly Dictionary<string, int> kinds = new(StringComparer.Ordinal);
+    private int[] perIndividual = [];
 
     public int Events { get; } = events;
 
@@ -45,14 +45,14 @@ public sealed class BenchWorkload(int events, int pageRows, int seed = 20260101)
     /// <summary>Distinct (landed file, individual): what the fan-out makes one message of (unless it must be split).</summary>
     public long FileIndividuals { get; private set; }
 
-    public IReadOnlyDictionary<string, int> Kinds => _kinds;
+    public IReadOnlyDictionary<string, int> Kinds => kinds;
 
     public static string IndividualId(int i) => "bench-" + i.ToString("D7", CultureInfo.InvariantCulture);
 
     /// <summary>Events per individual: (median, 99th percentile, max) once generated.</summary>
     public (int P50, int P99, int Max) EventsPerIndividual()
     {
-        var sorted = _perIndividual.Where(c => c > 0).Order().ToArray();
+        var sorted = perIndividual.Where(c => c > 0).Order().ToArray();
         return sorted.Length == 0 ? (0, 0, 0) : (sorted[sorted.Length / 2], sorted[(int)(sorted.Length * 0.99)], sorted[^1]);
     }
 
@@ -66,7 +66,7 @@ public sealed class BenchWorkload(int events, int pageRows, int seed = 20260101)
             weights[i] = Math.Min(60, Math.Pow(1 - random.NextDouble(), -1 / 1.2));
         }
 
-        _perIndividual = new int[Individuals];
+        perIndividual = new int[Individuals];
         var start = new DateTimeOffset(night.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddDays(-1);
         var page = new StringBuilder(pageRows * 160);
         var rows = 0;
@@ -114,8 +114,8 @@ public sealed class BenchWorkload(int events, int pageRows, int seed = 20260101)
                         .Append('"').Append(name).Append("\",").Append(kind).Append(',')
                         .Append(at.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)).Append(',')
                         .Append(url).Append(',').Append(group).Append(",,").Append(status).Append(',').Append(reason).Append("\r\n");
-                    _kinds[kind] = _kinds.GetValueOrDefault(kind) + 1;
-                    _perIndividual[i]++;
+                    kinds[kind] = kinds.GetValueOrDefault(kind) + 1;
+                    perIndividual[i]++;
                     produced++;
                     if (++rows == pageRows)
                     {

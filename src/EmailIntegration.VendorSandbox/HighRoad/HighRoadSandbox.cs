@@ -58,22 +58,22 @@ public sealed class HighRoadSandbox : IDisposable
     private static readonly string[] Order =
         ["IndividualId", "Email", "MailingId", "MailingName", "EventKind", "Date", "Url", "EmailGroup", "FaxNumber", "Status", "Reason"];
 
-    private readonly WireMockServer _server;
-    private readonly SandboxFaults _faults = new();
-    private readonly ConcurrentQueue<HighRoadReceivedFile> _optOuts = new();
-    private readonly ConcurrentQueue<HighRoadReceivedFile> _recipients = new();
+    private readonly WireMockServer server;
+    private readonly SandboxFaults faults = new();
+    private readonly ConcurrentQueue<HighRoadReceivedFile> optOuts = new();
+    private readonly ConcurrentQueue<HighRoadReceivedFile> recipients = new();
 
     private HighRoadSandbox(HighRoadSandboxData data, int port, char delimiter)
     {
         Data = data;
         Delimiter = delimiter;
-        _server = WireMockServer.Start(new WireMockServerSettings
+        server = WireMockServer.Start(new WireMockServerSettings
         {
             Urls = [$"http://127.0.0.1:{port}"],
             StartAdminInterface = false,
             MaxRequestLogCount = 50,
         });
-        _server
+        server
             .Given(Request.Create().WithPath(new RegexMatcher(@"\A/highroad/.*\z")))
             .RespondWith(Response.Create().WithCallback(Handle));
         BaseUrl = new Uri($"http://127.0.0.1:{port}/");
@@ -104,9 +104,9 @@ public sealed class HighRoadSandbox : IDisposable
     /// <summary>Fixed, so a runner in another process can be configured without talking to this one.</summary>
     public string Password { get; } = "sandbox-HR-p@ss";
 
-    public IReadOnlyList<HighRoadReceivedFile> ReceivedOptOutFiles => [.. _optOuts];
+    public IReadOnlyList<HighRoadReceivedFile> ReceivedOptOutFiles => [.. optOuts];
 
-    public IReadOnlyList<HighRoadReceivedFile> ReceivedRecipientFiles => [.. _recipients];
+    public IReadOnlyList<HighRoadReceivedFile> ReceivedRecipientFiles => [.. recipients];
 
     /// <summary>
     /// Configuration that points the HighRoad adapter at this sandbox (keys under <paramref name="section"/>, default
@@ -141,11 +141,11 @@ public sealed class HighRoadSandbox : IDisposable
     }
 
     /// <summary>Requests received for "export", "optouts" or "recipients" (including refused and faulted ones).</summary>
-    public int RequestsFor(string operation) => _faults.RequestsFor(operation);
+    public int RequestsFor(string operation) => faults.RequestsFor(operation);
 
     /// <summary>The next <paramref name="count"/> requests of <paramref name="operation"/> answer <paramref name="statusCode"/>.</summary>
     public void FailNextRequests(string operation, int statusCode, int count = 1, TimeSpan? retryAfter = null) =>
-        _faults.FailNext(operation, statusCode, count, retryAfter);
+        faults.FailNext(operation, statusCode, count, retryAfter);
 
     /// <summary>The export the sandbox serves for [from, to): what the adapter should land byte for byte.</summary>
     public byte[] Export(DateTimeOffset from, DateTimeOffset to)
@@ -177,8 +177,8 @@ public sealed class HighRoadSandbox : IDisposable
 
     public void Dispose()
     {
-        _server.Stop();
-        _server.Dispose();
+        server.Stop();
+        server.Dispose();
     }
 
     private static int FreePort()
@@ -234,7 +234,7 @@ public sealed class HighRoadSandbox : IDisposable
             RecipientPath => "recipients",
             _ => "unknown",
         };
-        var failure = _faults.Take(operation).Failure;
+        var failure = faults.Take(operation).Failure;
 
         if (failure is { } f)
         {
@@ -257,8 +257,8 @@ public sealed class HighRoadSandbox : IDisposable
         return (operation, request.Method.ToUpperInvariant()) switch
         {
             ("export", "GET") => ServeExport(request),
-            ("optouts", "POST") => Receive(request, _optOuts),
-            ("recipients", "POST") => Receive(request, _recipients),
+            ("optouts", "POST") => Receive(request, optOuts),
+            ("recipients", "POST") => Receive(request, recipients),
             ("unknown", _) => Text(404, "Not found"),
             _ => Text(405, "Method not allowed"),
         };

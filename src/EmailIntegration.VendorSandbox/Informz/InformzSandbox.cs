@@ -60,25 +60,25 @@ public sealed class InformzSandbox : IDisposable
     private const string Soap = "http://schemas.xmlsoap.org/soap/envelope/";
     private static readonly XNamespace X = Ns;
 
-    private readonly WireMockServer _server;
-    private readonly InformzSandboxData _data;
-    private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
-    private readonly SandboxFaults _faults = new();
-    private readonly ConcurrentQueue<InformzReceivedOptOut> _optOuts = new();
-    private readonly ConcurrentQueue<InformzReceivedAction> _actions = new();
-    private readonly ConcurrentQueue<string> _gridRequests = new();
-    private readonly ConcurrentDictionary<(string GridType, int StartRow), int> _corruptPages = new();
+    private readonly WireMockServer server;
+    private readonly InformzSandboxData data;
+    private readonly TimeZoneInfo zone = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+    private readonly SandboxFaults faults = new();
+    private readonly ConcurrentQueue<InformzReceivedOptOut> optOuts = new();
+    private readonly ConcurrentQueue<InformzReceivedAction> actions = new();
+    private readonly ConcurrentQueue<string> gridRequests = new();
+    private readonly ConcurrentDictionary<(string GridType, int StartRow), int> corruptPages = new();
 
     private InformzSandbox(InformzSandboxData data, int port)
     {
-        _data = data;
-        _server = WireMockServer.Start(new WireMockServerSettings
+        this.data = data;
+        server = WireMockServer.Start(new WireMockServerSettings
         {
             Urls = [$"http://127.0.0.1:{port}"],
             StartAdminInterface = false,
             MaxRequestLogCount = 50,
         });
-        _server
+        server
             .Given(Request.Create().UsingPost().WithPath(ServicePath))
             .RespondWith(Response.Create().WithCallback(Handle));
         Url = new Uri($"http://127.0.0.1:{port}{ServicePath}");
@@ -103,16 +103,16 @@ public sealed class InformzSandbox : IDisposable
     /// <summary>Fixed, so a runner in another process can be configured without talking to this one.</summary>
     public string Password { get; } = "sandbox-Inf0rmz-P@ss";
 
-    public InformzSandboxData Data => _data;
+    public InformzSandboxData Data => data;
 
     /// <summary>Every Optout received, in order: what was pushed.</summary>
-    public IReadOnlyList<InformzReceivedOptOut> ReceivedOptOuts => _optOuts.ToList();
+    public IReadOnlyList<InformzReceivedOptOut> ReceivedOptOuts => optOuts.ToList();
 
     /// <summary>Every other action received (Subscribe), with its decoded action node.</summary>
-    public IReadOnlyList<InformzReceivedAction> ReceivedActions => _actions.ToList();
+    public IReadOnlyList<InformzReceivedAction> ReceivedActions => actions.ToList();
 
     /// <summary>The decoded Grid nodes of the GridRequests received.</summary>
-    public IReadOnlyList<string> ReceivedGridRequests => _gridRequests.ToList();
+    public IReadOnlyList<string> ReceivedGridRequests => gridRequests.ToList();
 
     /// <summary>
     /// Configuration that points the Informz adapter at this sandbox (keys under <paramref name="section"/>, default
@@ -138,28 +138,28 @@ public sealed class InformzSandbox : IDisposable
     }
 
     /// <summary>Requests received for a grid type (e.g. <c>subscriber</c>) or an action (e.g. <c>Optout</c>), faulted ones included.</summary>
-    public int RequestsFor(string operation) => _faults.RequestsFor(operation);
+    public int RequestsFor(string operation) => faults.RequestsFor(operation);
 
-    public void ResetRequestCounts() => _faults.ResetRequestCounts();
+    public void ResetRequestCounts() => faults.ResetRequestCounts();
 
     /// <summary>The next <paramref name="count"/> requests of <paramref name="operation"/> answer <paramref name="statusCode"/>.</summary>
     public void FailNextRequests(string operation, int statusCode, int count = 1, TimeSpan? retryAfter = null) =>
-        _faults.FailNext(operation, statusCode, count, retryAfter);
+        faults.FailNext(operation, statusCode, count, retryAfter);
 
     /// <summary>The next request of <paramref name="operation"/> answers 200 with the envelope cut in half.</summary>
-    public void CorruptNext(string operation, int count = 1) => _faults.CorruptNext(operation, count);
+    public void CorruptNext(string operation, int count = 1) => faults.CorruptNext(operation, count);
 
     /// <summary>
     /// The next page of <paramref name="gridType"/> asked for at <paramref name="startRow"/> (not its Count) answers 200 with the
     /// envelope cut in half: a bad page in the middle of a query.
     /// </summary>
     public void CorruptPage(string gridType, int startRow) =>
-        _corruptPages.AddOrUpdate((gridType.ToLowerInvariant(), startRow), 1, (_, n) => n + 1);
+        corruptPages.AddOrUpdate((gridType.ToLowerInvariant(), startRow), 1, (_, n) => n + 1);
 
     public void Dispose()
     {
-        _server.Stop();
-        _server.Dispose();
+        server.Stop();
+        server.Dispose();
     }
 
     private static int FreePort()
@@ -232,7 +232,7 @@ public sealed class InformzSandbox : IDisposable
         var operation = isGrid
             ? payload.Element(X + "Grid")?.Attribute("type")?.Value ?? "GridRequest"
             : actionNode?.Name.LocalName ?? "ActionRequest";
-        var (_, failure, corruptNext) = _faults.Take(operation);
+        var (_, failure, corruptNext) = faults.Take(operation);
         var corrupt = corruptNext;
 
         if (failure is { } f)
@@ -261,7 +261,7 @@ public sealed class InformzSandbox : IDisposable
             string body;
             if (isGrid)
             {
-                _gridRequests.Enqueue(payload.ToString(SaveOptions.DisableFormatting));
+                gridRequests.Enqueue(payload.ToString(SaveOptions.DisableFormatting));
                 body = GridResponse(payload);
             }
             else
@@ -278,8 +278,8 @@ public sealed class InformzSandbox : IDisposable
 
         if (isGrid && payload.Element(X + "Grid") is { } asked
             && int.TryParse(asked.Element(X + "StartRow")?.Value, CultureInfo.InvariantCulture, out var askedRow)
-            && _corruptPages.TryGetValue((operation.ToLowerInvariant(), askedRow), out var left) && left > 0
-            && _corruptPages.TryUpdate((operation.ToLowerInvariant(), askedRow), left - 1, left))
+            && corruptPages.TryGetValue((operation.ToLowerInvariant(), askedRow), out var left) && left > 0
+            && corruptPages.TryUpdate((operation.ToLowerInvariant(), askedRow), left - 1, left))
         {
             corrupt = true;
         }
@@ -463,7 +463,7 @@ public sealed class InformzSandbox : IDisposable
         switch (type.ToLowerInvariant())
         {
             case "mailing_instance":
-                return _data.Mailings.Select(m => Row(
+                return data.Mailings.Select(m => Row(
                     ("mailing_instance_id", m.MailingInstanceId), ("mailing_name", m.Name), ("mailing_date", m.MailingDate),
                     ("mailing_id", m.MailingInstanceId / 10))).ToList();
 
@@ -474,24 +474,24 @@ public sealed class InformzSandbox : IDisposable
                                                         && c.Comparator == "EQ"))
                 {
                     if (long.TryParse(c.Value, CultureInfo.InvariantCulture, out var id)
-                        && _data.Mailings.FirstOrDefault(m => m.MailingInstanceId == id) is { } m && m.MailingDate < _data.ActivityLimit)
+                        && data.Mailings.FirstOrDefault(m => m.MailingInstanceId == id) is { } m && m.MailingDate < data.ActivityLimit)
                     {
                         throw new BadRequest(
                             "mailing_activity_subscriber_actions only covers mailings sent in the past 100 days; use the Subscriber Archive request.");
                     }
                 }
 
-                var recent = _data.Mailings.Where(m => m.MailingDate >= _data.ActivityLimit).Select(m => m.MailingInstanceId).ToHashSet();
-                return _data.Activity.Where(a => recent.Contains(a.MailingInstanceId)).Select(a =>
+                var recent = data.Mailings.Where(m => m.MailingDate >= data.ActivityLimit).Select(m => m.MailingInstanceId).ToHashSet();
+                return data.Activity.Where(a => recent.Contains(a.MailingInstanceId)).Select(a =>
                 {
-                    var s = _data.Subscriber(a.SubscriberId);
+                    var s = data.Subscriber(a.SubscriberId);
                     return Row(("was_clicked", a.WasClicked), ("was_delivered", a.WasDelivered), ("email", s.Email),
                         ("mailing_instance_id", a.MailingInstanceId), ("was_opened", a.WasOpened), ("user_id", s.SubscriberId));
                 }).ToList();
             }
 
             case "subscriber":
-                return _data.Subscribers.Select(s => Row(
+                return data.Subscribers.Select(s => Row(
                     ("subscriber_id", s.SubscriberId), ("email", s.Email), ("user_id", s.RemoteId), ("remote_id", s.RemoteId),
                     ("bounce_date", s.BounceDate), ("is_repeated_bouncer", s.IsRepeatedBouncer), ("is_unsubscriber", s.IsUnsubscriber),
                     ("cancellation_date", s.CancellationDate), ("cancellation_message", s.CancellationMessage),
@@ -510,9 +510,9 @@ public sealed class InformzSandbox : IDisposable
                     throw new BadRequest("Start and End Date must be within one week of one another.");
                 }
 
-                return _data.InterestCancellations.Select(i =>
+                return data.InterestCancellations.Select(i =>
                 {
-                    var s = _data.Subscriber(i.SubscriberId);
+                    var s = data.Subscriber(i.SubscriberId);
                     return Row(("cancellation_date", i.CancellationDate), ("cancelled_id", 1), ("email", s.Email),
                         ("interest_id", i.InterestId), ("interest_name", i.InterestName), ("subscriber_to_interest_id", i.SubscriberToInterestId),
                         ("subscriber_id", i.SubscriberId), ("service_since_date", i.ServiceSince), ("user_id", s.RemoteId));
@@ -560,7 +560,7 @@ public sealed class InformzSandbox : IDisposable
     private string? Format(object? value) => value switch
     {
         null => null,
-        DateTimeOffset d => TimeZoneInfo.ConvertTime(d, _zone).DateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture),
+        DateTimeOffset d => TimeZoneInfo.ConvertTime(d, zone).DateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture),
         bool b => b ? "1" : "0",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString(),
@@ -612,7 +612,7 @@ public sealed class InformzSandbox : IDisposable
                     throw new BadRequest("At least one <Email> is required.");
                 }
 
-                _optOuts.Enqueue(new InformzReceivedOptOut(interests, subscribers));
+                optOuts.Enqueue(new InformzReceivedOptOut(interests, subscribers));
                 count = subscribers.Count;
                 message = $"{count} email addresses processed.";
                 break;
@@ -625,7 +625,7 @@ public sealed class InformzSandbox : IDisposable
                     throw new BadRequest("Subscribe takes up to 1,000 records.");
                 }
 
-                _actions.Enqueue(new InformzReceivedAction(name, action.ToString(SaveOptions.DisableFormatting)));
+                actions.Enqueue(new InformzReceivedAction(name, action.ToString(SaveOptions.DisableFormatting)));
                 message = $"{count} subscribers processed.";
                 break;
 

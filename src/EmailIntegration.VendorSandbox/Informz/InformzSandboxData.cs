@@ -44,8 +44,8 @@ public sealed class InformzSandboxData
     private static readonly string[] CancellationMessages =
         ["Too many emails", "No longer interested", "Unsubscribed via Informz Web Service", "I changed jobs, write to me at new.address@example.net"];
 
-    private readonly Dictionary<long, InformzSandboxSubscriber> _bySubscriber;
-    private readonly Dictionary<long, InformzSandboxMailing> _byMailing;
+    private readonly Dictionary<long, InformzSandboxSubscriber> bySubscriber;
+    private readonly Dictionary<long, InformzSandboxMailing> byMailing;
 
     private InformzSandboxData(
         DateTimeOffset today,
@@ -59,8 +59,8 @@ public sealed class InformzSandboxData
         Mailings = mailings;
         Activity = activity;
         InterestCancellations = interestCancellations;
-        _bySubscriber = subscribers.ToDictionary(s => s.SubscriberId);
-        _byMailing = mailings.ToDictionary(m => m.MailingInstanceId);
+        bySubscriber = subscribers.ToDictionary(s => s.SubscriberId);
+        byMailing = mailings.ToDictionary(m => m.MailingInstanceId);
     }
 
     /// <summary>00:00 UTC of the day the data was generated for; nothing happens on or after it.</summary>
@@ -79,9 +79,9 @@ public sealed class InformzSandboxData
 
     public IReadOnlyList<string> IndividualIds => Subscribers.Where(s => s.RemoteId is not null).Select(s => s.RemoteId!).ToList();
 
-    public InformzSandboxSubscriber Subscriber(long subscriberId) => _bySubscriber[subscriberId];
+    public InformzSandboxSubscriber Subscriber(long subscriberId) => bySubscriber[subscriberId];
 
-    public InformzSandboxMailing Mailing(long mailingInstanceId) => _byMailing[mailingInstanceId];
+    public InformzSandboxMailing Mailing(long mailingInstanceId) => byMailing[mailingInstanceId];
 
     /// <summary>
     /// Expected events per AMS individual when the adapter fetches the window [<paramref name="from"/>, <paramref name="to"/>)
@@ -99,7 +99,7 @@ public sealed class InformzSandboxData
 
         void Add(long subscriberId, Func<InformzExpectedCounts, InformzExpectedCounts> add)
         {
-            if (_bySubscriber[subscriberId].RemoteId is { } id)
+            if (bySubscriber[subscriberId].RemoteId is { } id)
             {
                 result[id] = add(result[id]);
             }

@@ -61,30 +61,30 @@ public sealed class RealMagnetSandbox : IDisposable
 
     private static readonly TimeSpan ServerOffset = TimeSpan.FromHours(-5);
 
-    private readonly WireMockServer _server;
-    private readonly SandboxData _data;
-    private readonly SandboxFaults _faults = new();
-    private readonly ConcurrentDictionary<string, byte> _sessions = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<RealMagnetReceivedUpsert> _upserts = new();
-    private readonly ConcurrentQueue<RealMagnetReceivedUnsubscribe> _unsubscribes = new();
-    private readonly object _recipientLock = new();
-    private readonly Dictionary<string, long> _upsertedByKey = new(StringComparer.OrdinalIgnoreCase);
-    private long _nextRecipientId = 9_000_000_001;
-    private readonly ConcurrentDictionary<(long MessageId, string ReportType, int Page), byte> _corruptPages = new();
+    private readonly WireMockServer server;
+    private readonly SandboxData data;
+    private readonly SandboxFaults faults = new();
+    private readonly ConcurrentDictionary<string, byte> sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<RealMagnetReceivedUpsert> upserts = new();
+    private readonly ConcurrentQueue<RealMagnetReceivedUnsubscribe> unsubscribes = new();
+    private readonly object recipientLock = new();
+    private readonly Dictionary<string, long> upsertedByKey = new(StringComparer.OrdinalIgnoreCase);
+    private long nextRecipientId = 9_000_000_001;
+    private readonly ConcurrentDictionary<(long MessageId, string ReportType, int Page), byte> corruptPages = new();
 
     private RealMagnetSandbox(SandboxData data, int port)
     {
-        _data = data;
-        _server = WireMockServer.Start(new WireMockServerSettings
+        this.data = data;
+        server = WireMockServer.Start(new WireMockServerSettings
         {
             Urls = [$"http://127.0.0.1:{port}"],
             StartAdminInterface = false,
             MaxRequestLogCount = 50,
         });
-        _server
+        server
             .Given(Request.Create().UsingPost().WithPath(new RegexMatcher(@"\A/ApiAdapter/Rest/[A-Za-z]+/?\z")))
             .RespondWith(Response.Create().WithCallback(Handle));
-        _server
+        server
             .Given(Request.Create().UsingPost().WithPath(SoapPath))
             .RespondWith(Response.Create().WithCallback(HandleSoap));
         Url = new Uri($"http://127.0.0.1:{port}{BasePath}");
@@ -131,37 +131,37 @@ public sealed class RealMagnetSandbox : IDisposable
         return settings;
     }
 
-    public SandboxData Data => _data;
+    public SandboxData Data => data;
 
     /// <summary>Every UpsertRecipient taken, in order.</summary>
-    public IReadOnlyList<RealMagnetReceivedUpsert> ReceivedUpserts => [.. _upserts];
+    public IReadOnlyList<RealMagnetReceivedUpsert> ReceivedUpserts => [.. upserts];
 
     /// <summary>Every UnsubscribeRecipient taken, in order.</summary>
-    public IReadOnlyList<RealMagnetReceivedUnsubscribe> ReceivedUnsubscribes => [.. _unsubscribes];
+    public IReadOnlyList<RealMagnetReceivedUnsubscribe> ReceivedUnsubscribes => [.. unsubscribes];
 
     /// <summary>Requests received for an operation (including refused and faulted ones).</summary>
-    public int RequestsFor(string operation) => _faults.RequestsFor(operation);
+    public int RequestsFor(string operation) => faults.RequestsFor(operation);
 
-    public void ResetRequestCounts() => _faults.ResetRequestCounts();
+    public void ResetRequestCounts() => faults.ResetRequestCounts();
 
     /// <summary>The next <paramref name="count"/> requests of <paramref name="operation"/> answer <paramref name="statusCode"/>.</summary>
     public void FailNextRequests(string operation, int statusCode, int count = 1, TimeSpan? retryAfter = null) =>
-        _faults.FailNext(operation, statusCode, count, retryAfter);
+        faults.FailNext(operation, statusCode, count, retryAfter);
 
     /// <summary>The next request of <paramref name="operation"/> answers 200 with truncated JSON.</summary>
-    public void CorruptNext(string operation, int count = 1) => _faults.CorruptNext(operation, count);
+    public void CorruptNext(string operation, int count = 1) => faults.CorruptNext(operation, count);
 
     /// <summary>The next <paramref name="count"/> requests of <paramref name="operation"/> answer only after <paramref name="delay"/>.</summary>
-    public void DelayNext(string operation, TimeSpan delay, int count = 1) => _faults.DelayNext(operation, delay, count);
+    public void DelayNext(string operation, TimeSpan delay, int count = 1) => faults.DelayNext(operation, delay, count);
 
     /// <summary>That page of that report of that message answers 200 with its JSON cut off mid-array, every time it is asked.</summary>
-    public void CorruptDetailedTrackingPage(long messageId, string reportType, int page) => _corruptPages[(messageId, reportType, page)] = 0;
+    public void CorruptDetailedTrackingPage(long messageId, string reportType, int page) => corruptPages[(messageId, reportType, page)] = 0;
 
     /// <summary>Drops every fault not yet served.</summary>
     public void ClearFaults()
     {
-        _faults.Clear();
-        _corruptPages.Clear();
+        faults.Clear();
+        corruptPages.Clear();
     }
 
     private static int FreePort()
@@ -180,14 +180,14 @@ public sealed class RealMagnetSandbox : IDisposable
 
     public void Dispose()
     {
-        _server.Stop();
-        _server.Dispose();
+        server.Stop();
+        server.Dispose();
     }
 
     private ResponseMessage Handle(IRequestMessage request)
     {
         var operation = request.Path[BasePath.Length..].TrimEnd('/');
-        var (delay, failure, corrupt) = _faults.Take(operation);
+        var (delay, failure, corrupt) = faults.Take(operation);
         if (delay is { } wait)
         {
             // The callback is synchronous; a slow vendor is a slow thread here.
@@ -266,7 +266,7 @@ public sealed class RealMagnetSandbox : IDisposable
                    && body.TryGetProperty("MessageID", out var m) && m.TryGetInt64(out var mid)
                    && body.TryGetProperty("ReportType", out var r) && r.ValueKind == JsonValueKind.String
                    && body.TryGetProperty("Page", out var pg) && pg.TryGetInt32(out var pageNumber)
-                   && _corruptPages.ContainsKey((mid, r.GetString()!, pageNumber));
+                   && corruptPages.ContainsKey((mid, r.GetString()!, pageNumber));
         if (corrupt && result.BodyData?.BodyAsString is { Length: > 2 } text)
         {
             result.BodyData.BodyAsString = text[..(text.Length / 2)];
@@ -288,25 +288,25 @@ public sealed class RealMagnetSandbox : IDisposable
         }
 
         var session = Guid.NewGuid().ToString();
-        _sessions[session] = 0;
+        sessions[session] = 0;
         return Json(200, JsonSerializer.Serialize(new { LoginID = 1234567, SessionID = session, UserID = "SANDBOX" }));
     }
 
     private bool HasSession(JsonElement body) =>
-        body.TryGetProperty("SessionID", out var s) && s.ValueKind == JsonValueKind.String && _sessions.ContainsKey(s.GetString()!)
+        body.TryGetProperty("SessionID", out var s) && s.ValueKind == JsonValueKind.String && sessions.ContainsKey(s.GetString()!)
         && body.TryGetProperty("UserID", out var u) && u.ValueKind == JsonValueKind.String && u.GetString() == "SANDBOX";
 
     private string GetGroups() => Write(w =>
     {
         w.WriteStartArray();
-        foreach (var g in _data.Groups)
+        foreach (var g in data.Groups)
         {
             w.WriteStartObject();
-            WriteDate(w, "DateCreated", _data.Today.AddDays(-400));
+            WriteDate(w, "DateCreated", data.Today.AddDays(-400));
             w.WriteBoolean("DisplayStatus", true);
             w.WriteNumber("GroupID", g.GroupId);
             w.WriteString("GroupName", g.GroupName);
-            WriteDate(w, "LastUpdated", _data.Today.AddDays(-30));
+            WriteDate(w, "LastUpdated", data.Today.AddDays(-30));
             w.WriteNumber("LastUpdatedLoginID", 1234567);
             w.WriteBoolean("SubscriptionGroup", true);
             w.WriteEndObject();
@@ -322,7 +322,7 @@ public sealed class RealMagnetSandbox : IDisposable
         return Write(w =>
         {
             w.WriteStartArray();
-            foreach (var m in _data.Mailings.Where(m => m.SentAt >= from && m.SentAt < to))
+            foreach (var m in data.Mailings.Where(m => m.SentAt >= from && m.SentAt < to))
             {
                 w.WriteStartObject();
                 WriteDate(w, "DateCreated", m.DateCreated);
@@ -369,13 +369,13 @@ public sealed class RealMagnetSandbox : IDisposable
         bool In(DateTimeOffset d) => d >= from && d < to;
         var rows = reportType switch
         {
-            "email_delivered" => _data.Sends.Where(a => a.IsDelivery).Select(a => Track.Email(a, opened: false)),
-            "email_bounced" => _data.Sends.Where(a => a.IsBounce).Select(a => Track.Email(a, opened: false)),
-            "email_sent" => _data.Sends.Select(a => Track.Email(a, opened: false)),
-            "email_opened" => _data.Opens.Select(a => Track.Email(a, opened: true)),
-            "fax_all" => _data.Faxes.Select(Track.Fax),
-            "fax_sent" or "fax_delivered" => _data.Faxes.Where(f => f.Status == "Delivered").Select(Track.Fax),
-            "fax_failed" => _data.Faxes.Where(f => f.Status == "Failed").Select(Track.Fax),
+            "email_delivered" => data.Sends.Where(a => a.IsDelivery).Select(a => Track.Email(a, opened: false)),
+            "email_bounced" => data.Sends.Where(a => a.IsBounce).Select(a => Track.Email(a, opened: false)),
+            "email_sent" => data.Sends.Select(a => Track.Email(a, opened: false)),
+            "email_opened" => data.Opens.Select(a => Track.Email(a, opened: true)),
+            "fax_all" => data.Faxes.Select(Track.Fax),
+            "fax_sent" or "fax_delivered" => data.Faxes.Where(f => f.Status == "Delivered").Select(Track.Fax),
+            "fax_failed" => data.Faxes.Where(f => f.Status == "Failed").Select(Track.Fax),
             _ => [],
         };
         var list = rows.Where(t => t.MessageId == messageId && In(t.Date)).OrderBy(t => t.Date).ThenBy(t => t.RecipientId).ToList();
@@ -390,7 +390,7 @@ public sealed class RealMagnetSandbox : IDisposable
             {
                 w.WriteStartObject();
                 w.WritePropertyName("recipient");
-                WriteRecipient(w, _data.Recipient(t.RecipientId));
+                WriteRecipient(w, data.Recipient(t.RecipientId));
                 WriteDate(w, "ResultDate", t.ResultDate);
                 if (t.Remarks is null)
                 {
@@ -418,7 +418,7 @@ public sealed class RealMagnetSandbox : IDisposable
     {
         var from = Date(body, "FromDate", "MM/dd/yyyy", required: true)!.Value;
         var to = Date(body, "ToDate", "MM/dd/yyyy", required: true)!.Value;
-        return Write(w => WriteUnsubscribes(w, _data.Unsubscribes.Where(u => u.Date >= from && u.Date < to)));
+        return Write(w => WriteUnsubscribes(w, data.Unsubscribes.Where(u => u.Date >= from && u.Date < to)));
     }
 
     /// <summary>GetSuppressedRecipients: a list of the WSDL's Recipient with suppressed and suppressed_date (the adapter's assumption).</summary>
@@ -429,9 +429,9 @@ public sealed class RealMagnetSandbox : IDisposable
         return Write(w =>
         {
             w.WriteStartArray();
-            foreach (var s in _data.Suppressions.Where(s => s.Date >= from && s.Date < to).OrderBy(s => s.Date))
+            foreach (var s in data.Suppressions.Where(s => s.Date >= from && s.Date < to).OrderBy(s => s.Date))
             {
-                WriteRecipient(w, _data.Recipient(s.RecipientId), suppressedAt: s.Date);
+                WriteRecipient(w, data.Recipient(s.RecipientId), suppressedAt: s.Date);
             }
 
             w.WriteEndArray();
@@ -445,7 +445,7 @@ public sealed class RealMagnetSandbox : IDisposable
         {
             w.WriteStartObject();
             w.WritePropertyName("recipient");
-            WriteRecipient(w, _data.Recipient(u.RecipientId));
+            WriteRecipient(w, data.Recipient(u.RecipientId));
             WriteDate(w, "ResultDate", u.Date);
             w.WriteString("message_name", u.MessageName);
             w.WriteString("group_name", u.GroupName);
@@ -514,7 +514,7 @@ public sealed class RealMagnetSandbox : IDisposable
     /// </summary>
     private ResponseMessage HandleSoap(IRequestMessage request)
     {
-        var (_, failure, _) = _faults.Take("getSpamComplaints");
+        var (_, failure, _) = faults.Take("getSpamComplaints");
         if (failure is { } f)
         {
             return Xml(f.Status, SoapFault("Sandbox fault"));
@@ -540,7 +540,7 @@ public sealed class RealMagnetSandbox : IDisposable
         System.Xml.Linq.XNamespace mm = "http://www.magnetmail.net/";
         var header = doc.Descendants(mm + "mmAuthHeader").FirstOrDefault();
         var session = header?.Element(mm + "sessionId")?.Value;
-        if (session is null || !_sessions.ContainsKey(session) || header!.Element(mm + "user_id")?.Value != "SANDBOX")
+        if (session is null || !sessions.ContainsKey(session) || header!.Element(mm + "user_id")?.Value != "SANDBOX")
         {
             return Xml(500, SoapFault("Invalid session: mmAuthHeader is missing or does not hold a valid sessionId and user_id."));
         }
@@ -555,9 +555,9 @@ public sealed class RealMagnetSandbox : IDisposable
         }
 
         var results = new System.Xml.Linq.XElement(mm + "getSpamComplaintsResult",
-            _data.SpamComplaints.Where(u => u.Date >= from && u.Date < to).OrderBy(u => u.Date).Select(u =>
+            data.SpamComplaints.Where(u => u.Date >= from && u.Date < to).OrderBy(u => u.Date).Select(u =>
             {
-                var r = _data.Recipient(u.RecipientId);
+                var r = data.Recipient(u.RecipientId);
                 return new System.Xml.Linq.XElement(mm + "recp_unsubscribe",
                     new System.Xml.Linq.XElement(mm + "recipient",
                         new System.Xml.Linq.XElement(mm + "id", r.RecipientId.ToString(CultureInfo.InvariantCulture)),
@@ -625,7 +625,7 @@ public sealed class RealMagnetSandbox : IDisposable
         }
 
         string[] browsers = ["Chrome", "Safari", "Outlook", "Edge", "Firefox"];
-        var rows = _data.Clicks.Where(c => c.MessageId == messageId)
+        var rows = data.Clicks.Where(c => c.MessageId == messageId)
             .GroupBy(c => (c.RecipientId, c.Link.Url))
             .OrderBy(g => g.Key.RecipientId).ThenBy(g => g.Key.Url, StringComparer.Ordinal);
         return Write(w =>
@@ -633,7 +633,7 @@ public sealed class RealMagnetSandbox : IDisposable
             w.WriteStartArray();
             foreach (var g in rows)
             {
-                var recipient = _data.Recipient(g.Key.RecipientId);
+                var recipient = data.Recipient(g.Key.RecipientId);
                 w.WriteStartObject();
                 w.WriteNumber("RecipientId", recipient.RecipientId);
                 w.WriteString("Email", recipient.Email);
@@ -670,7 +670,7 @@ public sealed class RealMagnetSandbox : IDisposable
         var from = Date(body, "StartDate", "yyyy-MM-dd", required: true)!.Value;
         var to = Date(body, "EndDate", "yyyy-MM-dd", required: true)!.Value;
         var url = body.TryGetProperty("LinkURL", out var u) ? u.GetString() : null;
-        var rows = _data.Clicks
+        var rows = data.Clicks
             .Where(c => c.MessageId == messageId && c.Date >= from && c.Date < to
                         && (string.IsNullOrEmpty(url) || string.Equals(c.Link.Url, url, StringComparison.Ordinal)))
             .OrderBy(c => c.Date).ThenBy(c => c.RecipientId)
@@ -743,18 +743,18 @@ public sealed class RealMagnetSandbox : IDisposable
 
         var customId = fields.GetValueOrDefault("CustomMemberID");
         long id;
-        lock (_recipientLock)
+        lock (recipientLock)
         {
-            id = givenId ?? FindRecipient(customId, email) ?? _nextRecipientId++;
+            id = givenId ?? FindRecipient(customId, email) ?? nextRecipientId++;
             if (!string.IsNullOrEmpty(customId))
             {
-                _upsertedByKey["c|" + customId] = id;
+                upsertedByKey["c|" + customId] = id;
             }
 
-            _upsertedByKey["e|" + email] = id;
+            upsertedByKey["e|" + email] = id;
         }
 
-        _upserts.Enqueue(new RealMagnetReceivedUpsert(fields, custom, upsertType, id));
+        upserts.Enqueue(new RealMagnetReceivedUpsert(fields, custom, upsertType, id));
         return SaveResult(id, 0, "Recipient saved successfully");
     }
 
@@ -769,7 +769,7 @@ public sealed class RealMagnetSandbox : IDisposable
         }
 
         long? id;
-        lock (_recipientLock)
+        lock (recipientLock)
         {
             id = FindRecipient(customId, email);
         }
@@ -806,9 +806,9 @@ public sealed class RealMagnetSandbox : IDisposable
         }
 
         bool known;
-        lock (_recipientLock)
+        lock (recipientLock)
         {
-            known = _upsertedByKey.ContainsValue(id) || _data.Individuals.Any(i => i.RecipientId == id);
+            known = upsertedByKey.ContainsValue(id) || data.Individuals.Any(i => i.RecipientId == id);
         }
 
         if (!known)
@@ -816,7 +816,7 @@ public sealed class RealMagnetSandbox : IDisposable
             return "{\"Message\":\"RECIPIENT_NOT_FOUND\",\"Status\":0}";
         }
 
-        _unsubscribes.Enqueue(new RealMagnetReceivedUnsubscribe(id, all.GetBoolean(), category, group));
+        unsubscribes.Enqueue(new RealMagnetReceivedUnsubscribe(id, all.GetBoolean(), category, group));
         return "{\"Message\":\"Recipient unsubscribed\",\"Status\":1}";
     }
 
@@ -824,12 +824,12 @@ public sealed class RealMagnetSandbox : IDisposable
     {
         if (!string.IsNullOrEmpty(customId))
         {
-            if (_upsertedByKey.TryGetValue("c|" + customId, out var upserted))
+            if (upsertedByKey.TryGetValue("c|" + customId, out var upserted))
             {
                 return upserted;
             }
 
-            if (_data.Individuals.FirstOrDefault(i => i.IndividualId == customId) is { } generated)
+            if (data.Individuals.FirstOrDefault(i => i.IndividualId == customId) is { } generated)
             {
                 return generated.RecipientId;
             }
@@ -837,12 +837,12 @@ public sealed class RealMagnetSandbox : IDisposable
 
         if (!string.IsNullOrEmpty(email))
         {
-            if (_upsertedByKey.TryGetValue("e|" + email, out var upserted))
+            if (upsertedByKey.TryGetValue("e|" + email, out var upserted))
             {
                 return upserted;
             }
 
-            if (_data.Individuals.FirstOrDefault(i => string.Equals(i.Email, email, StringComparison.OrdinalIgnoreCase)) is { } generated)
+            if (data.Individuals.FirstOrDefault(i => string.Equals(i.Email, email, StringComparison.OrdinalIgnoreCase)) is { } generated)
             {
                 return generated.RecipientId;
             }

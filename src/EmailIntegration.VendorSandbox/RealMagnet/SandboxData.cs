@@ -106,10 +106,10 @@ public sealed class SandboxData
         Sends = sends;
         Opens = opens;
         Clicks = clicks;
-        _byRecipient = individuals.ToDictionary(i => i.RecipientId);
+        byRecipient = individuals.ToDictionary(i => i.RecipientId);
     }
 
-    private readonly Dictionary<long, SandboxIndividual> _byRecipient;
+    private readonly Dictionary<long, SandboxIndividual> byRecipient;
 
     /// <summary>00:00 UTC of the day the data was generated for; nothing happens on or after it.</summary>
     public DateTimeOffset Today { get; }
@@ -146,7 +146,7 @@ public sealed class SandboxData
     /// <summary>Recipients without a Custom Member ID: their events are unmatched.</summary>
     public IReadOnlyList<long> UnmatchedRecipientIds => Individuals.Where(i => i.IndividualId is null).Select(i => i.RecipientId).ToList();
 
-    public SandboxIndividual Recipient(long recipientId) => _byRecipient[recipientId];
+    public SandboxIndividual Recipient(long recipientId) => byRecipient[recipientId];
 
     public SandboxMailing Mailing(int messageId) => Mailings.Single(m => m.MessageId == messageId);
 
@@ -166,7 +166,7 @@ public sealed class SandboxData
 
         void Add(long recipientId, Func<ExpectedCounts, ExpectedCounts> add)
         {
-            if (_byRecipient[recipientId].IndividualId is { } id)
+            if (byRecipient[recipientId].IndividualId is { } id)
             {
                 result[id] = add(result[id]);
             }

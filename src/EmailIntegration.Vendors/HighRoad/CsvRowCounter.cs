@@ -7,41 +7,41 @@ namespace EmailIntegration.Vendors.HighRoad;
 /// </summary>
 public sealed class CsvRowCounter
 {
-    private bool _inQuotes;
-    private bool _lineHasContent;
-    private bool _lastWasCr;
-    private long _records;
+    private bool inQuotes;
+    private bool lineHasContent;
+    private bool lastWasCr;
+    private long records;
 
     /// <summary>Data rows seen so far (records after the header).</summary>
-    public long DataRows => Math.Max(0, _records - 1);
+    public long DataRows => Math.Max(0, records - 1);
 
     /// <summary>A quoted field was opened and never closed: the file is cut off, or its quotes are broken.</summary>
-    public bool InsideQuotes => _inQuotes;
+    public bool InsideQuotes => inQuotes;
 
     public void Feed(ReadOnlySpan<byte> chunk)
     {
         foreach (var b in chunk)
         {
-            if (_lastWasCr && b == (byte)'\n')
+            if (lastWasCr && b == (byte)'\n')
             {
-                _lastWasCr = false;
+                lastWasCr = false;
                 continue;
             }
 
-            _lastWasCr = false;
+            lastWasCr = false;
             if (b == (byte)'"')
             {
-                _inQuotes = !_inQuotes;
-                _lineHasContent = true;
+                inQuotes = !inQuotes;
+                lineHasContent = true;
             }
-            else if (!_inQuotes && b is (byte)'\n' or (byte)'\r')
+            else if (!inQuotes && b is (byte)'\n' or (byte)'\r')
             {
                 EndLine();
-                _lastWasCr = b == (byte)'\r';
+                lastWasCr = b == (byte)'\r';
             }
             else if (!IsBom(b))
             {
-                _lineHasContent = true;
+                lineHasContent = true;
             }
         }
     }
@@ -62,12 +62,12 @@ public sealed class CsvRowCounter
 
     private void EndLine()
     {
-        if (_lineHasContent)
+        if (lineHasContent)
         {
-            _records++;
+            records++;
         }
 
-        _lineHasContent = false;
+        lineHasContent = false;
     }
 
     // The UTF-8 BOM's bytes (EF BB BF) alone do not make a line.

@@ -39,7 +39,7 @@ public sealed class HighRoadCsvParser(IOptions<HighRoadOptions> options, ILogger
     /// <summary>A single record (quoted newlines included) may grow the buffer to this size.</summary>
     private const int MaxRecordSize = 4 * 1024 * 1024;
 
-    private HighRoadFormat? _format;
+    private HighRoadFormat? format;
 
     public string Vendor => VendorName;
 
@@ -53,7 +53,7 @@ public sealed class HighRoadCsvParser(IOptions<HighRoadOptions> options, ILogger
             throw new UnreadableFileException($"A HighRoad landed file must be a .csv export, not '.{file.Extension}'.");
         }
 
-        var format = _format ??= HighRoadFormat.Create(options.Value);
+        var format = this.format ??= HighRoadFormat.Create(options.Value);
         using var text = new StreamReader(content, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, BufferSize, leaveOpen: true);
         CsvDataReader csv;
         try

@@ -31,11 +31,11 @@ public sealed class HighRoadFormat
         var byName = kinds is Dictionary<string, HighRoadKind> d && ReferenceEquals(d.Comparer, StringComparer.OrdinalIgnoreCase)
             ? d
             : new Dictionary<string, HighRoadKind>(kinds, StringComparer.OrdinalIgnoreCase);
-        _kindsBySpan = byName.GetAlternateLookup<ReadOnlySpan<char>>();
+        kindsBySpan = byName.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary><see cref="Kinds"/> looked up by a span of the cell (no string per row).</summary>
-    private readonly Dictionary<string, HighRoadKind>.AlternateLookup<ReadOnlySpan<char>> _kindsBySpan;
+    private readonly Dictionary<string, HighRoadKind>.AlternateLookup<ReadOnlySpan<char>> kindsBySpan;
 
     public char Delimiter { get; }
 
@@ -124,7 +124,7 @@ public sealed class HighRoadFormat
         TryParseDate(value.AsSpan(), out utc, out error);
 
     /// <summary>What a (trimmed) event-kind cell means, looked up case-insensitively as <see cref="Kinds"/>.</summary>
-    public bool TryGetKind(ReadOnlySpan<char> value, out HighRoadKind kind) => _kindsBySpan.TryGetValue(value, out kind);
+    public bool TryGetKind(ReadOnlySpan<char> value, out HighRoadKind kind) => kindsBySpan.TryGetValue(value, out kind);
 
     /// <inheritdoc cref="TryParseDate(string, out DateTimeOffset, out string)"/>
     public bool TryParseDate(ReadOnlySpan<char> value, out DateTimeOffset utc, out string error)

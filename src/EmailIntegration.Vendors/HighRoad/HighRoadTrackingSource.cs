@@ -238,14 +238,14 @@ public sealed class HighRoadTrackingSource(
     /// <summary>A write-only stream that keeps the bytes once and counts CSV rows as they arrive.</summary>
     private sealed class CountingBuffer(long expectedLength, long maxBytes) : Stream
     {
-        private readonly MemoryStream _bytes = new(expectedLength is > 0 and <= int.MaxValue ? (int)expectedLength : 81_920);
-        private readonly CsvRowCounter _counter = new();
+        private readonly MemoryStream bytes = new(expectedLength is > 0 and <= int.MaxValue ? (int)expectedLength : 81_920);
+        private readonly CsvRowCounter counter = new();
 
-        public ReadOnlyMemory<byte> Content => _bytes.GetBuffer().AsMemory(0, (int)_bytes.Length);
+        public ReadOnlyMemory<byte> Content => bytes.GetBuffer().AsMemory(0, (int)bytes.Length);
 
-        public int Complete() => (int)Math.Min(_counter.Complete(), int.MaxValue);
+        public int Complete() => (int)Math.Min(counter.Complete(), int.MaxValue);
 
-        public bool InsideQuotes => _counter.InsideQuotes;
+        public bool InsideQuotes => counter.InsideQuotes;
 
         public override bool CanRead => false;
 
@@ -253,21 +253,21 @@ public sealed class HighRoadTrackingSource(
 
         public override bool CanWrite => true;
 
-        public override long Length => _bytes.Length;
+        public override long Length => bytes.Length;
 
-        public override long Position { get => _bytes.Length; set => throw new NotSupportedException(); }
+        public override long Position { get => bytes.Length; set => throw new NotSupportedException(); }
 
         public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
-            if (_bytes.Length + buffer.Length > maxBytes)
+            if (bytes.Length + buffer.Length > maxBytes)
             {
                 throw new InvalidDataException($"the file is larger than {maxBytes} bytes");
             }
 
-            _counter.Feed(buffer);
-            _bytes.Write(buffer);
+            counter.Feed(buffer);
+            bytes.Write(buffer);
         }
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)

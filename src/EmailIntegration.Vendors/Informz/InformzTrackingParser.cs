@@ -354,12 +354,12 @@ public sealed class InformzTrackingParser(IVendorDirectory directory, IOptions<I
     /// <summary>Directory look-ups cached for one parse call (a page repeats the same mailing and subscribers).</summary>
     private sealed class Context(IVendorDirectory directory, string? individualField, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
-        private readonly Dictionary<string, string?> _individuals = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, MailingInfo?> _mailings = new(StringComparer.Ordinal);
-        private readonly EmailHashCache _emails = new();
+        private readonly Dictionary<string, string?> individuals = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, MailingInfo?> mailings = new(StringComparer.Ordinal);
+        private readonly EmailHashCache emails = new();
 
         /// <summary><see cref="InformzTrackingParser.RecipientKey"/>, each distinct address hashed once per parse call.</summary>
-        public string? RecipientKey(string? email) => email is null ? null : _emails.Of(email);
+        public string? RecipientKey(string? email) => email is null ? null : emails.Of(email);
 
         public TimeZoneInfo Zone { get; } = zone;
 
@@ -376,10 +376,10 @@ public sealed class InformzTrackingParser(IVendorDirectory directory, IOptions<I
 
         public async ValueTask<string?> DirectoryIndividualAsync(string recipientKey)
         {
-            if (!_individuals.TryGetValue(recipientKey, out var individual))
+            if (!individuals.TryGetValue(recipientKey, out var individual))
             {
                 individual = await directory.FindIndividualAsync(VendorName, recipientKey, cancellationToken);
-                _individuals[recipientKey] = individual;
+                individuals[recipientKey] = individual;
             }
 
             return individual;
@@ -387,10 +387,10 @@ public sealed class InformzTrackingParser(IVendorDirectory directory, IOptions<I
 
         public async ValueTask<MailingInfo?> MailingAsync(string mailingId)
         {
-            if (!_mailings.TryGetValue(mailingId, out var mailing))
+            if (!mailings.TryGetValue(mailingId, out var mailing))
             {
                 mailing = await directory.FindMailingAsync(VendorName, mailingId, cancellationToken);
-                _mailings[mailingId] = mailing;
+                mailings[mailingId] = mailing;
             }
 
             return mailing;

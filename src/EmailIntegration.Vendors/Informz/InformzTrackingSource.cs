@@ -112,7 +112,7 @@ public sealed class InformzTrackingSource(
     /// <summary>Guards against an API that ignores StartRow.</summary>
     private const int MaxPagesPerQuery = 100_000;
 
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeProvider time = time ?? TimeProvider.System;
 
     public string Vendor => VendorName;
 
@@ -174,7 +174,7 @@ public sealed class InformzTrackingSource(
         }
 
         // Activity is only asked for mailings inside the vendor's 100 days, whatever the window and lookback say.
-        var floor = ActivityFloor(_time.GetUtcNow());
+        var floor = ActivityFloor(time.GetUtcNow());
         var floorDate = DateOnly.FromDateTime(floor.UtcDateTime);
         var mailingFrom = from.AddDays(-o.MailingLookbackDays);
         if (mailingFrom < floorDate)

@@ -527,15 +527,15 @@ internal static partial class InformzXml
     /// <summary>The text content of one element (text and CDATA nodes), handed out in chunks as it is read.</summary>
     private sealed class ElementTextReader(XmlReader outer) : TextReader
     {
-        private int _depth;
-        private bool _done;
+        private int depth;
+        private bool done;
 
         public async Task StartAsync()
         {
-            _depth = outer.Depth;
+            depth = outer.Depth;
             if (outer.IsEmptyElement)
             {
-                _done = true;
+                done = true;
                 return;
             }
 
@@ -544,7 +544,7 @@ internal static partial class InformzXml
 
         public override int Read(char[] buffer, int index, int count)
         {
-            while (!_done && count > 0)
+            while (!done && count > 0)
             {
                 switch (outer.NodeType)
                 {
@@ -557,15 +557,15 @@ internal static partial class InformzXml
 
                         outer.Read();
                         break;
-                    case XmlNodeType.EndElement when outer.Depth == _depth:
-                        _done = true;
+                    case XmlNodeType.EndElement when outer.Depth == depth:
+                        done = true;
                         break;
                     case XmlNodeType.Element:
                         throw new XmlException("PostInformzMessageResult holds markup, not an escaped document.");
                     default:
                         if (!outer.Read())
                         {
-                            _done = true;
+                            done = true;
                         }
 
                         break;
@@ -577,7 +577,7 @@ internal static partial class InformzXml
 
         public override async Task<int> ReadAsync(char[] buffer, int index, int count)
         {
-            while (!_done && count > 0)
+            while (!done && count > 0)
             {
                 switch (outer.NodeType)
                 {
@@ -590,15 +590,15 @@ internal static partial class InformzXml
 
                         await outer.ReadAsync();
                         break;
-                    case XmlNodeType.EndElement when outer.Depth == _depth:
-                        _done = true;
+                    case XmlNodeType.EndElement when outer.Depth == depth:
+                        done = true;
                         break;
                     case XmlNodeType.Element:
                         throw new XmlException("PostInformzMessageResult holds markup, not an escaped document.");
                     default:
                         if (!await outer.ReadAsync())
                         {
-                            _done = true;
+                            done = true;
                         }
 
                         break;

@@ -10,9 +10,9 @@ namespace EmailIntegration.Vendors.Parsing;
 /// </summary>
 internal sealed class StringCache(int maxEntries = 4096, int maxLength = 512)
 {
-    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> strings = new(StringComparer.Ordinal);
 
-    public int Count => _strings.Count;
+    public int Count => strings.Count;
 
     /// <summary>A string equal to <paramref name="value"/>; the same instance for the same text while the cache has room.</summary>
     public string Get(ReadOnlySpan<char> value)
@@ -27,16 +27,16 @@ internal sealed class StringCache(int maxEntries = 4096, int maxLength = 512)
             return value.ToString();
         }
 
-        var lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+        var lookup = strings.GetAlternateLookup<ReadOnlySpan<char>>();
         if (lookup.TryGetValue(value, out var cached))
         {
             return cached;
         }
 
         var made = value.ToString();
-        if (_strings.Count < maxEntries)
+        if (strings.Count < maxEntries)
         {
-            _strings.Add(made, made);
+            strings.Add(made, made);
         }
 
         return made;
@@ -62,7 +62,7 @@ internal sealed class StringCache(int maxEntries = 4096, int maxLength = 512)
 /// </summary>
 internal sealed class EmailHashCache(int maxEntries = 8192, int maxLength = 320)
 {
-    private readonly Dictionary<string, string?> _hashes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> hashes = new(StringComparer.Ordinal);
 
     public string? Of(ReadOnlySpan<char> raw)
     {
@@ -71,14 +71,14 @@ internal sealed class EmailHashCache(int maxEntries = 8192, int maxLength = 320)
             return EmailHash.Of(raw);
         }
 
-        var lookup = _hashes.GetAlternateLookup<ReadOnlySpan<char>>();
+        var lookup = hashes.GetAlternateLookup<ReadOnlySpan<char>>();
         if (lookup.TryGetValue(raw, out var cached))
         {
             return cached;
         }
 
         var hash = EmailHash.Of(raw);
-        if (_hashes.Count < maxEntries)
+        if (hashes.Count < maxEntries)
         {
             lookup[raw] = hash;
         }

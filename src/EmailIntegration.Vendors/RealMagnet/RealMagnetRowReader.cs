@@ -48,18 +48,18 @@ internal sealed class RealMagnetRowReader : IJsonRecordFactory<RealMagnetRow>
     private static readonly string[] LinkLabel = ["LinkLabel"];
     private static readonly string[] LinkText = ["LinkText"];
 
-    private readonly StringCache _strings = new();
-    private readonly Dictionary<long, string> _numbers = [];
-    private Prop[] _props = new Prop[16];
-    private int _count;
-    private char[] _chars = new char[1024];
-    private int _used;
+    private readonly StringCache strings = new();
+    private readonly Dictionary<long, string> numbers = [];
+    private Prop[] props = new Prop[16];
+    private int count;
+    private char[] chars = new char[1024];
+    private int used;
 
     public bool TryRead(ref Utf8JsonReader reader, int index, IReadOnlyDictionary<string, JsonElement> header, out RealMagnetRow record)
     {
         record = null!;
-        _count = 0;
-        _used = 0;
+        count = 0;
+        used = 0;
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             var found = KindOf(reader.TokenType);
@@ -104,12 +104,12 @@ internal sealed class RealMagnetRowReader : IJsonRecordFactory<RealMagnetRow>
                 prop.ValueError = Capture(ref reader, out prop.ValueStart, out prop.ValueLength);
             }
 
-            if (_count == _props.Length)
+            if (count == props.Length)
             {
-                Array.Resize(ref _props, _count * 2);
+                Array.Resize(ref props, count * 2);
             }
 
-            _props[_count++] = prop;
+            props[count++] = prop;
         }
 
         try
@@ -133,7 +133,7 @@ internal sealed class RealMagnetRowReader : IJsonRecordFactory<RealMagnetRow>
         }
 
         var url = TryGet(LinkUrl);
-        if (url < 0 || _props[url].Kind != JsonValueKind.String || Chars(url).IsWhiteSpace())
+        if (url < 0 || props[url].Kind != JsonValueKind.String || Chars(url).IsWhiteSpace())
         {
             return new RealMagnetRow(index) { Reject = "missing LinkURL" };
         }
@@ -144,7 +144,7 @@ internal sealed class RealMagnetRowReader : IJsonRecordFactory<RealMagnetRow>
             MessageId = messageId,
             RecipientId = recipientId,
             OccurredAt = occurredAt,
-            Url = _strings.Get(Chars(url).Trim()),
+            Url = strings.Get(Chars(url).Trim()),
             LinkLabel = GetText(LinkLabel) ?? GetText(LinkText),
         };
     }
@@ -201,9 +201,9 @@ internal sealed class RealMagnetRowReader : IJsonRecordFactory<RealMagnetRow>
         }
 
         string dateError;
-        if (_props[value].Kind != JsonValueKind.String)
+        if (props[value].Kind != JsonValueKind.String)
         {
-            dateError = $"is {_props[value].Kind}, not a date string";
+            dateError = $"is {props[value].Kind}, not a date string";
         }
         else if (RealMagnetJson.TryParseDate(Chars(value), out occurredAt, out dateError))
         {
@@ -225,11 +225,11 @@ internal sealed class RealMagnetRowReader : IJsonRecordFactory<RealMagnetRow>
         foreach (var name in names)
         {
             // JsonElement.TryGetProperty: the last property of that exact name; a null there does not fall back to an earlier one.
-            for (var i = _count - 1; i >= 0; i--)
+            for (var i = count - 1; i >= 0; i--)
             {
-                if (_props[i].NameError is null && Name(i).SequenceEqual(name))
+                if (props[i].NameError is null && Name(i).SequenceEqual(name))
                 {
-                    if (_props[i].Kind is not JsonValueKind.Null)
+                    if (props[i].Kind is not JsonValueKind.Null)
                     {
                         return i;
                     }
@@ -239,13 +239,13 @@ internal sealed class RealMagnetRowReader : IJsonRecordFactory<RealMagnetRow>
             }
         }
 
-        for (var i = 0; i < _count; i++)
+        for (var i = 0; i < count; i++)
         {
             // JsonProperty.Name throws for a name that is not valid UTF-8: so does this, at the same point.
-            _props[i].NameError?.Throw();
+            props[i].NameError?.Throw();
             foreach (var name in names)
             {
-                if (Name(i).Equals(name, StringComparison.OrdinalIgnoreCase) && _props[i].Kind is not JsonValueKind.Null)
+                if (Name(i).Equals(name, StringComparison.OrdinalIgnoreCase) && props[i].Kind is not JsonValueKind.Null)
                 {
                     return i;
                 }
@@ -265,11 +265,11 @@ internal sealed class RealMagnetRowReader : IJsonRecordFactory<RealMagnetRow>
         }
 
         var text = TextOf(i);
-        return text.IsEmpty ? null : _strings.Get(text);
+        return text.IsEmpty ? null : strings.Get(text);
     }
 
     /// <summary><see cref="RealMagnetJson.AsText"/>'s text as a span (empty when it would be null); throws where GetString would.</summary>
-    private ReadOnlySpan<char> TextOf(int i) => _props[i].Kind switch
+    private ReadOnlySpan<char> TextOf(int i) => props[i].Kind switch
     {
         JsonValueKind.String => Chars(i).Trim(),
         JsonValueKind.Number => Chars(i),
@@ -279,10 +279,10 @@ internal sealed class RealMagnetRowReader : IJsonRecordFactory<RealMagnetRow>
     private bool TryGetInt64(int i, out long result)
     {
         result = 0;
-        return _props[i].Kind switch
+        return props[i].Kind switch
         {
             JsonValueKind.Number or JsonValueKind.String =>
-                long.TryParse(Chars(i), _props[i].Kind == JsonValueKind.Number ? NumberStyles.AllowLeadingSign : NumberStyles.Integer,
+                long.TryParse(Chars(i), props[i].Kind == JsonValueKind.Number ? NumberStyles.AllowLeadingSign : NumberStyles.Integer,
                     CultureInfo.InvariantCulture, out result),
             _ => false,
         };
@@ -290,9 +290,9 @@ internal sealed class RealMagnetRowReader : IJsonRecordFactory<RealMagnetRow>
 
     private string Describe(int i)
     {
-        if (_props[i].Kind != JsonValueKind.String)
+        if (props[i].Kind != JsonValueKind.String)
         {
-            return _props[i].Kind.ToString();
+            return props[i].Kind.ToString();
         }
 
         var text = Chars(i);
@@ -301,25 +301,25 @@ internal sealed class RealMagnetRowReader : IJsonRecordFactory<RealMagnetRow>
 
     private string Number(long value)
     {
-        if (!_numbers.TryGetValue(value, out var text))
+        if (!numbers.TryGetValue(value, out var text))
         {
             text = value.ToString(CultureInfo.InvariantCulture);
-            if (_numbers.Count < 8192)
+            if (numbers.Count < 8192)
             {
-                _numbers[value] = text;
+                numbers[value] = text;
             }
         }
 
         return text;
     }
 
-    private ReadOnlySpan<char> Name(int i) => _chars.AsSpan(_props[i].NameStart, _props[i].NameLength);
+    private ReadOnlySpan<char> Name(int i) => chars.AsSpan(props[i].NameStart, props[i].NameLength);
 
     /// <summary>A string or number value's text; throws where JsonElement.GetString would (invalid UTF-8).</summary>
     private ReadOnlySpan<char> Chars(int i)
     {
-        _props[i].ValueError?.Throw();
-        return _chars.AsSpan(_props[i].ValueStart, _props[i].ValueLength);
+        props[i].ValueError?.Throw();
+        return chars.AsSpan(props[i].ValueStart, props[i].ValueLength);
     }
 
     /// <summary>
@@ -329,18 +329,18 @@ internal sealed class RealMagnetRowReader : IJsonRecordFactory<RealMagnetRow>
     private ExceptionDispatchInfo? Capture(ref Utf8JsonReader reader, out int start, out int length)
     {
         var bytes = reader.ValueSpan.Length;
-        if (_chars.Length - _used < bytes)
+        if (chars.Length - used < bytes)
         {
-            Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _used + bytes));
+            Array.Resize(ref chars, Math.Max(chars.Length * 2, used + bytes));
         }
 
-        start = _used;
+        start = used;
         length = 0;
         try
         {
             if (reader.ValueIsEscaped)
             {
-                length = reader.CopyString(_chars.AsSpan(_used));
+                length = reader.CopyString(chars.AsSpan(used));
             }
             else if (!System.Text.Unicode.Utf8.IsValid(reader.ValueSpan))
             {
@@ -350,7 +350,7 @@ internal sealed class RealMagnetRowReader : IJsonRecordFactory<RealMagnetRow>
             }
             else
             {
-                length = Encoding.UTF8.GetChars(reader.ValueSpan, _chars.AsSpan(_used));
+                length = Encoding.UTF8.GetChars(reader.ValueSpan, chars.AsSpan(used));
             }
         }
         catch (InvalidOperationException ex)
@@ -359,7 +359,7 @@ internal sealed class RealMagnetRowReader : IJsonRecordFactory<RealMagnetRow>
             return ExceptionDispatchInfo.Capture(ex);
         }
 
-        _used += length;
+        used += length;
         return null;
     }
 

@@ -260,15 +260,15 @@ public sealed class RealMagnetTrackingParser(IVendorDirectory directory) : ITrac
     /// <summary>Directory look-ups cached for one parse call (a page repeats the same message and recipients).</summary>
     private sealed class Lookups(IVendorDirectory directory, CancellationToken cancellationToken)
     {
-        private readonly Dictionary<string, string?> _individuals = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, MailingInfo?> _mailings = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string?> individuals = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, MailingInfo?> mailings = new(StringComparer.Ordinal);
 
         public async ValueTask<string?> IndividualAsync(string recipientId)
         {
-            if (!_individuals.TryGetValue(recipientId, out var individual))
+            if (!individuals.TryGetValue(recipientId, out var individual))
             {
                 individual = await directory.FindIndividualAsync(VendorName, recipientId, cancellationToken);
-                _individuals[recipientId] = individual;
+                individuals[recipientId] = individual;
             }
 
             return individual;
@@ -276,10 +276,10 @@ public sealed class RealMagnetTrackingParser(IVendorDirectory directory) : ITrac
 
         public async ValueTask<MailingInfo?> MailingAsync(string messageId)
         {
-            if (!_mailings.TryGetValue(messageId, out var mailing))
+            if (!mailings.TryGetValue(messageId, out var mailing))
             {
                 mailing = await directory.FindMailingAsync(VendorName, messageId, cancellationToken);
-                _mailings[messageId] = mailing;
+                mailings[messageId] = mailing;
             }
 
             return mailing;

@@ -206,7 +206,7 @@ public sealed class RealMagnetTrackingSource(
     /// <summary>Lands pages, numbered per kind, and reports the ones that cannot be read.</summary>
     private sealed class Fetch(IFetchedPageSink sink, CancellationToken cancellationToken)
     {
-        private readonly Dictionary<string, int> _numbers = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> numbers = new(StringComparer.Ordinal);
 
         public CancellationToken CancellationToken => cancellationToken;
 
@@ -234,7 +234,7 @@ public sealed class RealMagnetTrackingSource(
                 failure = ex.Message;
             }
 
-            var number = _numbers[kind] = _numbers.GetValueOrDefault(kind) + 1;
+            var number = numbers[kind] = numbers.GetValueOrDefault(kind) + 1;
             var page = new FetchedPage(kind, number, extension, body, failure is null ? count(value!) : 0);
             await sink.LandAsync(page, cancellationToken);
             PageCount++;

@@ -19,7 +19,7 @@ public sealed class SendGridWebhookVerifier(IOptions<WebhookOptions> options) : 
     public const string SignatureHeader = "X-Twilio-Email-Event-Webhook-Signature";
     public const string TimestampHeader = "X-Twilio-Email-Event-Webhook-Timestamp";
 
-    private byte[]? _key;
+    private byte[]? key;
 
     public string Service => ServiceName;
 
@@ -54,7 +54,7 @@ public sealed class SendGridWebhookVerifier(IOptions<WebhookOptions> options) : 
         using var ecdsa = ECDsa.Create();
         try
         {
-            ecdsa.ImportSubjectPublicKeyInfo(_key ??= Convert.FromBase64String(options.Value.SendGrid.VerificationKey!.Trim()), out _);
+            ecdsa.ImportSubjectPublicKeyInfo(key ??= Convert.FromBase64String(options.Value.SendGrid.VerificationKey!.Trim()), out _);
         }
         catch (Exception ex) when (ex is CryptographicException or FormatException)
         {

@@ -35,7 +35,7 @@ public sealed class HttpSnsCertificateSource(IHttpClientFactory httpClients, Tim
     public const string HttpClientName = "sns";
     private const int MaxCached = 32;
     private const int MaxCertificateBytes = 64 * 1024;
-    private readonly ConcurrentDictionary<string, X509Certificate2> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, X509Certificate2> cache = new(StringComparer.Ordinal);
 
     public async Task<X509Certificate2> GetAsync(Uri certificateUrl, CancellationToken cancellationToken)
     {
@@ -45,7 +45,7 @@ public sealed class HttpSnsCertificateSource(IHttpClientFactory httpClients, Tim
         }
 
         var key = certificateUrl.AbsoluteUri;
-        if (_cache.TryGetValue(key, out var cached) && cached.NotAfter.ToUniversalTime() > time.GetUtcNow().UtcDateTime)
+        if (cache.TryGetValue(key, out var cached) && cached.NotAfter.ToUniversalTime() > time.GetUtcNow().UtcDateTime)
         {
             return cached;
         }
@@ -60,12 +60,12 @@ public sealed class HttpSnsCertificateSource(IHttpClientFactory httpClients, Tim
 
         var pem = await response.Content.ReadAsStringAsync(cancellationToken);
         var certificate = X509Certificate2.CreateFromPem(pem.Length <= MaxCertificateBytes ? pem : string.Empty);
-        if (_cache.Count >= MaxCached)
+        if (cache.Count >= MaxCached)
         {
-            _cache.Clear();
+            cache.Clear();
         }
 
-        _cache[key] = certificate;
+        cache[key] = certificate;
         return certificate;
     }
 }

@@ -13,10 +13,10 @@ namespace EmailIntegration.Vendors.Webhooks;
 /// </summary>
 internal sealed class WebhookRecipients(IVendorDirectory directory, string service, CancellationToken cancellationToken)
 {
-    private readonly Dictionary<string, string?> _individuals = new(StringComparer.Ordinal);
-    private readonly EmailHashCache _emails = new();
+    private readonly Dictionary<string, string?> individuals = new(StringComparer.Ordinal);
+    private readonly EmailHashCache emails = new();
 
-    public string? Hash(string? email) => email is null ? null : _emails.Of(email);
+    public string? Hash(string? email) => email is null ? null : emails.Of(email);
 
     public async ValueTask<string?> IndividualAsync(string? attached, string? emailHash)
     {
@@ -30,10 +30,10 @@ internal sealed class WebhookRecipients(IVendorDirectory directory, string servi
             return null;
         }
 
-        if (!_individuals.TryGetValue(emailHash, out var individual))
+        if (!individuals.TryGetValue(emailHash, out var individual))
         {
             individual = await directory.FindIndividualAsync(service, emailHash, cancellationToken);
-            _individuals[emailHash] = individual;
+            individuals[emailHash] = individual;
         }
 
         return individual;

@@ -41,15 +41,15 @@ internal sealed class SendGridSigner
 {
     public static readonly SendGridSigner Shared = new();
 
-    private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
     /// <summary>As SendGrid shows the verification key: base64 of the DER SubjectPublicKeyInfo.</summary>
-    public string PublicKey => Convert.ToBase64String(_key.ExportSubjectPublicKeyInfo());
+    public string PublicKey => Convert.ToBase64String(key.ExportSubjectPublicKeyInfo());
 
     public (string Name, string Value)[] Headers(string body, long timestamp)
     {
         var signed = Encoding.UTF8.GetBytes(timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture) + body);
-        var signature = _key.SignData(signed, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+        var signature = key.SignData(signed, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
         return
         [
             ("X-Twilio-Email-Event-Webhook-Signature", Convert.ToBase64String(signature)),
@@ -194,19 +194,19 @@ internal sealed class InMemoryLandingZone : ILandingZone
 /// <summary>Sums a counter of the pipeline's meter by its tags while alive.</summary>
 internal sealed class CounterRecorder : IDisposable
 {
-    private readonly MeterListener _listener = new();
-    private readonly ConcurrentDictionary<string, long> _totals = new(StringComparer.Ordinal);
+    private readonly MeterListener listener = new();
+    private readonly ConcurrentDictionary<string, long> totals = new(StringComparer.Ordinal);
 
     public CounterRecorder()
     {
-        _listener.InstrumentPublished = (instrument, listener) =>
+        listener.InstrumentPublished = (instrument, listener) =>
         {
             if (instrument.Meter.Name == EmailIntegration.Pipeline.Observability.PipelineMetrics.MeterName)
             {
                 listener.EnableMeasurementEvents(instrument);
             }
         };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
             var outcome = string.Empty;
             foreach (var tag in tags)
@@ -217,14 +217,14 @@ internal sealed class CounterRecorder : IDisposable
                 }
             }
 
-            _totals.AddOrUpdate($"{instrument.Name}|{outcome}", value, (_, total) => total + value);
+            totals.AddOrUpdate($"{instrument.Name}|{outcome}", value, (_, total) => total + value);
         });
-        _listener.Start();
+        listener.Start();
     }
 
-    public long Total(string instrument, string outcome) => _totals.GetValueOrDefault($"{instrument}|{outcome}");
+    public long Total(string instrument, string outcome) => totals.GetValueOrDefault($"{instrument}|{outcome}");
 
-    public void Dispose() => _listener.Dispose();
+    public void Dispose() => listener.Dispose();
 }
 
 /// <summary>Parses a landed body with a parser and returns its records.</summary>

@@ -14,7 +14,7 @@ internal sealed class HighRoadHarness : IDisposable
 {
     public static readonly DateTimeOffset Today = new(2026, 11, 30, 0, 0, 0, TimeSpan.Zero);
 
-    private readonly ServiceProvider _provider;
+    private readonly ServiceProvider provider;
 
     public HighRoadHarness(
         string? password = null, int maxRetryAttempts = 3, char delimiter = ',', int seed = 20261130,
@@ -49,18 +49,18 @@ internal sealed class HighRoadHarness : IDisposable
         }
 
         services.AddHighRoad(configuration);
-        _provider = services.BuildServiceProvider(validateScopes: true);
+        provider = services.BuildServiceProvider(validateScopes: true);
     }
 
     public HighRoadSandboxData Data { get; }
 
     public HighRoadSandbox Sandbox { get; }
 
-    public IServiceProvider Services => _provider;
+    public IServiceProvider Services => provider;
 
-    public IVendorTrackingSource Source => _provider.GetServices<IVendorTrackingSource>().Single(s => s.Vendor == "highroad");
+    public IVendorTrackingSource Source => provider.GetServices<IVendorTrackingSource>().Single(s => s.Vendor == "highroad");
 
-    public ITrackingParser Parser => _provider.GetServices<ITrackingParser>().Single(p => p.Vendor == "highroad");
+    public ITrackingParser Parser => provider.GetServices<ITrackingParser>().Single(p => p.Vendor == "highroad");
 
     public TrackingWindow FirstWindow => Source.PlanWindow(null, Today.AddHours(2).AddMinutes(15))!;
 
@@ -69,7 +69,7 @@ internal sealed class HighRoadHarness : IDisposable
 
     public void Dispose()
     {
-        _provider.Dispose();
+        provider.Dispose();
         Sandbox.Dispose();
     }
 

@@ -17,35 +17,35 @@ namespace EmailIntegration.UnitTests.Vendors.Informz;
 /// </summary>
 public sealed class InformzFetchRunTests
 {
-    private readonly Mock<IWatermarkStore> _watermarks = new();
-    private readonly Mock<ILandingZone> _landingZone = new();
-    private readonly Mock<IQuarantine> _quarantine = new();
-    private readonly Mock<IRunLog> _runLog = new();
-    private readonly List<(string Name, byte[] Content)> _landed = [];
-    private readonly List<(string File, string Reason)> _quarantined = [];
-    private readonly List<FetchLogEntry> _logged = [];
+    private readonly Mock<IWatermarkStore> watermarks = new();
+    private readonly Mock<ILandingZone> landingZone = new();
+    private readonly Mock<IQuarantine> quarantine = new();
+    private readonly Mock<IRunLog> runLog = new();
+    private readonly List<(string Name, byte[] Content)> landed = [];
+    private readonly List<(string File, string Reason)> quarantined = [];
+    private readonly List<FetchLogEntry> logged = [];
 
     public InformzFetchRunTests()
     {
-        _landingZone.Setup(l => l.LandAsync(It.IsAny<LandedFileName>(), It.IsAny<ReadOnlyMemory<byte>>(),
+        landingZone.Setup(l => l.LandAsync(It.IsAny<LandedFileName>(), It.IsAny<ReadOnlyMemory<byte>>(),
                 It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<CancellationToken>()))
             .Callback<LandedFileName, ReadOnlyMemory<byte>, IReadOnlyDictionary<string, string>, CancellationToken>(
-                (name, content, _, _) => _landed.Add((name.ToString(), content.ToArray())))
+                (name, content, _, _) => landed.Add((name.ToString(), content.ToArray())))
             .Returns(Task.CompletedTask);
-        _quarantine.Setup(q => q.QuarantineFileAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .Callback<string, string, CancellationToken>((file, reason, _) => _quarantined.Add((file, reason)))
+        quarantine.Setup(q => q.QuarantineFileAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Callback<string, string, CancellationToken>((file, reason, _) => quarantined.Add((file, reason)))
             .Returns(Task.CompletedTask);
-        _runLog.Setup(r => r.WriteFetchAsync(It.IsAny<FetchLogEntry>(), It.IsAny<CancellationToken>()))
-            .Callback<FetchLogEntry, CancellationToken>((entry, _) => _logged.Add(entry))
+        runLog.Setup(r => r.WriteFetchAsync(It.IsAny<FetchLogEntry>(), It.IsAny<CancellationToken>()))
+            .Callback<FetchLogEntry, CancellationToken>((entry, _) => logged.Add(entry))
             .Returns(Task.CompletedTask);
     }
 
     private async Task<FetchLogEntry> RunAsync(InformzHarness h)
     {
-        var fetcher = new VendorTrackingFetcher([h.Source], _watermarks.Object, _landingZone.Object, _quarantine.Object,
-            _runLog.Object, new FixedTimeProvider(InformzHarness.Now), TestMetrics.Create(), NullLogger<VendorTrackingFetcher>.Instance);
+        var fetcher = new VendorTrackingFetcher([h.Source], watermarks.Object, landingZone.Object, quarantine.Object,
+            runLog.Object, new FixedTimeProvider(InformzHarness.Now), TestMetrics.Create(), NullLogger<VendorTrackingFetcher>.Instance);
         var entry = Assert.Single((await fetcher.RunAsync(CancellationToken.None)).Vendors);
-        Assert.Equal(entry, _logged[^1]); // what the run log holds
+        Assert.Equal(entry, logged[^1]); // what the run log holds
         return entry;
     }
 
@@ -65,9 +65,9 @@ public sealed class InformzFetchRunTests
         var entry = await RunAsync(h);
 
         var kind = InformzTrackingSource.Kinds.Activity(mailing.MailingDate);
-        var pages = _landed.Where(l => l.Name.Contains("/" + kind + "-", StringComparison.Ordinal)).ToList();
+        var pages = landed.Where(l => l.Name.Contains("/" + kind + "-", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, pages.Count);
-        var (file, reason) = Assert.Single(_quarantined);
+        var (file, reason) = Assert.Single(quarantined);
         Assert.Equal(pages[1].Name, file); // the middle page, landed with its bytes before it was read
         Assert.EndsWith($"{kind}-00002.xml", file, StringComparison.Ordinal);
         Assert.Contains($"mailing_activity_subscriber_actions (mailing_instance_id EQ {mailing.MailingInstanceId}) StartRow 101", reason,
@@ -75,13 +75,13 @@ public sealed class InformzFetchRunTests
         Assert.Contains("not a readable GridResponse", reason, StringComparison.Ordinal);
 
         // The fetch went on: the third page, the later mailings, the subscribers and interests all landed.
-        Assert.Contains(_landed, l => l.Name.Contains("/subscribers-", StringComparison.Ordinal));
-        Assert.Contains(_landed, l => l.Name.Contains("/interests-", StringComparison.Ordinal));
+        Assert.Contains(landed, l => l.Name.Contains("/subscribers-", StringComparison.Ordinal));
+        Assert.Contains(landed, l => l.Name.Contains("/interests-", StringComparison.Ordinal));
         Assert.Equal((FetchStatus.Incomplete, 1), (entry.Status, entry.UnreadablePages));
         Assert.Contains($"StartRow 101", entry.Error, StringComparison.Ordinal);
         Assert.Contains($"{kind}-00002.xml", entry.Error, StringComparison.Ordinal);
-        Assert.Equal(_landed.Count, entry.Pages);
-        _watermarks.Verify(w => w.AdvanceAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<Watermark?>(), It.IsAny<CancellationToken>()),
+        Assert.Equal(landed.Count, entry.Pages);
+        watermarks.Verify(w => w.AdvanceAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<Watermark?>(), It.IsAny<CancellationToken>()),
             Times.Never);
     }
 
@@ -93,9 +93,9 @@ public sealed class InformzFetchRunTests
         var entry = await RunAsync(h);
 
         Assert.Equal(FetchStatus.Completed, entry.Status);
-        Assert.Empty(_quarantined);
-        Assert.All(_landed, l => Assert.StartsWith("<s:Envelope", Encoding.UTF8.GetString(l.Content), StringComparison.Ordinal));
-        _watermarks.Verify(w => w.AdvanceAsync("informz", h.FirstWindow.End, null, It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Empty(quarantined);
+        Assert.All(landed, l => Assert.StartsWith("<s:Envelope", Encoding.UTF8.GetString(l.Content), StringComparison.Ordinal));
+        watermarks.Verify(w => w.AdvanceAsync("informz", h.FirstWindow.End, null, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
@@ -112,8 +112,8 @@ public sealed class InformzFetchRunTests
         Assert.Contains("was refused (SOAP fault ActionNotSupported", entry.Error, StringComparison.Ordinal);
         Assert.Contains("ContractFilter mismatch", entry.Error, StringComparison.Ordinal);
         Assert.Equal(0, h.Sandbox.RequestsFor("subscriber")); // refused by the dispatcher, before any operation
-        Assert.Empty(_landed);
-        _watermarks.Verify(w => w.AdvanceAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<Watermark?>(), It.IsAny<CancellationToken>()),
+        Assert.Empty(landed);
+        watermarks.Verify(w => w.AdvanceAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<Watermark?>(), It.IsAny<CancellationToken>()),
             Times.Never);
     }
 
@@ -128,7 +128,7 @@ public sealed class InformzFetchRunTests
         Assert.Contains("was refused (SOAP fault Client", entry.Error, StringComparison.Ordinal);
         Assert.Contains("not a gzip-compressed, length-prefixed, base64-encoded string", entry.Error, StringComparison.Ordinal);
         Assert.Equal(0, h.Sandbox.RequestsFor("subscriber")); // refused before the grid was looked at
-        Assert.Empty(_landed);
+        Assert.Empty(landed);
     }
 }
 

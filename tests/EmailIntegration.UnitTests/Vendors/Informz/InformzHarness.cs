@@ -19,7 +19,7 @@ internal sealed class InformzHarness : IDisposable
 
     public static readonly DateTimeOffset Now = Today.AddHours(2).AddMinutes(15);
 
-    private readonly ServiceProvider _provider;
+    private readonly ServiceProvider provider;
 
     public InformzHarness(int pageSize = 50, string? password = null, int maxRetryAttempts = 3, int seed = 20261130,
         Dictionary<string, string?>? extra = null, bool unframeRequests = false)
@@ -54,7 +54,7 @@ internal sealed class InformzHarness : IDisposable
         {
             services.AddHttpClient<InformzClient>().AddHttpMessageHandler(() => new UnframingHandler());
         }
-        _provider = services.BuildServiceProvider(validateScopes: true);
+        provider = services.BuildServiceProvider(validateScopes: true);
     }
 
     public InformzSandboxData Data { get; }
@@ -63,11 +63,11 @@ internal sealed class InformzHarness : IDisposable
 
     public InMemoryVendorDirectory Directory { get; } = new();
 
-    public IVendorTrackingSource Source => _provider.GetServices<IVendorTrackingSource>().Single(s => s.Vendor == "informz");
+    public IVendorTrackingSource Source => provider.GetServices<IVendorTrackingSource>().Single(s => s.Vendor == "informz");
 
-    public ITrackingParser Parser => _provider.GetServices<ITrackingParser>().Single(p => p.Vendor == "informz");
+    public ITrackingParser Parser => provider.GetServices<ITrackingParser>().Single(p => p.Vendor == "informz");
 
-    public InformzClient Client => _provider.GetRequiredService<InformzClient>();
+    public InformzClient Client => provider.GetRequiredService<InformzClient>();
 
     public TrackingWindow FirstWindow => Source.PlanWindow(null, Now)!;
 
@@ -76,7 +76,7 @@ internal sealed class InformzHarness : IDisposable
 
     public void Dispose()
     {
-        _provider.Dispose();
+        provider.Dispose();
         Sandbox.Dispose();
     }
 

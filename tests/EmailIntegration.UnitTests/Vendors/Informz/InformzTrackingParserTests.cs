@@ -18,13 +18,13 @@ public class InformzTrackingParserTests
     private static readonly DateTimeOffset SentAt = new(2026, 11, 25, 14, 5, 9, TimeSpan.Zero);
     private static readonly string ActivityKind = InformzTrackingSource.Kinds.Activity(SentAt);
 
-    private readonly InMemoryVendorDirectory _directory = new();
+    private readonly InMemoryVendorDirectory directory = new();
 
     public InformzTrackingParserTests()
     {
-        _directory.SaveMailingsAsync(Vendor, [new MailingInfo("3101234", "Newsletter November 25", "Newsletter")], default).Wait();
+        directory.SaveMailingsAsync(Vendor, [new MailingInfo("3101234", "Newsletter November 25", "Newsletter")], default).Wait();
         // What the source saves from the subscriber grid: e-mail hash → remote (AMS) id.
-        _directory.SaveRecipientsAsync(Vendor,
+        directory.SaveRecipientsAsync(Vendor,
         [
             new VendorRecipient(EmailHash.Of("dev.khan@example.org")!, "IND-000200"),
             new VendorRecipient(EmailHash.Of("ann.smith0@example.org")!, "IND-000101"),
@@ -38,7 +38,7 @@ public class InformzTrackingParserTests
 
     private async Task<List<ParsedRecord>> ParseAsync(string content, string kind, InformzOptions? options = null, List<ParsedRecord>? sink = null)
     {
-        var parser = new InformzTrackingParser(_directory, Options.Create(options ?? new InformzOptions()));
+        var parser = new InformzTrackingParser(directory, Options.Create(options ?? new InformzOptions()));
         var result = sink ?? [];
         await using var stream = new MemoryStream(Encoding.UTF8.GetBytes(content));
         await foreach (var record in parser.ParseAsync(stream, File(kind), CancellationToken.None))

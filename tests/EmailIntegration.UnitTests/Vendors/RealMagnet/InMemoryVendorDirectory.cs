@@ -6,21 +6,21 @@ namespace EmailIntegration.UnitTests.Vendors.RealMagnet;
 /// <summary>An in-memory <see cref="IVendorDirectory"/> that also counts look-ups.</summary>
 internal sealed class InMemoryVendorDirectory : IVendorDirectory
 {
-    private readonly ConcurrentDictionary<(string Vendor, string Id), string> _recipients = new();
-    private readonly ConcurrentDictionary<(string Vendor, string Id), MailingInfo> _mailings = new();
+    private readonly ConcurrentDictionary<(string Vendor, string Id), string> recipients = new();
+    private readonly ConcurrentDictionary<(string Vendor, string Id), MailingInfo> mailings = new();
 
     public int IndividualLookups;
     public int MailingLookups;
 
-    public int RecipientCount => _recipients.Count;
+    public int RecipientCount => recipients.Count;
 
-    public int MailingCount => _mailings.Count;
+    public int MailingCount => mailings.Count;
 
     public Task SaveRecipientsAsync(string vendor, IReadOnlyCollection<VendorRecipient> recipients, CancellationToken cancellationToken)
     {
         foreach (var r in recipients)
         {
-            _recipients[(vendor, r.RecipientId)] = r.IndividualId;
+            this.recipients[(vendor, r.RecipientId)] = r.IndividualId;
         }
 
         return Task.CompletedTask;
@@ -30,7 +30,7 @@ internal sealed class InMemoryVendorDirectory : IVendorDirectory
     {
         foreach (var m in mailings)
         {
-            _mailings[(vendor, m.MailingId)] = m;
+            this.mailings[(vendor, m.MailingId)] = m;
         }
 
         return Task.CompletedTask;
@@ -39,12 +39,12 @@ internal sealed class InMemoryVendorDirectory : IVendorDirectory
     public Task<string?> FindIndividualAsync(string vendor, string recipientId, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref IndividualLookups);
-        return Task.FromResult(_recipients.TryGetValue((vendor, recipientId), out var id) ? id : null);
+        return Task.FromResult(recipients.TryGetValue((vendor, recipientId), out var id) ? id : null);
     }
 
     public Task<MailingInfo?> FindMailingAsync(string vendor, string mailingId, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref MailingLookups);
-        return Task.FromResult(_mailings.TryGetValue((vendor, mailingId), out var m) ? m : null);
+        return Task.FromResult(mailings.TryGetValue((vendor, mailingId), out var m) ? m : null);
     }
 }

@@ -19,29 +19,29 @@ public sealed class RealMagnetContractTests
 {
     private static readonly DateTimeOffset Now = RealMagnetHarness.Today.AddHours(2).AddMinutes(15);
 
-    private readonly Mock<IWatermarkStore> _watermarks = new();
-    private readonly Mock<ILandingZone> _landing = new();
-    private readonly Mock<IQuarantine> _quarantine = new();
-    private readonly Mock<IRunLog> _runLog = new();
-    private readonly List<string> _landed = [];
-    private readonly List<(string File, string Reason)> _quarantined = [];
-    private readonly List<FetchLogEntry> _logged = [];
+    private readonly Mock<IWatermarkStore> watermarks = new();
+    private readonly Mock<ILandingZone> landing = new();
+    private readonly Mock<IQuarantine> quarantine = new();
+    private readonly Mock<IRunLog> runLog = new();
+    private readonly List<string> landed = [];
+    private readonly List<(string File, string Reason)> quarantined = [];
+    private readonly List<FetchLogEntry> logged = [];
 
     public RealMagnetContractTests()
     {
-        _landing.Setup(z => z.LandAsync(It.IsAny<LandedFileName>(), It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<CancellationToken>()))
-            .Callback<LandedFileName, ReadOnlyMemory<byte>, IReadOnlyDictionary<string, string>, CancellationToken>((name, _, _, _) => _landed.Add(name.ToString()))
+        landing.Setup(z => z.LandAsync(It.IsAny<LandedFileName>(), It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<CancellationToken>()))
+            .Callback<LandedFileName, ReadOnlyMemory<byte>, IReadOnlyDictionary<string, string>, CancellationToken>((name, _, _, _) => landed.Add(name.ToString()))
             .Returns(Task.CompletedTask);
-        _quarantine.Setup(q => q.QuarantineFileAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .Callback<string, string, CancellationToken>((file, reason, _) => _quarantined.Add((file, reason)))
+        quarantine.Setup(q => q.QuarantineFileAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Callback<string, string, CancellationToken>((file, reason, _) => quarantined.Add((file, reason)))
             .Returns(Task.CompletedTask);
-        _runLog.Setup(r => r.WriteFetchAsync(It.IsAny<FetchLogEntry>(), It.IsAny<CancellationToken>()))
-            .Callback<FetchLogEntry, CancellationToken>((entry, _) => _logged.Add(entry))
+        runLog.Setup(r => r.WriteFetchAsync(It.IsAny<FetchLogEntry>(), It.IsAny<CancellationToken>()))
+            .Callback<FetchLogEntry, CancellationToken>((entry, _) => logged.Add(entry))
             .Returns(Task.CompletedTask);
     }
 
     private Task<FetchRunResult> RunAsync(IVendorTrackingSource source) =>
-        new VendorTrackingFetcher([source], _watermarks.Object, _landing.Object, _quarantine.Object, _runLog.Object,
+        new VendorTrackingFetcher([source], watermarks.Object, landing.Object, quarantine.Object, runLog.Object,
             new FixedTimeProvider(Now), TestMetrics.Create(), NullLogger<VendorTrackingFetcher>.Instance).RunAsync(CancellationToken.None);
 
     [Fact]
@@ -59,22 +59,22 @@ public sealed class RealMagnetContractTests
         var prefix = $"realmagnet/2026/11/30/{result.RunId}/";
         var kind = $"delivered{message}";
         Assert.Equal([$"{prefix}{kind}-00001.json", $"{prefix}{kind}-00002.json", $"{prefix}{kind}-00003.json"],
-            _landed.Where(n => n.Contains($"/{kind}-", StringComparison.Ordinal)));
-        var (file, reason) = Assert.Single(_quarantined);
+            landed.Where(n => n.Contains($"/{kind}-", StringComparison.Ordinal)));
+        var (file, reason) = Assert.Single(quarantined);
         Assert.Equal($"{prefix}{kind}-00002.json", file);
         Assert.StartsWith($"GetDetailedTracking(email_delivered) message {message} page 2: not readable JSON", reason, StringComparison.Ordinal);
 
         // Every later report, message and feed still landed.
         var last = data.Mailings[^1].MessageId;
-        Assert.Contains(_landed, n => n.Contains($"/fax{last}-", StringComparison.Ordinal));
-        Assert.Contains(_landed, n => n.EndsWith("/spam-00001.xml", StringComparison.Ordinal));
+        Assert.Contains(landed, n => n.Contains($"/fax{last}-", StringComparison.Ordinal));
+        Assert.Contains(landed, n => n.EndsWith("/spam-00001.xml", StringComparison.Ordinal));
 
         var entry = Assert.Single(result.Vendors);
         Assert.Equal((FetchStatus.Incomplete, 1), (entry.Status, entry.UnreadablePages));
         Assert.Contains($"message {message} page 2", entry.Error, StringComparison.Ordinal);
         Assert.Contains($"{kind}-00002.json", entry.Error, StringComparison.Ordinal);
-        Assert.Contains(entry, _logged);
-        _watermarks.Verify(w => w.AdvanceAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<Watermark?>(), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.Contains(entry, logged);
+        watermarks.Verify(w => w.AdvanceAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<Watermark?>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]

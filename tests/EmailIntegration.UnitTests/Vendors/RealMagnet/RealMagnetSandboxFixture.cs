@@ -13,7 +13,7 @@ internal sealed class RealMagnetHarness : IDisposable
 {
     public static readonly DateTimeOffset Today = new(2026, 11, 30, 0, 0, 0, TimeSpan.Zero);
 
-    private readonly ServiceProvider _provider;
+    private readonly ServiceProvider provider;
 
     public const int DefaultSeed = 20261130;
 
@@ -26,7 +26,7 @@ internal sealed class RealMagnetHarness : IDisposable
         services.AddLogging();
         services.AddSingleton<IVendorDirectory>(Directory);
         services.AddRealMagnet(configuration);
-        _provider = services.BuildServiceProvider(validateScopes: true);
+        provider = services.BuildServiceProvider(validateScopes: true);
     }
 
     /// <summary>The data a harness with <paramref name="seed"/> serves, for tests that size their pages from it.</summary>
@@ -56,12 +56,12 @@ internal sealed class RealMagnetHarness : IDisposable
 
     public InMemoryVendorDirectory Directory { get; } = new();
 
-    public IVendorTrackingSource Source => _provider.GetServices<IVendorTrackingSource>().Single(s => s.Vendor == "realmagnet");
+    public IVendorTrackingSource Source => provider.GetServices<IVendorTrackingSource>().Single(s => s.Vendor == "realmagnet");
 
     /// <summary>The typed client as the source gets it, for calls the source would never make.</summary>
-    public RealMagnetClient Client => _provider.GetRequiredService<RealMagnetClient>();
+    public RealMagnetClient Client => provider.GetRequiredService<RealMagnetClient>();
 
-    public ITrackingParser Parser => _provider.GetServices<ITrackingParser>().Single(p => p.Vendor == "realmagnet");
+    public ITrackingParser Parser => provider.GetServices<ITrackingParser>().Single(p => p.Vendor == "realmagnet");
 
     public TrackingWindow FirstWindow => Source.PlanWindow(null, Today.AddHours(2).AddMinutes(15))!;
 
@@ -70,7 +70,7 @@ internal sealed class RealMagnetHarness : IDisposable
 
     public void Dispose()
     {
-        _provider.Dispose();
+        provider.Dispose();
         Sandbox.Dispose();
     }
 }

@@ -14,12 +14,12 @@ public class RealMagnetTrackingParserTests
     private static readonly DateTimeOffset At = new(2026, 11, 28, 14, 30, 0, TimeSpan.Zero);
     private static readonly string AtWcf = $@"\/Date({At.ToUnixTimeMilliseconds()}-0500)\/";
 
-    private readonly InMemoryVendorDirectory _directory = new();
+    private readonly InMemoryVendorDirectory directory = new();
 
     public RealMagnetTrackingParserTests()
     {
-        _directory.SaveMailingsAsync(Vendor, [new MailingInfo("480123", "Newsletter November 28", "Newsletter")], default).Wait();
-        _directory.SaveRecipientsAsync(Vendor, [new VendorRecipient("2744000101", "IND-000101")], default).Wait();
+        directory.SaveMailingsAsync(Vendor, [new MailingInfo("480123", "Newsletter November 28", "Newsletter")], default).Wait();
+        directory.SaveRecipientsAsync(Vendor, [new VendorRecipient("2744000101", "IND-000101")], default).Wait();
     }
 
     private static LandedFileName File(string kind, int page = 1) =>
@@ -27,7 +27,7 @@ public class RealMagnetTrackingParserTests
 
     private async Task<List<ParsedRecord>> ParseAsync(string json, string kind, int chunk = int.MaxValue)
     {
-        var parser = new RealMagnetTrackingParser(_directory);
+        var parser = new RealMagnetTrackingParser(directory);
         var result = new List<ParsedRecord>();
         await using var stream = new TrickleStream(Encoding.UTF8.GetBytes(json), chunk);
         await foreach (var record in parser.ParseAsync(stream, File(kind), CancellationToken.None))
@@ -244,8 +244,8 @@ public class RealMagnetTrackingParserTests
 
         await ParseAsync($"[{row},{row},{row}]", "links");
 
-        Assert.Equal(1, _directory.IndividualLookups);
-        Assert.Equal(1, _directory.MailingLookups);
+        Assert.Equal(1, directory.IndividualLookups);
+        Assert.Equal(1, directory.MailingLookups);
     }
 
     [Fact]
@@ -289,7 +289,7 @@ public class RealMagnetTrackingParserTests
             : Track(openDate: AtWcf);
         var json = (kind == "links" ? "[" : """{"totalRecords":3,"RecipientDetails":[""") + good + "," + good + ",{\"Date\":\"\\/Da";
 
-        var parser = new RealMagnetTrackingParser(_directory);
+        var parser = new RealMagnetTrackingParser(directory);
         var yielded = new List<ParsedRecord>();
         await using var stream = new TrickleStream(Encoding.UTF8.GetBytes(json), chunk);
         var ex = await Assert.ThrowsAsync<UnreadableFileException>(async () =>
@@ -311,7 +311,7 @@ public class RealMagnetTrackingParserTests
         var good = $$"""{"Date":"{{AtWcf}}","LinkURL":"https://x.example/a","MessageID":480123,"RecipientID":2744000101}""";
         var json = "[\n" + good + ",\n" + good + ",\n{\"Date\": oops}\n]";
 
-        var parser = new RealMagnetTrackingParser(_directory);
+        var parser = new RealMagnetTrackingParser(directory);
         var count = 0;
         var ex = await Assert.ThrowsAsync<UnreadableFileException>(async () =>
         {
