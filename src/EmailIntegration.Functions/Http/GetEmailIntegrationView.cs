@@ -1,3 +1,4 @@
+using EmailIntegration.Functions.Http.Pages;
 using EmailIntegration.Functions.Security;
 using EmailIntegration.Pipeline.Serve;
 using Microsoft.AspNetCore.Http;

@@ -1,4 +1,5 @@
 using EmailIntegration.Functions.Http;
+using EmailIntegration.Functions.Http.Pages;
 using EmailIntegration.Functions.Security;
 using EmailIntegration.Pipeline.Operations;
 using Microsoft.AspNetCore.Http;

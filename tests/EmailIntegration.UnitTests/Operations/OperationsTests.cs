@@ -1,3 +1,4 @@
+using EmailIntegration.Functions.Http.Pages;
 using EmailIntegration.Pipeline.Fetch;
 using EmailIntegration.Pipeline.Landing;
 using EmailIntegration.Pipeline.Operations;

@@ -1,10 +1,10 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using EmailIntegration.Pipeline.Fetch;
-using EmailIntegration.Pipeline.Serve;
+using EmailIntegration.Pipeline.Operations;
+using static EmailIntegration.Functions.Http.Pages.PageHtml;
 
-namespace EmailIntegration.Pipeline.Operations;
+namespace EmailIntegration.Functions.Http.Pages;
 
 /// <summary>
 /// The operations pages, server-rendered like the tab page: the last nights with a status per vendor and the poison
@@ -265,26 +265,7 @@ public static class OperationsPage
         html.Append("<span class=\"status ").Append(css).Append("\" data-status=\"").Append(status.ToString()).Append("\">").Append(text).Append("</span>");
     }
 
-    private static void AppendValue(StringBuilder html, object? value)
-    {
-        switch (value)
-        {
-            case null:
-                html.Append("<span aria-label=\"none\">—</span>");
-                break;
-            case DateTimeOffset time:
-                var utc = time.UtcDateTime;
-                html.Append("<time datetime=\"").Append(utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)).Append("\">")
-                    .Append(utc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)).Append("</time>");
-                break;
-            case IFormattable formattable:
-                html.Append(Encode(formattable.ToString(null, CultureInfo.InvariantCulture)));
-                break;
-            default:
-                html.Append(Encode(value.ToString() ?? string.Empty));
-                break;
-        }
-    }
+    private static void AppendValue(StringBuilder html, object? value) => PageHtml.AppendValue(html, value, TimeSuffix.None);
 
     private static StringBuilder Begin(string title, string heading, string? lead)
     {
@@ -292,7 +273,7 @@ public static class OperationsPage
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             .Append("<meta name=\"referrer\" content=\"no-referrer\">\n")
-            .Append("<title>E-Mail Integration – ").Append(Encode(title)).Append("</title>\n<style>").Append(EmailIntegrationTabPage.Css).Append(Css)
+            .Append("<title>E-Mail Integration – ").Append(Encode(title)).Append("</title>\n<style>").Append(BaseCss).Append(Css)
             .Append("</style>\n</head>\n<body>\n<header><h1>").Append(Encode(heading)).Append("</h1>");
         if (lead is not null)
         {
@@ -303,8 +284,6 @@ public static class OperationsPage
     }
 
     private static string End(StringBuilder html) => html.Append("</main>\n</body>\n</html>\n").ToString();
-
-    private static string Encode(string value) => WebUtility.HtmlEncode(value);
 
     private const string Css = """
         th, td { overflow-wrap: break-word; }
