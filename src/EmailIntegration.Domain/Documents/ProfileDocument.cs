@@ -99,6 +99,16 @@ public sealed class ProfileDocument : IndividualDocument
                 }
 
                 break;
+            case TrackingEventKind.Resubscribed:
+                // Same "later change wins" as unsubscribes, so the order the two arrive in does not matter. A group that
+                // matches no type changes nothing: the unmatched list reports opt-outs we could not apply, and an opt-in
+                // we cannot apply withholds nothing.
+                foreach (var type in rules.MailingTypesOptedInBy(trackingEvent.EmailGroup))
+                {
+                    SetPreference(type, optedOut: false, trackingEvent.OccurredAt, PreferenceSource.VendorResubscribe);
+                }
+
+                break;
             case TrackingEventKind.Bounced when trackingEvent is { Bounce: BounceSeverity.Hard, UserUnknown: true }:
                 Address(trackingEvent.RecipientEmailHash).UserUnknownBounces++;
                 break;
@@ -193,7 +203,7 @@ public sealed class AddressHealth
     public DateTimeOffset? SuppressedAt { get; set; }
 }
 
-public enum PreferenceSource { Ams, VendorUnsubscribe }
+public enum PreferenceSource { Ams, VendorUnsubscribe, VendorResubscribe }
 
 public sealed record CommunicationPreference(string MailingType, bool OptedOut, DateTimeOffset ChangedAt, PreferenceSource Source);
 

@@ -11,4 +11,7 @@ public enum TrackingEventKind
     Bounced,
     SpamComplaint,
     Suppressed,
+
+    /// <summary>Opted back in to an e-mail group (the inverse of a group unsubscribe).</summary>
+    Resubscribed,
 }

@@ -45,6 +45,12 @@ public sealed class EffectRules
     public IReadOnlyList<string> MailingTypesOptedOutBy(string? emailGroup) =>
         string.IsNullOrWhiteSpace(emailGroup) ? MailingTypes : MailingTypesMatching(emailGroup);
 
+    /// <summary>
+    /// The mailing types a resubscribe opts back in to: only the matching one. Unlike an unsubscribe, no group means none:
+    /// opting someone in to every type takes an explicit choice, which a vendor event without a group is not.
+    /// </summary>
+    public IReadOnlyList<string> MailingTypesOptedInBy(string? emailGroup) => MailingTypesMatching(emailGroup);
+
     /// <summary>The configured mailing types whose name matches the e-mail group (case- and whitespace-insensitive).</summary>
     public IReadOnlyList<string> MailingTypesMatching(string? emailGroup) =>
         emailGroup is not null && mailingTypesByNormalizedName.TryGetValue(Normalize.GroupName(emailGroup), out var type)

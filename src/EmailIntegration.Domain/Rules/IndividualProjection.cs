@@ -15,6 +15,7 @@ namespace EmailIntegration.Domain.Rules;
 /// and the click is recorded on its mailing's Tracking document, which is the mailing's activity ledger;
 /// fax sent → Fax tracking row;
 /// unsubscribed → Unsubscribes row and the profile's communication preferences;
+/// resubscribed → the profile's communication preferences only (opted back in to the matching mailing type);
 /// bounced → Correspondence › bounces row, and for a hard "user unknown" bounce the profile's address health;
 /// suppressed → the profile (address invalid); spam complaint → the profile (do-not-email).
 /// <para>Machine activity (see <see cref="MachineActivityRules"/>): whether an open or click was a person's depends on the
@@ -219,6 +220,11 @@ public static class IndividualProjection
             case TrackingEventKind.Unsubscribed:
                 var unsubscribeId = DocumentKeys.Unsubscribe(e.Vendor, e.MailingId, e.EmailGroup);
                 Add(unsubscribeId, i => new UnsubscribeDocument { Id = unsubscribeId, IndividualId = i, Vendor = e.Vendor, MailingId = e.MailingId });
+                AddProfile();
+                break;
+            case TrackingEventKind.Resubscribed:
+                // No Unsubscribes row: that form lists opt-outs (its row keeps the earliest unsubscribe, so it cannot be
+                // undone order-independently); whether the individual is opted out now is the profile's preference.
                 AddProfile();
                 break;
             case TrackingEventKind.Bounced:

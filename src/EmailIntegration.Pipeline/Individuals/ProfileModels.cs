@@ -44,7 +44,7 @@ public static class ProfileMapping
             profile.EmailInvalidReason,
             profile.DoNotEmail,
             profile.CommunicationPreferences.Select(p => new CommunicationPreferenceItem(
-                p.MailingType, p.OptedOut, p.ChangedAt, p.Source == PreferenceSource.Ams ? "ams" : "vendorUnsubscribe")).ToList(),
+                p.MailingType, p.OptedOut, p.ChangedAt, p.Source switch { PreferenceSource.Ams => "ams", PreferenceSource.VendorResubscribe => "vendorResubscribe", _ => "vendorUnsubscribe" })).ToList(),
             profile.UnmatchedEmailGroups.Select(g => new UnmatchedEmailGroupItem(g.EmailGroup, g.Vendor, g.MailingId, g.At)).ToList(),
             actions,
             interests);

@@ -20,7 +20,9 @@ namespace EmailIntegration.Vendors.Postmark;
 /// <c>BadEmailAddress</c> (both "the address does not exist": user unknown), Soft otherwise; SpamComplaint → SpamComplaint;
 /// Open → Opened and Click → LinkClicked (<c>ReceivedAt</c>, <c>OriginalLink</c>); SubscriptionChange with
 /// <c>SuppressSending: true</c> → Unsubscribed for a manual suppression, Suppressed for a hard bounce, SpamComplaint for a
-/// complaint (a reactivation is the AMS's to record). The AMS id, mailing id and mailing type come from <c>Metadata</c>;
+/// complaint; with <c>SuppressSending: false</c> (a reactivation: "the recipient was reactivated", Subscription change
+/// webhook, https://postmarkapp.com/developer/webhooks/subscription-change-webhook) → Resubscribed to the mailing type in
+/// <c>Metadata</c> (none there: no type is opted back in). The AMS id, mailing id and mailing type come from <c>Metadata</c>;
 /// without a mailing id the MessageID is the mailing.
 /// </remarks>
 public sealed class PostmarkEventParser(IVendorDirectory directory, IOptions<WebhookOptions> options) : ITrackingParser
@@ -66,16 +68,11 @@ public sealed class PostmarkEventParser(IVendorDirectory directory, IOptions<Web
                 break;
             case "SubscriptionChange":
                 timeField = "ChangedAt";
-                if (WebhookJson.Flag(item, "SuppressSending") != true)
+                switch (WebhookJson.Flag(item, "SuppressSending"))
                 {
-                    return null;
-                }
-
-                switch (WebhookJson.Text(item, "SuppressionReason"))
-                {
-                    case "HardBounce": kind = TrackingEventKind.Suppressed; break;
-                    case "SpamComplaint": kind = TrackingEventKind.SpamComplaint; break;
-                    default: kind = TrackingEventKind.Unsubscribed; break;
+                    case false: kind = TrackingEventKind.Resubscribed; break;
+                    case null: return null;
+                    default: kind = SuppressionKind(WebhookJson.Text(item, "SuppressionReason")); break;
                 }
 
                 break;
@@ -121,11 +118,19 @@ public sealed class PostmarkEventParser(IVendorDirectory directory, IOptions<Web
             OccurredAt = at,
             Url = url,
             Status = bounce is null ? null : bounceType,
-            EmailGroup = kind == TrackingEventKind.Unsubscribed ? mailingType : null,
+            EmailGroup = kind is TrackingEventKind.Unsubscribed or TrackingEventKind.Resubscribed ? mailingType : null,
             Bounce = bounce,
             UserUnknown = bounce == BounceSeverity.Hard,
             Reason = reason,
             RecipientEmailHash = emailHash,
         });
     }
+
+    /// <summary>What a suppression (<c>SuppressSending: true</c>) means, by its <c>SuppressionReason</c>.</summary>
+    private static TrackingEventKind SuppressionKind(string? reason) => reason switch
+    {
+        "HardBounce" => TrackingEventKind.Suppressed,
+        "SpamComplaint" => TrackingEventKind.SpamComplaint,
+        _ => TrackingEventKind.Unsubscribed,
+    };
 }

@@ -18,9 +18,11 @@ namespace EmailIntegration.Vendors.SendGrid;
 /// <item>delivered → Delivered; open → Opened with <c>sg_machine_open</c> kept as <see cref="TrackingEvent.VendorFlaggedMachine"/>;
 /// click → LinkClicked (<c>url</c>); bounce → Bounced, Hard for <c>type: bounce</c>, Soft for <c>type: blocked</c>;
 /// spamreport → SpamComplaint; unsubscribe → Unsubscribed; group_unsubscribe → Unsubscribed from the mailing type (custom
-/// argument) or else the unsubscribe group's id (<c>asm_group_id</c>).</item>
-/// <item>processed, deferred, dropped and group_resubscribe are not imported: our event kinds have no send, retry, drop or
-/// opt-in (a resubscribe is the AMS's to record). An event name we do not know is a bad record.</item>
+/// argument) or else the unsubscribe group's id (<c>asm_group_id</c>); group_resubscribe ("the recipient resubscribes to a
+/// specific group by updating their subscription preferences", same reference, with <c>asm_group_id</c>) → Resubscribed to
+/// that group, found the same way.</item>
+/// <item>processed, deferred and dropped are not imported: our event kinds have no send, retry or drop. An event name we do
+/// not know is a bad record.</item>
 /// <item>Custom arguments arrive as top-level fields of each event: the AMS id, our mailing id and mailing type are read
 /// from the names configured in <see cref="WebhookOptions"/>. Without a mailing id the message is the mailing: the
 /// <c>sg_message_id</c> up to <c>.filter</c> (SendGrid's X-Message-Id of the send).</item>
@@ -75,7 +77,8 @@ public sealed class SendGridEventParser(IVendorDirectory directory, IOptions<Web
                 kind = TrackingEventKind.Bounced;
                 bounce = WebhookJson.Text(item, "type") == "blocked" ? BounceSeverity.Soft : BounceSeverity.Hard;
                 break;
-            case "processed" or "deferred" or "dropped" or "group_resubscribe":
+            case "group_resubscribe": kind = TrackingEventKind.Resubscribed; break;
+            case "processed" or "deferred" or "dropped":
                 return null;
             case null:
                 return ParsedRecord.Reject(position, "no event name");
@@ -117,8 +120,8 @@ public sealed class SendGridEventParser(IVendorDirectory directory, IOptions<Web
             OccurredAt = at,
             Url = url,
             Status = bounce is null ? null : status,
-            EmailGroup = kind == TrackingEventKind.Unsubscribed
-                ? mailingType ?? (name == "group_unsubscribe" ? WebhookJson.Text(item, "asm_group_id") : null)
+            EmailGroup = kind is TrackingEventKind.Unsubscribed or TrackingEventKind.Resubscribed
+                ? mailingType ?? (name is "group_unsubscribe" or "group_resubscribe" ? WebhookJson.Text(item, "asm_group_id") : null)
                 : null,
             Bounce = bounce,
             UserUnknown = bounce == BounceSeverity.Hard && WebhookJson.IsUserUnknown(status, reason),

@@ -61,6 +61,22 @@ public sealed class ChangeCaptureTests
     }
 
     [Fact]
+    public async Task AnUnsubscribeAndALaterResubscribe_AreOnePreferenceChangeEach_AndAReplayAddsNone()
+    {
+        var rules = new EffectRules(["Events"], [], [], 3);
+        await SeedProfileAsync();
+
+        await ApplyAsync(TrackingEvents.Unsubscribed("ind-1", "m-1", "events", At), rules);
+        await ApplyAsync(TrackingEvents.Resubscribed("ind-1", "m-2", "Events", At.AddHours(1)), rules);
+        await ApplyAsync(TrackingEvents.Resubscribed("ind-1", "m-2", "Events", At.AddHours(1)), rules);
+
+        Assert.Equal(
+            [(ChangeKind.CommunicationPreference, "Events", true), (ChangeKind.CommunicationPreference, "Events", false)],
+            log.Changes.Select(c => (c.Kind, c.Value.MailingType, c.Value.OptedOut ?? false)));
+        Assert.Empty(documents.Profile("ind-1").PendingChanges);
+    }
+
+    [Fact]
     public async Task ACrashAfterTheSave_LeavesTheChangeOnTheProfile_AndTheRedeliveryWritesItUnderTheSameId()
     {
         await SeedProfileAsync();
@@ -217,12 +233,12 @@ public sealed class ChangeCaptureTests
     }
 
     /// <summary>As the applier does: read what the events touch, fold, save.</summary>
-    private async Task ApplyAsync(EmailIntegration.Domain.Events.TrackingEvent trackingEvent)
+    private async Task ApplyAsync(EmailIntegration.Domain.Events.TrackingEvent trackingEvent, EffectRules? rules = null)
     {
         var store = Store();
-        var ids = IndividualProjection.DocumentIdsTouchedBy([trackingEvent]).Append(ProfileDocument.DocumentId).Distinct().ToList();
+        var ids = IndividualProjection.DocumentIdsTouchedBy([trackingEvent], rules).Append(ProfileDocument.DocumentId).Distinct().ToList();
         var snapshot = await store.ReadAsync(trackingEvent.IndividualId!, ids, default);
-        var result = IndividualProjection.Apply(trackingEvent.IndividualId!, snapshot.Documents.ToDictionary(), [trackingEvent]);
+        var result = IndividualProjection.Apply(trackingEvent.IndividualId!, snapshot.Documents.ToDictionary(), [trackingEvent], rules);
         await store.SaveAsync(trackingEvent.IndividualId!, result.Changed, snapshot, default);
     }
 

@@ -21,7 +21,7 @@ public sealed class IndividualProjectionPropertyTests
     private static readonly string?[] Labels = [null, "Donate", "Read more"];
 
     private static readonly Gen<TrackingEvent> GenEvent =
-        Gen.Select(Gen.Int[0, 6], Gen.Int[0, Mailings.Length - 1], Gen.Int[0, 1], Gen.Int[0, 3], Gen.Int[0, 2], Gen.Int[0, 120])
+        Gen.Select(Gen.Int[0, 7], Gen.Int[0, Mailings.Length - 1], Gen.Int[0, 1], Gen.Int[0, 3], Gen.Int[0, 2], Gen.Int[0, 120])
             .Select((kindIndex, mailing, choice, status, name, minutes) =>
             {
                 // Few distinct minutes, so equal times (tie-breaks on the event id) happen too.
@@ -35,6 +35,7 @@ public sealed class IndividualProjectionPropertyTests
                     3 => TrackingEvents.Fax(Individual, mailingId, Faxes[choice], at, Statuses[status]),
                     4 => TrackingEvents.Unsubscribed(Individual, mailingId, Groups[choice], at),
                     5 => TrackingEvents.Make(TrackingEventKind.Bounced, Individual, mailingId, at),
+                    6 => TrackingEvents.Resubscribed(Individual, mailingId, Groups[choice], at),
                     _ => TrackingEvents.Make(TrackingEventKind.LinkClicked, Individual, mailingId, at), // no URL: no row
                 };
             });

@@ -32,6 +32,9 @@ internal static class TrackingEvents
     public static TrackingEvent Unsubscribed(string individualId, string mailingId, string? emailGroup, DateTimeOffset at) =>
         Make(TrackingEventKind.Unsubscribed, individualId, mailingId, at, emailGroup) with { EmailGroup = emailGroup };
 
+    public static TrackingEvent Resubscribed(string individualId, string mailingId, string? emailGroup, DateTimeOffset at) =>
+        Make(TrackingEventKind.Resubscribed, individualId, mailingId, at, emailGroup) with { EmailGroup = emailGroup };
+
     public static TrackingEvent Make(
         TrackingEventKind kind, string? individualId, string mailingId, DateTimeOffset at, string? discriminator = null) => new()
     {

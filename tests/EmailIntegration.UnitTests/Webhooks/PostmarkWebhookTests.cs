@@ -101,7 +101,7 @@ public sealed class PostmarkWebhookTests
     }
 
     [Fact]
-    public async Task ASubscriptionChange_IsAnUnsubscribeWhenSendingIsSuppressedByHand_AndNothingWhenReactivated()
+    public async Task ASubscriptionChange_IsAnUnsubscribeWhenSendingIsSuppressedByHand_AndAResubscribeWhenReactivated()
     {
         var parser = new PostmarkEventParser(new InMemoryVendorDirectory(), WebhookTestOptions.Create());
         const string suppressed = """
@@ -111,9 +111,18 @@ public sealed class PostmarkWebhookTests
             """;
 
         var unsubscribe = Assert.Single(await ParseSupport.ParseAsync(parser, suppressed)).Event!;
-        var reactivated = await ParseSupport.ParseAsync(parser, suppressed.Replace("\"SuppressSending\":true", "\"SuppressSending\":false", StringComparison.Ordinal));
+        // A reactivation: the same record with SuppressSending false and no SuppressionReason (Subscription change webhook).
+        var reactivation = suppressed
+            .Replace("\"SuppressSending\":true", "\"SuppressSending\":false", StringComparison.Ordinal)
+            .Replace("\"ManualSuppression\"", "null", StringComparison.Ordinal)
+            .Replace("2020-02-01T10:53:34", "2020-02-03T08:00:00", StringComparison.Ordinal);
+        var resubscribe = Assert.Single(await ParseSupport.ParseAsync(parser, reactivation)).Event!;
+        var withoutFlag = await ParseSupport.ParseAsync(parser, suppressed.Replace("\"SuppressSending\":true,", string.Empty, StringComparison.Ordinal));
 
         Assert.Equal((TrackingEventKind.Unsubscribed, "Events"), (unsubscribe.Kind, unsubscribe.EmailGroup));
-        Assert.Empty(reactivated);
+        Assert.Equal((TrackingEventKind.Resubscribed, "Events", "IND-P", DateTimeOffset.Parse("2020-02-03T08:00:00.416071Z", System.Globalization.CultureInfo.InvariantCulture)),
+            (resubscribe.Kind, resubscribe.EmailGroup, resubscribe.IndividualId, resubscribe.OccurredAt));
+        Assert.Equal(EmailHash.Of("bounced-address@wildbit.com"), resubscribe.RecipientEmailHash);
+        Assert.Empty(withoutFlag);
     }
 }

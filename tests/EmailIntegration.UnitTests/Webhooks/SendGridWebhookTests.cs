@@ -107,7 +107,7 @@ public sealed class SendGridWebhookTests(ITestOutputHelper output)
         var events = records.Select(r => r.Event!).ToList();
         Assert.Equal(
             [TrackingEventKind.Delivered, TrackingEventKind.Opened, TrackingEventKind.LinkClicked, TrackingEventKind.Bounced,
-             TrackingEventKind.SpamComplaint, TrackingEventKind.Unsubscribed, TrackingEventKind.Unsubscribed],
+             TrackingEventKind.SpamComplaint, TrackingEventKind.Unsubscribed, TrackingEventKind.Unsubscribed, TrackingEventKind.Resubscribed],
             events.Select(e => e.Kind));
         Assert.All(events, e =>
         {
@@ -126,6 +126,8 @@ public sealed class SendGridWebhookTests(ITestOutputHelper output)
         Assert.Equal("500 unknown recipient", events[3].Reason);
         Assert.Null(events[5].EmailGroup);
         Assert.Equal("10", events[6].EmailGroup);
+        Assert.Equal("10", events[7].EmailGroup); // group_resubscribe: the same asm_group_id as its unsubscribe
+        Assert.NotEqual(events[6].EventId, events[7].EventId);
     }
 
     [Fact]
