@@ -26,17 +26,11 @@ public sealed class EmailIntegrationPageTests : IAsyncLifetime
         sandbox = RealMagnetSandbox.Start(SandboxData.Generate(seed: 7, today: DateTimeOffset.UtcNow, individuals: 40, mailings: 3));
         pipeline = await IsolatedPipeline.StartAsync(sandbox.Url.ToString(), new Dictionary<string, string?>
         {
-            ["Vendors:RealMagnet:SoapUrl"] = sandbox.SoapUrl.ToString(),
             ["Vendors:RealMagnet:UserName"] = sandbox.UserName,
             ["Vendors:RealMagnet:Password"] = sandbox.Password,
         });
         playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        browser = await DebianChromium.LaunchAsync(playwright);
     }
 
     public async Task DisposeAsync()
@@ -81,7 +75,7 @@ public sealed class EmailIntegrationPageTests : IAsyncLifetime
         Assert.Equal(["Mailing", "Type", "Sent"], await page.Locator("section#communications thead th[scope=col]").AllInnerTextsAsync());
         Assert.True(await page.Locator("section#communications tbody tr").CountAsync() > 0);
 
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("email-integration-page-1280.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = DebianChromium.Screenshot("email-integration-page-1280.png"), FullPage = true });
 
         await tracking.Locator("a[rel=next]").ClickAsync();
         await page.WaitForURLAsync(url => url.Contains("tracking.continuationToken=", StringComparison.Ordinal));
@@ -90,12 +84,12 @@ public sealed class EmailIntegrationPageTests : IAsyncLifetime
         Assert.DoesNotContain("code=", page.Url, StringComparison.Ordinal);
         Assert.Equal(secondPage, await page.Locator("section#tracking tbody th[scope=row]").AllInnerTextsAsync());
         Assert.Equal(1, await page.Locator("section#tracking a:text('First page')").CountAsync());
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("email-integration-page-1280-next.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = DebianChromium.Screenshot("email-integration-page-1280-next.png"), FullPage = true });
 
         await page.SetViewportSizeAsync(390, 844);
         var scrollWidth = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
         Assert.True(scrollWidth <= 390, $"The page scrolls sideways on a phone ({scrollWidth}px).");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("email-integration-page-phone.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = DebianChromium.Screenshot("email-integration-page-phone.png"), FullPage = true });
     }
 
     /// <summary>The tracking rows' mailing names of the first two pages, as the API serves them.</summary>
@@ -118,24 +112,4 @@ public sealed class EmailIntegrationPageTests : IAsyncLifetime
             .Where(e => e.Value.Delivered > 0 && e.Value.Opened > 0 && e.Value.Clicked > 0)
             .OrderByDescending(e => e.Value.Total).ThenBy(e => e.Key, StringComparer.Ordinal)
             .First().Key;
-
-    private static string Screenshot(string name)
-    {
-        var results = Environment.GetEnvironmentVariable("TEST_RESULTS_DIR") ?? Path.Combine(RepositoryRoot(), ".local", "test-results");
-        var directory = Directory.CreateDirectory(Path.Combine(results, "screenshots"));
-        return Path.Combine(directory.FullName, name);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "EmailIntegration.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        return Directory.GetCurrentDirectory();
-    }
 }

@@ -31,7 +31,6 @@ public sealed class OperationsPageTests : IAsyncLifetime
         {
             ["Vendors:RealMagnet:UserName"] = sandbox.UserName,
             ["Vendors:RealMagnet:Password"] = sandbox.Password,
-            ["Vendors:RealMagnet:SoapUrl"] = sandbox.SoapUrl.ToString(),
             // Nothing listens on port 1: the Informz fetch fails and keeps its watermark.
             ["Vendors:Informz:Enabled"] = "true",
             ["Vendors:Informz:BaseUrl"] = "http://127.0.0.1:1/aapi/InformzService.svc",
@@ -40,12 +39,7 @@ public sealed class OperationsPageTests : IAsyncLifetime
             ["Vendors:Informz:Password"] = "sandbox-password",
         });
         playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        browser = await DebianChromium.LaunchAsync(playwright);
     }
 
     public async Task DisposeAsync()
@@ -79,7 +73,7 @@ public sealed class OperationsPageTests : IAsyncLifetime
         Assert.Equal("1", await page.Locator("#poison-count").GetAttributeAsync("data-count"));
         Assert.Equal(poisonedFile, await page.Locator("#poison tbody td[data-label=File]").InnerTextAsync());
         Assert.DoesNotContain(OperatorToken, await page.ContentAsync(), StringComparison.Ordinal);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("operations-page-1280.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = DebianChromium.Screenshot("operations-page-1280.png"), FullPage = true });
 
         await row.Locator("a").ClickAsync();
         await page.WaitForURLAsync(url => url.EndsWith("/api/operations/runs/" + runId, StringComparison.Ordinal));
@@ -88,7 +82,7 @@ public sealed class OperationsPageTests : IAsyncLifetime
         Assert.NotEqual("—", await informz.Locator("td[data-label=Error]").InnerTextAsync());
         Assert.True(await page.Locator("#files tbody tr").CountAsync() > 0);
         Assert.Equal(1, await page.Locator("#run-poisoned tbody tr").CountAsync());
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("operations-run-1280.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = DebianChromium.Screenshot("operations-run-1280.png"), FullPage = true });
 
         await page.Locator("a", new PageLocatorOptions { HasText = "All runs" }).ClickAsync();
         await page.Locator("#requeue").ClickAsync();
@@ -184,25 +178,5 @@ public sealed class OperationsPageTests : IAsyncLifetime
         }
 
         return pipeline.Anonymous.SendAsync(request);
-    }
-
-    private static string Screenshot(string name)
-    {
-        var results = Environment.GetEnvironmentVariable("TEST_RESULTS_DIR") ?? Path.Combine(RepositoryRoot(), ".local", "test-results");
-        var directory = Directory.CreateDirectory(Path.Combine(results, "screenshots"));
-        return Path.Combine(directory.FullName, name);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "EmailIntegration.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        return Directory.GetCurrentDirectory();
     }
 }

@@ -94,10 +94,9 @@ public sealed class MailgunEventParser(IVendorDirectory directory, IOptions<Webh
         var status = WebhookJson.Text(deliveryStatus, "code");
         var reason = WebhookJson.Reason(WebhookJson.Text(deliveryStatus, "description") is { Length: > 0 } description
             ? description : WebhookJson.Text(deliveryStatus, "message") ?? WebhookJson.Text(data, "reason"));
-        var recipientKey = emailHash is null ? individualId! : "email:" + emailHash;
         return ParsedRecord.Of(new TrackingEvent
         {
-            EventId = WebhookJson.EventId(Vendor, mailingId, recipientKey, kind, at, WebhookJson.Text(data, "id") ?? url),
+            EventId = WebhookJson.EventId(Vendor, mailingId, emailHash, individualId, kind, at, WebhookJson.Text(data, "id") ?? url),
             Vendor = Vendor,
             Kind = kind,
             IndividualId = individualId,

@@ -104,11 +104,10 @@ public sealed class PostmarkEventParser(IVendorDirectory directory, IOptions<Web
         }
 
         var reason = bounce is null ? null : WebhookJson.Reason(WebhookJson.Text(item, "Description") ?? WebhookJson.Text(item, "Details"));
-        var recipientKey = emailHash is null ? individualId! : "email:" + emailHash;
         return ParsedRecord.Of(new TrackingEvent
         {
             // A bounce or complaint has Postmark's own ID; other records are known by what they say.
-            EventId = WebhookJson.EventId(Vendor, mailingId, recipientKey, kind, at, WebhookJson.Text(item, "ID") ?? url),
+            EventId = WebhookJson.EventId(Vendor, mailingId, emailHash, individualId, kind, at, WebhookJson.Text(item, "ID") ?? url),
             Vendor = Vendor,
             Kind = kind,
             IndividualId = individualId,

@@ -108,10 +108,9 @@ public sealed class SendGridEventParser(IVendorDirectory directory, IOptions<Web
 
         var reason = WebhookJson.Reason(WebhookJson.Text(item, "reason"));
         var status = WebhookJson.Text(item, "status");
-        var recipientKey = emailHash is null ? individualId! : "email:" + emailHash;
         return ParsedRecord.Of(new TrackingEvent
         {
-            EventId = WebhookJson.EventId(Vendor, mailingId, recipientKey, kind, at, WebhookJson.Text(item, "sg_event_id") ?? url),
+            EventId = WebhookJson.EventId(Vendor, mailingId, emailHash, individualId, kind, at, WebhookJson.Text(item, "sg_event_id") ?? url),
             Vendor = Vendor,
             Kind = kind,
             IndividualId = individualId,

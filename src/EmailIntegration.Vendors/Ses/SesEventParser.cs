@@ -95,7 +95,7 @@ public sealed class SesEventParser(IVendorDirectory directory, IOptions<WebhookO
 
             var trackingEvent = new TrackingEvent
             {
-                EventId = WebhookJson.EventId(Vendor, mailingId, emailHash is null ? individualId! : "email:" + emailHash, kind, at.Value, discriminator),
+                EventId = WebhookJson.EventId(Vendor, mailingId, emailHash, individualId, kind, at.Value, discriminator),
                 Vendor = Vendor,
                 Kind = kind,
                 IndividualId = individualId,

@@ -107,9 +107,13 @@ internal static class WebhookJson
         return joined.Length <= 300 ? joined : joined[..300] + "…";
     }
 
-    /// <summary>An event id: deterministic from what the service says about the event, its own id when it has one.</summary>
-    public static string EventId(string service, string mailingId, string recipientKey, TrackingEventKind kind, DateTimeOffset at, string? discriminator) =>
-        EventIdentity.For(service, mailingId, recipientKey, kind, at, discriminator);
+    /// <summary>
+    /// An event id: deterministic from what the service says about the event, its own id when it has one. The recipient is
+    /// the address's hash when the service sent one, else the AMS id (a parser rejects an event with neither).
+    /// </summary>
+    public static string EventId(
+        string service, string mailingId, string? emailHash, string? individualId, TrackingEventKind kind, DateTimeOffset at, string? discriminator) =>
+        EventIdentity.For(service, mailingId, emailHash is null ? individualId! : "email:" + emailHash, kind, at, discriminator);
 
     public static async Task<JsonDocument> ReadAsync(Stream content, CancellationToken cancellationToken)
     {

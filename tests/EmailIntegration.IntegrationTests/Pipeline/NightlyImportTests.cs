@@ -25,7 +25,6 @@ public sealed class NightlyImportTests : IAsyncLifetime
         sandbox = RealMagnetSandbox.Start(SandboxData.Generate(seed: 7, today: DateTimeOffset.UtcNow, individuals: 40, mailings: 3));
         pipeline = await IsolatedPipeline.StartAsync(sandbox.Url.ToString(), new Dictionary<string, string?>
         {
-            ["Vendors:RealMagnet:SoapUrl"] = sandbox.SoapUrl.ToString(),
             ["Vendors:RealMagnet:UserName"] = sandbox.UserName,
             ["Vendors:RealMagnet:Password"] = sandbox.Password,
         });

@@ -16,7 +16,6 @@ public sealed class RunOperationsTests : IAsyncLifetime
         sandbox = RealMagnetSandbox.Start(SandboxData.Generate(seed: 11, today: DateTimeOffset.UtcNow, individuals: 30, mailings: 2));
         pipeline = await IsolatedPipeline.StartAsync(sandbox.Url.ToString(), new Dictionary<string, string?>
         {
-            ["Vendors:RealMagnet:SoapUrl"] = sandbox.SoapUrl.ToString(),
             ["Vendors:RealMagnet:UserName"] = sandbox.UserName,
             ["Vendors:RealMagnet:Password"] = sandbox.Password,
         });
