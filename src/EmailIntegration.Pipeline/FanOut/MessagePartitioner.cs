@@ -60,11 +60,13 @@ public static class MessagePartitioner
         var budget = maxBodyBytes - EnvelopeAllowance - (2 * (sourceFile.Length + individualId.Length));
 
         // Cheap bound first (JSON escaping at most sextuples a character); serialize only when it might not fit.
+        // Every string property must be listed here: MessagePartitionerTests checks each one by reflection.
         var strings = new[]
         {
             trackingEvent.EventId, trackingEvent.Vendor, trackingEvent.IndividualId, trackingEvent.MailingId,
             trackingEvent.MailingName, trackingEvent.MailingType, trackingEvent.Url, trackingEvent.LinkLabel,
-            trackingEvent.FaxNumber, trackingEvent.Status, trackingEvent.EmailGroup,
+            trackingEvent.FaxNumber, trackingEvent.Status, trackingEvent.EmailGroup, trackingEvent.Reason,
+            trackingEvent.RecipientEmailHash, trackingEvent.UserAgent, trackingEvent.IpAddress,
         }.Sum(s => s?.Length ?? 0);
         return (strings * 6) + 512 < budget
             || JsonSerializer.SerializeToUtf8Bytes(trackingEvent, TrackingMessage.Json).Length + 1 <= budget;

@@ -116,4 +116,19 @@ public sealed class MessagePartitionerTests
     [Fact]
     public void NoEvents_GiveNoMessages() =>
         Assert.Empty(MessagePartitioner.Partition(File, Individual, [], Limit));
+
+    public static TheoryData<string> StringProperties() =>
+        new(typeof(TrackingEvent).GetProperties().Where(p => p.PropertyType == typeof(string) && p.CanWrite).Select(p => p.Name));
+
+    [Theory]
+    [MemberData(nameof(StringProperties))]
+    public void AnEventWithAHugeValueInAnyStringProperty_DoesNotFitAlone_AndWouldHaveFailedThePartition(string property)
+    {
+        var huge = Clicked(Individual, "m-1", "https://example.org/", T0, "Label");
+        typeof(TrackingEvent).GetProperty(property)!.SetValue(huge, new string('x', Limit));
+
+        Assert.False(MessagePartitioner.FitsAlone(File, Individual, huge, Limit));
+        Assert.Throws<ArgumentException>(() => MessagePartitioner.Partition(File, Individual, [huge], Limit).ToList());
+        Assert.True(MessagePartitioner.FitsAlone(File, Individual, Clicked(Individual, "m-1", "https://example.org/", T0, "Label"), Limit));
+    }
 }
