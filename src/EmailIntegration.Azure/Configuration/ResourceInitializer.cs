@@ -45,7 +45,26 @@ public sealed class ResourceInitializer(
 
         var c = cosmosOptions.Value;
         var database = await cosmos.CreateDatabaseIfNotExistsAsync(c.Database, cancellationToken: cancellationToken);
-        await database.Database.CreateContainerIfNotExistsAsync(IndividualsContainer(c.Container), cancellationToken: cancellationToken);
+        var expected = IndividualsContainer(c.Container);
+        var container = await database.Database.CreateContainerIfNotExistsAsync(expected, cancellationToken: cancellationToken);
+
+        // A container left by an older build keeps its old indexing policy, and a query whose ORDER BY needs a newer
+        // composite index then fails: bring the policy up to date (Cosmos re-indexes online).
+        if (!HasIndexingOf(container.Resource.IndexingPolicy, expected.IndexingPolicy))
+        {
+            container.Resource.IndexingPolicy = expected.IndexingPolicy;
+            await container.Container.ReplaceContainerAsync(container.Resource, cancellationToken: cancellationToken);
+        }
+    }
+
+    /// <summary>Whether <paramref name="actual"/> holds every composite index and excluded path of <paramref name="expected"/>.</summary>
+    public static bool HasIndexingOf(IndexingPolicy actual, IndexingPolicy expected)
+    {
+        static string Composite(IEnumerable<CompositePath> paths) => string.Join(",", paths.Select(p => $"{p.Path} {p.Order}"));
+        var composites = actual.CompositeIndexes.Select(Composite).ToHashSet(StringComparer.Ordinal);
+        var excluded = actual.ExcludedPaths.Select(p => p.Path).ToHashSet(StringComparer.Ordinal);
+        return expected.CompositeIndexes.All(index => composites.Contains(Composite(index)))
+            && expected.ExcludedPaths.All(path => excluded.Contains(path.Path));
     }
 
     /// <summary>
