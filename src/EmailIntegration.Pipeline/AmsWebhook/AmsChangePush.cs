@@ -20,6 +20,8 @@ public sealed class AmsChangePush(
     /// <summary>Parked deliveries the operations page lists.</summary>
     public const int ParkedShown = 50;
 
+    public bool Enabled => options.Value.Enabled;
+
     public async Task<AmsPushResult> PushAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
