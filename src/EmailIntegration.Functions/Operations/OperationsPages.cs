@@ -95,5 +95,5 @@ public static class SameOrigin
     }
 
     private static Pipeline.Serve.InvalidRequestException Refused() =>
-        new("origin", "A re-queue is confirmed from this app's own operations page.");
+        new("origin", "A re-queue or a re-send is made from this app's own operations page, or by a client that is not a browser.");
 }

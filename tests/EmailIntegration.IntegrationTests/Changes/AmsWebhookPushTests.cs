@@ -103,6 +103,14 @@ public sealed class AmsWebhookPushTests : IAsyncLifetime
         Assert.Contains("retry budget spent: HTTP 500 after 3 attempt(s)", page, StringComparison.Ordinal);
 
         receiver.AnswerWith(HttpStatusCode.NoContent);
+        using (var crossSite = new HttpRequestMessage(HttpMethod.Post, $"/api/operations/ams-deliveries/{deliveryId}/resend"))
+        {
+            crossSite.Headers.Add("Sec-Fetch-Site", "cross-site");
+            using var refused = await pipeline.Http.SendAsync(crossSite);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal(3, receiver.Received.Count);
+        }
+
         var resent = await ResendAsync(deliveryId);
         var repeated = await ResendAsync(deliveryId);
 
