@@ -32,6 +32,10 @@ param apiClientId string = ''
 @description('NCRONTAB schedule of the nightly fetch (UTC). Never RunOnStartup in production.')
 param fetchSchedule string = '0 30 2 * * *'
 
+@description('The AMS change feed\'s optional webhook push: the AMS receiver\'s https URL (empty: off; its signing secret is the Key Vault secret ams-webhook-secret, whsec_<base64>) and the push\'s NCRONTAB schedule.')
+param amsWebhookUrl string = ''
+param amsWebhookSchedule string = '0 */5 * * * *'
+
 @description('The AMS mailing types, \';\'-separated: an unsubscribe from an e-mail group opts out of the type with the same name.')
 param effectsMailingTypes string = ''
 
@@ -118,6 +122,7 @@ var sendGridWebhookKeySecretName = 'sendgrid-webhook-verification-key'
 var mailgunWebhookKeySecretName = 'mailgun-webhook-signing-key'
 var postmarkWebhookUserSecretName = 'postmark-webhook-username'
 var postmarkWebhookPasswordSecretName = 'postmark-webhook-password'
+var amsWebhookSecretName = 'ams-webhook-secret'
 
 var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
 var deploymentStorageContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
@@ -269,6 +274,9 @@ module api 'app/api.bicep' = {
     blastStatusTableName: blastStatusTableName
     optOutStatusTableName: optOutStatusTableName
     fetchSchedule: fetchSchedule
+    amsWebhookUrl: amsWebhookUrl
+    amsWebhookSchedule: amsWebhookSchedule
+    amsWebhookSecretName: amsWebhookSecretName
     effectsMailingTypes: effectsMailingTypes
     effectsAmsHosts: effectsAmsHosts
     effectsInterestCodes: effectsInterestCodes
@@ -353,6 +361,7 @@ output VENDOR_VAULT_ITEMS string = join([
   mailgunWebhookKeySecretName
   postmarkWebhookUserSecretName
   postmarkWebhookPasswordSecretName
+  amsWebhookSecretName
 ], ' ')
 output LANDING_CONTAINER_NAME string = landingContainerName
 output LANDING_SYSTEM_TOPIC_NAME string = landingEvents.outputs.name

@@ -64,6 +64,11 @@ param realMagnetOptOutCategories object = {}
 @description('NCRONTAB schedule of the nightly fetch (UTC).')
 param fetchSchedule string
 
+@description('The AMS webhook push: receiver URL (empty: off), schedule, and the Key Vault secret name of its signing secret.')
+param amsWebhookUrl string
+param amsWebhookSchedule string
+param amsWebhookSecretName string
+
 @description('The association\'s effect rules (see EffectsOptions): mailing types and AMS hosts \';\'-separated, interest codes \'pattern => CODE, CODE | ...\'.')
 param effectsMailingTypes string
 param effectsAmsHosts string
@@ -450,6 +455,19 @@ var appSettings = [
   {
     name: 'Webhooks__Postmark__Password'
     value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${postmarkWebhookPasswordSecretName})'
+  }
+  // The AMS change feed's webhook push (off while the URL is empty).
+  {
+    name: 'AmsWebhookSchedule'
+    value: amsWebhookSchedule
+  }
+  {
+    name: 'Ams__WebhookUrl'
+    value: amsWebhookUrl
+  }
+  {
+    name: 'Ams__WebhookSecret'
+    value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${amsWebhookSecretName})'
   }
 ]
 

@@ -93,6 +93,7 @@ public static class EmailIntegrationServiceCollectionExtensions
         services.AddSingleton<RunReplayer>();
         services.AddOutbound(configuration);
         services.AddOperations(configuration);
+        services.AddAmsWebhook(configuration);
         return services;
     }
 }

@@ -66,6 +66,8 @@ if (runId is null)
 
 var (files, processed, poisoned, _, _) = await runner.Host.FanOutAndApplyAsync(runId, cancellation.Token);
 _ = runner.Host.ServeOutboundQueueAsync(cancellation.Token);
+// The AMS webhook push's timer (every 5 minutes in Azure), every 30 seconds here; it does nothing without Ams__WebhookUrl.
+_ = runner.Host.ServeAmsWebhookAsync(TimeSpan.FromSeconds(30), cancellation.Token);
 
 // From here on, whatever lands (webhooks, replays, an operator's drop) is fanned out and applied as it lands.
 _ = await runner.Host.ServeLandedFilesAsync(cancellation.Token);

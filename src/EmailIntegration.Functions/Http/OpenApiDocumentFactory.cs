@@ -246,6 +246,16 @@ public static class OpenApiDocumentFactory
         Page("/" + Routes.OperationsRequeue, HttpMethod.Get, "GetRequeueConfirmation", "The re-queue confirmation form", []);
         Page("/" + Routes.OperationsRequeueConfirm, HttpMethod.Post, "PostRequeue",
             "Re-queues the poison queue (form field confirmation from the confirmation page; same-origin only)", []);
+        var resend = new OpenApiPathItem();
+        resend.AddOperation(HttpMethod.Post, Operation(document, "ResendAmsDelivery",
+            "Sends a parked AMS webhook delivery again, same id and changes (404 unknown; a delivered one is not sent again; same-origin only)",
+            [new OpenApiParameter
+            {
+                Name = "deliveryId", In = ParameterLocation.Path, Required = true, Description = "The delivery's webhook-id, as the operations page lists it.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^msg_[0-9a-f]{32}$" },
+            }],
+            requestBody: false, "200", "{delivery: {deliveryId, count, state, status, reason, attempts, firstAttemptAt, lastAttemptAt, deliveredAt}, sent}."));
+        document.Paths["/" + Routes.OperationsAmsDeliveryResend] = resend;
 
         void Page(string path, HttpMethod method, string operationId, string summary, List<IOpenApiParameter> parameters)
         {

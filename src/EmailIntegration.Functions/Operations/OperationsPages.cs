@@ -1,6 +1,7 @@
 using EmailIntegration.Functions.Http;
 using EmailIntegration.Functions.Http.Pages;
 using EmailIntegration.Functions.Security;
+using EmailIntegration.Pipeline.AmsWebhook;
 using EmailIntegration.Pipeline.Operations;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -13,7 +14,7 @@ namespace EmailIntegration.Functions.Operations;
 /// The operations pages (<see cref="OperationsPage"/>): the last nights, a run, and the poison queue's re-queue, which is
 /// a GET confirmation page whose form POSTs a signed, short-lived confirmation (<see cref="RequeueConfirmation"/>).
 /// </summary>
-public sealed class OperationsPages(RunOverviewReader runs, RequeueConfirmation confirmation, ILogger<OperationsPages> logger)
+public sealed class OperationsPages(RunOverviewReader runs, RequeueConfirmation confirmation, AmsChangePush amsPush, ILogger<OperationsPages> logger)
 {
     /// <summary>The nights shown on the first page.</summary>
     public const int NightsShown = 14;
@@ -28,7 +29,8 @@ public sealed class OperationsPages(RunOverviewReader runs, RequeueConfirmation 
             var page = ApiResults.PageRequestOf(request);
             page = request.Query.ContainsKey("pageSize") ? page : page with { PageSize = NightsShown };
             return ApiResults.Html(OperationsPage.RenderOverview(
-                await runs.ListAsync(page, cancellationToken), await runs.PoisonAsync(cancellationToken), page.ContinuationToken is not null));
+                await runs.ListAsync(page, cancellationToken), await runs.PoisonAsync(cancellationToken), page.ContinuationToken is not null,
+                amsPush.Enabled ? await amsPush.ListParkedAsync(cancellationToken) : null));
         });
 
     [Function("GetOperationsRunPage")]
@@ -93,5 +95,5 @@ public static class SameOrigin
     }
 
     private static Pipeline.Serve.InvalidRequestException Refused() =>
-        new("origin", "A re-queue is confirmed from this app's own operations page.");
+        new("origin", "A re-queue or a re-send is made from this app's own operations page, or by a client that is not a browser.");
 }

@@ -7,9 +7,11 @@ using Azure.Storage.Queues.Models;
 using EmailIntegration.Azure.Configuration;
 using EmailIntegration.Azure.Outbound;
 using EmailIntegration.Functions.Apply;
+using EmailIntegration.Functions.Changes;
 using EmailIntegration.Functions.FanOut;
 using EmailIntegration.Functions.Fetch;
 using EmailIntegration.Functions.Outbound;
+using EmailIntegration.Pipeline.AmsWebhook;
 using EmailIntegration.Pipeline.Fetch;
 using EmailIntegration.Pipeline.Landing;
 using Microsoft.Azure.Functions.Worker;
@@ -35,6 +37,32 @@ public sealed class LocalFunctionsHost(IServiceProvider services, int maxDequeue
         var function = ActivatorUtilities.CreateInstance<FetchVendorTracking>(services);
         return await function.Run(new TimerInfo(), cancellationToken);
     }
+
+    /// <summary>Fires the AMS webhook push's timer (<see cref="PushChangesToAms"/>) once; it does nothing while Ams:WebhookUrl is unset.</summary>
+    public Task<AmsPushResult> FireAmsWebhookTimerAsync(CancellationToken cancellationToken) =>
+        ActivatorUtilities.CreateInstance<PushChangesToAms>(services).Run(new TimerInfo(), cancellationToken);
+
+    /// <summary>While serving, fires the AMS webhook push's timer every <paramref name="interval"/>; stops with <paramref name="cancellationToken"/>.</summary>
+    public Task ServeAmsWebhookAsync(TimeSpan interval, CancellationToken cancellationToken) => Task.Run(async () =>
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await FireAmsWebhookTimerAsync(cancellationToken);
+                await Task.Delay(interval, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "The AMS webhook push failed; trying again");
+                await Task.Delay(interval, CancellationToken.None);
+            }
+        }
+    }, CancellationToken.None);
 
     /// <summary>Fires the blob trigger for every file landed by the run.</summary>
     public async Task<int> FireBlobTriggersAsync(string runId, CancellationToken cancellationToken)

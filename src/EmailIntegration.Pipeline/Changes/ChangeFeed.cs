@@ -34,14 +34,22 @@ public sealed class ChangeFeed(IChangeLog log, IConfiguration configuration, Tim
             throw new InvalidRequestException("pageSize", $"The page size must be a whole number from 1 to {MaxPageSize}.");
         }
 
-        var position = Parse(after);
+        return (await ReadBatchAsync(Parse(after), size, cancellationToken)).Page;
+    }
+
+    /// <summary>
+    /// Up to <paramref name="size"/> settled changes after a position (null: from the start) as the page GET serves it, and
+    /// the position of its last change: the AMS webhook push keeps that position, never the signed cursor, which expires.
+    /// </summary>
+    public async Task<ChangeFeedBatch> ReadBatchAsync(ChangePosition? position, int size, CancellationToken cancellationToken)
+    {
         var settle = int.TryParse(configuration[SettleSetting], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : 5;
         var page = await log.ReadAsync(position, size, time.GetUtcNow().AddSeconds(-settle), cancellationToken);
         var last = page.Items.Count > 0 ? page.Items[^1].Position : position;
-        return new ChangeFeedPage(
+        return new ChangeFeedBatch(new ChangeFeedPage(
             page.Items.Select(i => new ChangeFeedItem(i.Change.ChangeId, i.Change.IndividualId, i.Change.Kind, i.Change.Value, i.Change.ChangedAt)).ToList(),
             last is null ? null : tokens.Value.Protect(Context, Format(last)),
-            page.More);
+            page.More), last);
     }
 
     private ChangePosition? Parse(string? after)
@@ -74,6 +82,9 @@ public sealed class ChangeFeed(IChangeLog log, IConfiguration configuration, Tim
     private static InvalidRequestException Invalid() =>
         new("after", "The cursor is not one this feed handed out: pass back the cursor of a previous page unchanged, or none to start from the beginning.");
 }
+
+/// <param name="Last">The position of the page's last change (the position read after, for an empty page).</param>
+public sealed record ChangeFeedBatch(ChangeFeedPage Page, ChangePosition? Last);
 
 /// <param name="Cursor">Pass it back as <c>after</c> for the next page (also when this one was empty); null only before the first change.</param>
 /// <param name="More">Whether more changes were waiting when this page was read.</param>

@@ -104,6 +104,7 @@ public sealed partial class AppSettingsInBicepTests
     [InlineData("Webhooks__Mailgun__SigningKey")]
     [InlineData("Webhooks__Postmark__UserName")]
     [InlineData("Webhooks__Postmark__Password")]
+    [InlineData("Ams__WebhookSecret")]
     public void VendorCredentials_AreKeyVaultReferences(string name)
     {
         Assert.StartsWith("'@Microsoft.KeyVault(SecretUri=", Value(name), StringComparison.Ordinal);

@@ -39,6 +39,7 @@ public sealed class RouteRoleDeclarationTests
         ["GetOperationsRunPage"] = "Operations",
         ["GetRequeueConfirmation"] = "Operations",
         ["PostRequeue"] = "Operations",
+        ["ResendAmsDelivery"] = "Operations",
     };
 
     private static string Declared(HttpFunction f) =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using EmailIntegration.Pipeline.AmsWebhook;
 using EmailIntegration.Pipeline.Fetch;
 using EmailIntegration.Pipeline.Operations;
 using static EmailIntegration.Functions.Http.Pages.PageHtml;
@@ -15,10 +16,15 @@ namespace EmailIntegration.Functions.Http.Pages;
 public static class OperationsPage
 {
     /// <summary>Served at <c>/api/operations</c>; links are relative to it.</summary>
-    public static string RenderOverview(RunListPage runs, PoisonOverview poison, bool laterPage)
+    /// <param name="parkedDeliveries">The AMS webhook's parked deliveries; null while the push is off (no section).</param>
+    public static string RenderOverview(RunListPage runs, PoisonOverview poison, bool laterPage, IReadOnlyList<ParkedDelivery>? parkedDeliveries = null)
     {
         var html = Begin("Operations", "Operations", "The nightly import at a glance. Times are UTC.");
         AppendPoison(html, poison, "operations/requeue");
+        if (parkedDeliveries is not null)
+        {
+            AppendParkedDeliveries(html, parkedDeliveries);
+        }
 
         var vendors = runs.Items.SelectMany(r => r.Vendors.Select(v => v.Vendor)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         html.Append("<section aria-labelledby=\"runs-heading\">\n<h2 id=\"runs-heading\">Runs</h2>\n");
@@ -183,6 +189,23 @@ public static class OperationsPage
         if (requeueLink is not null && listing.Total > 0)
         {
             html.Append("<p><a id=\"requeue\" href=\"").Append(requeueLink).Append("\">Re-queue…</a></p>\n");
+        }
+
+        html.Append("</section>\n");
+    }
+
+    /// <summary>The AMS webhook's parked deliveries: id, size, last answer, reason, attempts (never the changes themselves).</summary>
+    private static void AppendParkedDeliveries(StringBuilder html, IReadOnlyList<ParkedDelivery> parked)
+    {
+        html.Append("<section aria-labelledby=\"ams-heading\">\n<h2 id=\"ams-heading\">AMS webhook: parked deliveries</h2>\n");
+        Table(html, "ams-parked", "Deliveries the AMS did not take within the retry budget, oldest first",
+            ["Delivery", "Changes", "Status", "Reason", "Attempts", "First attempt", "Last attempt"],
+            parked.Select(p => new object?[] { p.DeliveryId, p.Count, p.Status, p.Reason, p.Attempts, p.FirstAttemptAt, p.LastAttemptAt }),
+            "None: every delivery reached the AMS.");
+        if (parked.Count > 0)
+        {
+            html.Append("<p>After the AMS is fixed: <code>POST /api/operations/ams-deliveries/{delivery}/resend</code> (role Operations) ")
+                .Append("sends one again, with the same id and changes.</p>\n");
         }
 
         html.Append("</section>\n");
