@@ -20,9 +20,15 @@ public sealed class ChangeFeed(IChangeLog log, IConfiguration configuration, Tim
     /// <summary>Seconds a committed change waits before it is served (default 5): the store's commit times are whole seconds.</summary>
     public const string SettleSetting = "Changes:SettleSeconds";
 
+    /// <summary>
+    /// How long a cursor stays good. An AMS keeps its cursor between polls (nightly, or after an outage of weeks), unlike
+    /// a tab page's token; the cursor only names a position, and rotating the page-token key is what retires old ones.
+    /// </summary>
+    public static readonly TimeSpan CursorLifetime = TimeSpan.FromDays(400);
+
     private const string FeedName = "changes";
     private static readonly PageContext Context = new(FeedName, "*", null, null, null);
-    private readonly Lazy<PageTokenProtector> tokens = new(() => PageTokenProtector.FromBase64(configuration[PageTokenProtector.KeySetting]));
+    private readonly Lazy<PageTokenProtector> tokens = new(() => PageTokenProtector.FromConfiguration(configuration, time));
 
     /// <exception cref="InvalidRequestException">A malformed page size or a cursor that is not ours.</exception>
     public async Task<ChangeFeedPage> ReadAsync(string? after, string? pageSize, CancellationToken cancellationToken)
@@ -48,7 +54,7 @@ public sealed class ChangeFeed(IChangeLog log, IConfiguration configuration, Tim
         var last = page.Items.Count > 0 ? page.Items[^1].Position : position;
         return new ChangeFeedBatch(new ChangeFeedPage(
             page.Items.Select(i => new ChangeFeedItem(i.Change.ChangeId, i.Change.IndividualId, i.Change.Kind, i.Change.Value, i.Change.ChangedAt)).ToList(),
-            last is null ? null : tokens.Value.Protect(Context, Format(last)),
+            last is null ? null : tokens.Value.Protect(Context.Canonical(), Format(last), CursorLifetime),
             page.More), last);
     }
 

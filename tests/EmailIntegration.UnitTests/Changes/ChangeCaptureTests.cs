@@ -210,6 +210,33 @@ public sealed class ChangeCaptureTests
     }
 
     [Fact]
+    public async Task ACursorKeptForWeeks_StillReads_AndOneSignedWithThePreviousKeyAfterARotation()
+    {
+        await log.AppendAsync("ind-1", [IndividualChange.Create("c-1", "ind-1", ChangeKind.DoNotEmail, new ChangeValue(DoNotEmail: true), At)], default);
+        await log.AppendAsync("ind-2", [IndividualChange.Create("c-2", "ind-2", ChangeKind.DoNotEmail, new ChangeValue(DoNotEmail: true), At.AddSeconds(1))], default);
+        var oldKey = Convert.ToBase64String(new byte[32]);
+        var newKey = Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray());
+        IConfiguration Keys(string key, string? previous = null) => new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [PageTokenProtector.KeySetting] = key,
+            [PageTokenProtector.PreviousKeySetting] = previous,
+            [ChangeFeed.SettleSetting] = "0",
+        }).Build();
+
+        var first = await new ChangeFeed(log, Keys(oldKey), new FixedTimeProvider(At.AddMinutes(1))).ReadAsync(null, "1", default);
+        var weeksLater = await new ChangeFeed(log, Keys(oldKey), new FixedTimeProvider(At.AddDays(45))).ReadAsync(first.Cursor, null, default);
+        var afterRotation = await new ChangeFeed(log, Keys(newKey, previous: oldKey), new FixedTimeProvider(At.AddDays(46))).ReadAsync(first.Cursor, null, default);
+
+        Assert.Equal(["c-1"], first.Items.Select(i => i.ChangeId));
+        Assert.Equal(["c-2"], weeksLater.Items.Select(i => i.ChangeId));
+        Assert.Equal(["c-2"], afterRotation.Items.Select(i => i.ChangeId));
+        await Assert.ThrowsAsync<InvalidRequestException>(() =>
+            new ChangeFeed(log, Keys(newKey), new FixedTimeProvider(At.AddDays(46))).ReadAsync(first.Cursor, null, default));
+        await Assert.ThrowsAsync<InvalidRequestException>(() =>
+            new ChangeFeed(log, Keys(oldKey), new FixedTimeProvider(At + ChangeFeed.CursorLifetime + TimeSpan.FromDays(1))).ReadAsync(first.Cursor, null, default));
+    }
+
+    [Fact]
     public async Task AChangeCommittedWithinTheSettleTime_IsNotServedYet()
     {
         await log.AppendAsync("ind-1", [IndividualChange.Create("c-1", "ind-1", ChangeKind.DoNotEmail, new ChangeValue(DoNotEmail: true), At)], default);
