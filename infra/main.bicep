@@ -17,6 +17,20 @@ param environmentName string
 })
 param location string
 
+@description('Kind of environment (azd env set AZURE_ENV_TYPE): \'prod\' or \'dev\'. Empty: \'prod\' when the environment name ends in -prod or -production (or is prod/production), else \'dev\'.')
+@allowed([
+  ''
+  'dev'
+  'prod'
+])
+param environmentType string = ''
+
+@description('Private endpoints for Storage, Service Bus (Premium), Cosmos DB and Key Vault with their public access off, and the Function App in a virtual network (app/network-isolation.bicep). Default: on for production environments, off for dev ones. What it gives and costs: docs/security.md.')
+param networkIsolation bool = environmentType == 'prod' || (empty(environmentType) && contains(['prod', 'production'], last(split(toLower(environmentName), '-'))))
+
+@description('Address space of the virtual network when networkIsolation is on (its first two /24s are the subnets); pick one that does not overlap a network you will peer with.')
+param vnetAddressPrefix string = '10.90.0.0/16'
+
 @description('Object id of the deploying user (azd sets AZURE_PRINCIPAL_ID); gets Key Vault Secrets Officer to set the vendor secrets. Empty to skip.')
 param principalId string = ''
 
@@ -127,6 +141,35 @@ var amsWebhookSecretName = 'ams-webhook-secret'
 var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
 var deploymentStorageContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
 
+// Every container, queue and table in the storage account, one list each: the storage module creates them and the rbac
+// module grants the app's identity a role on each one (not on the account).
+// The Functions host's own: azure-webjobs-hosts (host lease, timer and blob-trigger receipts), azure-webjobs-secrets (keys),
+// webjobs-blobtrigger-poison (blobs the blob trigger gave up on).
+var hostContainerNames = [
+  'azure-webjobs-hosts'
+  'azure-webjobs-secrets'
+]
+var dataContainerNames = [
+  landingContainerName
+  quarantineContainerName
+  outboundContainerName
+  deploymentStorageContainerName
+]
+var storageQueueNames = [
+  trackingQueueName
+  '${trackingQueueName}-poison'
+  outboundQueueName
+  '${outboundQueueName}-poison'
+  'webjobs-blobtrigger-poison'
+]
+var storageTableNames = [
+  watermarkTableName
+  runLogTableName
+  vendorDirectoryTableName
+  blastStatusTableName
+  optOutStatusTableName
+]
+
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
   location: location
@@ -161,25 +204,11 @@ module storage 'core/storage/storage-account.bicep' = {
     name: '${abbrs.storageStorageAccounts}${resourceToken}'
     location: location
     tags: tags
-    containerNames: [
-      landingContainerName
-      quarantineContainerName
-      outboundContainerName
-      deploymentStorageContainerName
-    ]
-    queueNames: [
-      trackingQueueName
-      '${trackingQueueName}-poison'
-      outboundQueueName
-      '${outboundQueueName}-poison'
-    ]
-    tableNames: [
-      watermarkTableName
-      runLogTableName
-      vendorDirectoryTableName
-      blastStatusTableName
-      optOutStatusTableName
-    ]
+    containerNames: concat(dataContainerNames, hostContainerNames)
+    queueNames: storageQueueNames
+    tableNames: storageTableNames
+    networkIsolation: networkIsolation
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
 }
 
@@ -191,6 +220,8 @@ module serviceBus 'core/messaging/servicebus.bicep' = {
     location: location
     tags: tags
     queueName: trackingQueueName
+    networkIsolation: networkIsolation
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
 }
 
@@ -203,6 +234,8 @@ module cosmos 'core/database/cosmos-sql.bicep' = {
     tags: tags
     databaseName: cosmosDatabaseName
     containerName: cosmosContainerName
+    networkIsolation: networkIsolation
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
 }
 
@@ -213,6 +246,23 @@ module keyVault 'core/security/keyvault.bicep' = {
     name: '${abbrs.keyVaultVaults}${resourceToken}'
     location: location
     tags: tags
+    networkIsolation: networkIsolation
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+  }
+}
+
+module network 'app/network-isolation.bicep' = if (networkIsolation) {
+  name: 'network-isolation'
+  scope: rg
+  params: {
+    resourceToken: resourceToken
+    location: location
+    tags: tags
+    addressPrefix: vnetAddressPrefix
+    storageAccountName: storage.outputs.name
+    serviceBusNamespaceName: serviceBus.outputs.name
+    cosmosAccountName: cosmos.outputs.name
+    keyVaultName: keyVault.outputs.name
   }
 }
 
@@ -224,6 +274,7 @@ module landingEvents 'core/eventgrid/storage-system-topic.bicep' = {
     location: location
     tags: tags
     storageAccountId: storage.outputs.id
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
 }
 
@@ -234,9 +285,14 @@ module rbac 'app/rbac.bicep' = {
     appPrincipalId: identity.outputs.principalId
     deployerPrincipalId: principalId
     storageAccountName: storage.outputs.name
+    hostContainerNames: hostContainerNames
+    dataContainerNames: dataContainerNames
+    queueNames: storageQueueNames
+    tableNames: storageTableNames
     serviceBusNamespaceName: serviceBus.outputs.name
     serviceBusQueueName: serviceBus.outputs.queueName
     cosmosAccountName: cosmos.outputs.name
+    cosmosDatabaseName: cosmos.outputs.databaseName
     keyVaultName: keyVault.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
   }
@@ -308,6 +364,9 @@ module api 'app/api.bicep' = {
     postmarkWebhookEnabled: postmarkWebhookEnabled
     postmarkWebhookUserSecretName: postmarkWebhookUserSecretName
     postmarkWebhookPasswordSecretName: postmarkWebhookPasswordSecretName
+    // With isolation the site joins the network only once every private endpoint and DNS zone exists (the module's output).
+    virtualNetworkSubnetId: networkIsolation ? network!.outputs.integrationSubnetId : ''
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
   // The host starts as soon as the site exists: its identity must already hold the data roles.
   dependsOn: [
@@ -366,3 +425,8 @@ output VENDOR_VAULT_ITEMS string = join([
 output LANDING_CONTAINER_NAME string = landingContainerName
 output LANDING_SYSTEM_TOPIC_NAME string = landingEvents.outputs.name
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+// The hooks read these: with isolation the vault's data plane answers only inside the network.
+output NETWORK_ISOLATION bool = networkIsolation
+output SERVICEBUS_SKU string = serviceBus.outputs.sku
+// The address the app calls vendors from (NAT gateway), for vendors that allow-list callers; empty without isolation.
+output NETWORK_EGRESS_IP string = networkIsolation ? network!.outputs.egressIpAddress : ''

@@ -119,6 +119,12 @@ param pageTokenKeySecretName string
 param apiAudience string
 param apiClientId string
 
+@description('Subnet the app joins for its outbound traffic (app/network-isolation.bicep); empty without network isolation.')
+param virtualNetworkSubnetId string = ''
+
+@description('Log Analytics workspace the diagnostic settings send to.')
+param logAnalyticsWorkspaceId string
+
 var appSettings = [
   // Functions host storage, identity-based (replaces the AzureWebJobsStorage connection string used locally).
   {
@@ -485,6 +491,8 @@ module functionApp '../core/host/functions-flexconsumption.bicep' = {
     runtimeName: 'dotnet-isolated'
     runtimeVersion: '10.0'
     appSettings: appSettings
+    virtualNetworkSubnetId: virtualNetworkSubnetId
+    logAnalyticsWorkspaceId: logAnalyticsWorkspaceId
   }
 }
 

@@ -11,6 +11,16 @@ if ! command -v az >/dev/null 2>&1; then
   exit 0
 fi
 
+# With network isolation the vault answers only through its private endpoint: from outside the virtual network every
+# data-plane call is refused, which would read below as "every secret missing". Say so instead, and what to do.
+if [ "${NETWORK_ISOLATION:-false}" = "true" ] && \
+   ! az keyvault secret list --vault-name "${AZURE_KEY_VAULT_NAME}" --maxresults 1 -o none >/dev/null 2>&1; then
+  echo "postprovision: ${AZURE_KEY_VAULT_NAME} is reachable only from its virtual network (networkIsolation is on)."
+  echo "postprovision: from a machine in that network (or a peered one), generate ${API_PAGE_TOKEN_KEY_SECRET_NAME:-the page token key} and set the vendor secrets:"
+  echo "postprovision: re-run this hook there (azd hooks run postprovision), see docs/security.md, \"Network isolation\"."
+  exit 0
+fi
+
 # The continuation-token signing key is ours, not a vendor's: generate it once, never print it.
 if [ -n "${API_PAGE_TOKEN_KEY_SECRET_NAME:-}" ] && \
    ! az keyvault secret show --vault-name "${AZURE_KEY_VAULT_NAME}" --name "${API_PAGE_TOKEN_KEY_SECRET_NAME}" --query id -o tsv >/dev/null 2>&1; then

@@ -15,6 +15,12 @@ param databaseName string
 @description('Name of the container (the Cosmos__Container app setting).')
 param containerName string
 
+@description('Private endpoint only (app/network-isolation.bicep): no public network access.')
+param networkIsolation bool = false
+
+@description('Log Analytics workspace the diagnostic settings send to.')
+param logAnalyticsWorkspaceId string
+
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
   name: name
   location: location
@@ -40,7 +46,8 @@ resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
     disableLocalAuth: true
     disableKeyBasedMetadataWriteAccess: true
     minimalTlsVersion: 'Tls12'
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: networkIsolation ? 'Disabled' : 'Enabled'
+    networkAclBypass: 'None'
   }
 }
 
@@ -148,6 +155,38 @@ resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
         ]
       }
     }
+  }
+}
+
+// Data-plane requests (operation, status, RU charge, caller address and identity; never document content), query
+// runtime statistics (query text with its literals obfuscated) and control-plane requests, in the resource-specific
+// tables (CDBDataPlaneRequests, ...). Source: learn.microsoft.com/azure/cosmos-db/monitor-resource-logs.
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'send-to-log-analytics'
+  scope: account
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logAnalyticsDestinationType: 'Dedicated'
+    logs: [
+      {
+        category: 'DataPlaneRequests'
+        enabled: true
+      }
+      {
+        category: 'QueryRuntimeStatistics'
+        enabled: true
+      }
+      {
+        category: 'ControlPlaneRequests'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'Requests'
+        enabled: true
+      }
+    ]
   }
 }
 

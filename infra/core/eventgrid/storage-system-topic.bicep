@@ -14,6 +14,9 @@ param tags object = {}
 @description('Resource id of the storage account that raises the events.')
 param storageAccountId string
 
+@description('Log Analytics workspace the diagnostic settings send to.')
+param logAnalyticsWorkspaceId string
+
 resource topic 'Microsoft.EventGrid/systemTopics@2022-06-15' = {
   name: name
   location: location
@@ -21,6 +24,27 @@ resource topic 'Microsoft.EventGrid/systemTopics@2022-06-15' = {
   properties: {
     source: storageAccountId
     topicType: 'Microsoft.Storage.StorageAccounts'
+  }
+}
+
+// Deliveries to the blob trigger's webhook that failed for good: a landed file that was never fanned out.
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'send-to-log-analytics'
+  scope: topic
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        category: 'DeliveryFailures'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
   }
 }
 

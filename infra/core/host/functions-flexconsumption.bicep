@@ -50,6 +50,14 @@ param maximumInstanceCount int = 100
 @description('App settings as name/value pairs.')
 param appSettings array
 
+@description('Subnet (delegated to Microsoft.App/environments) the app joins for all its outbound traffic; empty for none.')
+param virtualNetworkSubnetId string = ''
+
+@description('Log Analytics workspace the diagnostic settings send to.')
+param logAnalyticsWorkspaceId string
+
+var vnetIntegrated = !empty(virtualNetworkSubnetId)
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -79,10 +87,15 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     keyVaultReferenceIdentity: identityId
+    // Flex Consumption supports VNet integration (the classic Consumption plan does not). With it, the host, the
+    // worker, Key Vault reference resolution and the package download reach Storage, Service Bus, Cosmos and Key Vault
+    // through their private endpoints.
+    virtualNetworkSubnetId: vnetIntegrated ? virtualNetworkSubnetId : null
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      vnetRouteAllEnabled: vnetIntegrated
       appSettings: appSettings
     }
     functionAppConfig: {
@@ -121,6 +134,27 @@ resource basicPublishingCredentialsScm 'Microsoft.Web/sites/basicPublishingCrede
   name: 'scm'
   properties: {
     allow: false
+  }
+}
+
+// FunctionAppLogs (the host's and functions' logs) and whatever else the site offers, through the allLogs group.
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'send-to-log-analytics'
+  scope: functionApp
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        categoryGroup: 'allLogs'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
   }
 }
 

@@ -1,6 +1,7 @@
 // The storage account behind AzureWebJobsStorage and the pipeline's own blobs, queues and tables.
-// Shared keys are disabled: the app and the Functions host reach it only with the managed identity,
-// so the app cannot create anything here at run time and every container, queue and table is declared.
+// Shared keys are disabled: the app and the Functions host reach it only with the managed identity, whose roles are
+// scoped to each container, queue and table it uses (app/rbac.bicep), so it cannot create anything here at run time and
+// every container, queue and table is declared, the Functions host's own included.
 @description('Name of the storage account.')
 param name string
 
@@ -10,14 +11,20 @@ param location string
 @description('Tags for the resource.')
 param tags object = {}
 
-@description('Blob containers to create (landing, quarantine, outbound, the Flex Consumption deployment container).')
+@description('Blob containers to create (landing, quarantine, outbound, the Flex Consumption deployment container, the Functions host\'s).')
 param containerNames array
 
-@description('Queues to create (the tracking and outbound queues and their poison queues).')
+@description('Queues to create (the tracking and outbound queues, their poison queues, the blob trigger\'s poison queue).')
 param queueNames array
 
 @description('Tables to create (watermarks, run log, vendor directory, blast status, opt-out status).')
 param tableNames array
+
+@description('Private endpoints only (app/network-isolation.bicep): no public network access at all.')
+param networkIsolation bool = false
+
+@description('Log Analytics workspace the diagnostic settings send to.')
+param logAnalyticsWorkspaceId string
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -35,10 +42,10 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     defaultToOAuthAuthentication: true
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: networkIsolation ? 'Disabled' : 'Enabled'
     networkAcls: {
       bypass: 'AzureServices'
-      defaultAction: 'Allow'
+      defaultAction: networkIsolation ? 'Deny' : 'Allow'
     }
   }
 }
@@ -81,6 +88,70 @@ resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-
     name: tableName
   }
 ]
+
+
+// Resource logs live on the blob, queue and table services; the account itself has only metrics. The logs hold each
+// request's operation, caller identity and address and the object's name (blob names, table keys), never its content;
+// names and keys here carry ids and hashes, no e-mail address (see docs/security.md).
+var storageLogs = [
+  {
+    category: 'StorageRead'
+    enabled: true
+  }
+  {
+    category: 'StorageWrite'
+    enabled: true
+  }
+  {
+    category: 'StorageDelete'
+    enabled: true
+  }
+]
+var storageMetrics = [
+  {
+    category: 'Transaction'
+    enabled: true
+  }
+]
+
+resource accountDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'send-to-log-analytics'
+  scope: storage
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    metrics: storageMetrics
+  }
+}
+
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'send-to-log-analytics'
+  scope: blobService
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: storageLogs
+    metrics: storageMetrics
+  }
+}
+
+resource queueDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'send-to-log-analytics'
+  scope: queueService
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: storageLogs
+    metrics: storageMetrics
+  }
+}
+
+resource tableDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'send-to-log-analytics'
+  scope: tableService
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: storageLogs
+    metrics: storageMetrics
+  }
+}
 
 output id string = storage.id
 output name string = storage.name
