@@ -33,8 +33,8 @@ public static class VendorRegistration
     /// <summary>
     /// The vendor's typed HttpClient: no HttpClient timeout of its own (the resilience handler's total timeout governs; the
     /// 100 s default would cut retries short), the Authorization header redacted from request logs, and the standard
-    /// resilience handler with the vendor's numbers (<see cref="VendorResilience.Apply"/>), which does not retry a SOAP sender fault. <paramref name="configure"/> sets
-    /// what differs per vendor (base address, default headers).
+    /// resilience handler with the vendor's numbers (<see cref="VendorResilience.Apply"/>), which does not retry a SOAP sender
+    /// fault. <paramref name="configure"/> sets what differs per vendor (base address, default headers).
     /// </summary>
     public static IHttpClientBuilder AddVendorHttpClient<TClient, TOptions>(
         this IServiceCollection services, Action<HttpClient, TOptions>? configure = null)
