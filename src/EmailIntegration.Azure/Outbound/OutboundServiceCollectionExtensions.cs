@@ -1,7 +1,6 @@
 using EmailIntegration.Pipeline.Outbound;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EmailIntegration.Azure.Outbound;
 
@@ -9,7 +8,8 @@ public static class OutboundServiceCollectionExtensions
 {
     /// <summary>
     /// The outbound side: blasts (landed in Blob, status in Table, queued) and AMS opt-outs, pushed to the vendors from
-    /// the outbound queue. Called once from AddEmailIntegration, after the vendor adapters.
+    /// the outbound queue. Called once from AddEmailIntegration, after the vendor modules, which register their outbound
+    /// adapters (<c>IOutboundVendor</c>).
     /// </summary>
     public static IServiceCollection AddOutbound(this IServiceCollection services, IConfiguration configuration)
     {
@@ -22,11 +22,6 @@ public static class OutboundServiceCollectionExtensions
         services.AddSingleton<IOptOutResultStore, TableOptOutResultStore>();
         services.AddSingleton<IOutboundQueue, StorageOutboundQueue>();
         services.AddSingleton<IVendorRecipientIndex, TableVendorRecipientIndex>();
-
-        // Transient: they hold typed HttpClients.
-        services.TryAddEnumerable(ServiceDescriptor.Transient<IOutboundVendor, RealMagnetOutbound>());
-        services.TryAddEnumerable(ServiceDescriptor.Transient<IOutboundVendor, InformzOutbound>());
-        services.TryAddEnumerable(ServiceDescriptor.Transient<IOutboundVendor, HighRoadOutbound>());
 
         services.AddSingleton<FieldMapper>();
         services.AddTransient<BlastService>();

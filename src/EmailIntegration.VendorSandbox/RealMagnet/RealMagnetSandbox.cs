@@ -517,7 +517,8 @@ public sealed class RealMagnetSandbox : IDisposable
         var (_, failure, _) = faults.Take("getSpamComplaints");
         if (failure is { } f)
         {
-            return Xml(f.Status, SoapFault("Sandbox fault"));
+            // As ASMX answers: a failure on the server's side is a Server fault, a request it refuses a Client fault.
+            return Xml(f.Status, SoapFault("Sandbox fault", f.Status is >= 500 or 408 or 429 ? "soap:Server" : "soap:Client"));
         }
 
         var action = request.Headers?.FirstOrDefault(h => string.Equals(h.Key, "SOAPAction", StringComparison.OrdinalIgnoreCase)).Value?
@@ -579,11 +580,11 @@ public sealed class RealMagnetSandbox : IDisposable
             new System.Xml.Linq.XElement(soap + "Body", content)).ToString(System.Xml.Linq.SaveOptions.DisableFormatting);
     }
 
-    private static string SoapFault(string message)
+    private static string SoapFault(string message, string code = "soap:Client")
     {
         System.Xml.Linq.XNamespace soap = "http://schemas.xmlsoap.org/soap/envelope/";
         return Envelope(new System.Xml.Linq.XElement(soap + "Fault",
-            new System.Xml.Linq.XElement("faultcode", "soap:Client"),
+            new System.Xml.Linq.XElement("faultcode", code),
             new System.Xml.Linq.XElement("faultstring", message)));
     }
 

@@ -1,3 +1,4 @@
+using EmailIntegration.Pipeline.Fetch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -28,7 +29,7 @@ public sealed class HighRoadFilePusher(
     IOptions<HighRoadOptions> options,
     ILogger<HighRoadFilePusher> logger)
 {
-    /// <exception cref="HighRoadTransferException">Not configured, refused or failed.</exception>
+    /// <exception cref="VendorFetchException">Not configured, refused or failed.</exception>
     public async Task<HighRoadUploadResult> PushAsync(
         HighRoadUploadKind kind, string fileName, ReadOnlyMemory<byte> content, int rows, CancellationToken cancellationToken)
     {
@@ -40,8 +41,8 @@ public sealed class HighRoadFilePusher(
             var url = kind == HighRoadUploadKind.OptOuts ? o.OptOutUrl : o.RecipientUrl;
             if (url is null)
             {
-                throw new HighRoadTransferException(
-                    $"Outbound:{(kind == HighRoadUploadKind.OptOuts ? "OptOutUrl" : "RecipientUrl")} is not configured.", refusedAsConfigured: true);
+                throw new VendorFetchException(HighRoadTrackingSource.VendorName,
+                    $"Outbound:{(kind == HighRoadUploadKind.OptOuts ? "OptOutUrl" : "RecipientUrl")} is not configured.", kind: VendorFailureKind.Permanent);
             }
 
             await http.PostFileAsync(url, fileName, content, cancellationToken);

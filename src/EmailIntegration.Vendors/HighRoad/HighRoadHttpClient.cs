@@ -1,11 +1,9 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using EmailIntegration.Pipeline.Fetch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly;
 
 namespace EmailIntegration.Vendors.HighRoad;
 
@@ -15,16 +13,18 @@ public sealed record HighRoadDownload(ReadOnlyMemory<byte> Content, int DataRows
 
 /// <summary>
 /// Typed HttpClient for HighRoad's HTTPS export and upload endpoints, behind the standard resilience handler (retries
-/// 408/429/5xx honouring Retry-After, attempt and total timeouts; see <see cref="HighRoadServiceCollectionExtensions"/>).
+/// 408/429/5xx honouring Retry-After, attempt and total timeouts; see <see cref="VendorRegistration.AddVendorHttpClient"/>);
+/// sent and classified as every vendor's call (<see cref="VendorHttp"/>).
 /// HTTP Basic authentication when <see cref="HighRoadOptions.HttpsUserName"/> is set. Messages and logs name the host
 /// only: a URL's path or query may carry a token.
 /// </summary>
 public sealed class HighRoadHttpClient(HttpClient http, IOptions<HighRoadOptions> options, ILogger<HighRoadHttpClient> logger)
 {
+    private const string Vendor = HighRoadTrackingSource.VendorName;
     private const int ChunkSize = 81_920;
 
     /// <summary>GETs the export, streaming it into memory once while counting its data rows.</summary>
-    /// <exception cref="HighRoadTransferException">Refused, failed, timed out or larger than MaxFileMegabytes.</exception>
+    /// <exception cref="VendorFetchException">Refused, failed, timed out or larger than MaxFileMegabytes.</exception>
     public async Task<HighRoadDownload> DownloadAsync(Uri url, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(url);
@@ -36,7 +36,7 @@ public sealed class HighRoadHttpClient(HttpClient http, IOptions<HighRoadOptions
         Authorize(request);
 
         var started = Stopwatch.GetTimestamp();
-        using var response = await SendAsync(request, "export download", url, cancellationToken);
+        using var response = await VendorHttp.SendAsync(http, request, Vendor, $"the export download at {url.Host}", cancellationToken);
 
         // The body is outside the resilience handler's timeouts (headers-read): bound it by the total timeout.
         using var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -44,7 +44,7 @@ public sealed class HighRoadHttpClient(HttpClient http, IOptions<HighRoadOptions
         var length = response.Content.Headers.ContentLength;
         if (length > maxBytes)
         {
-            throw new HighRoadTransferException(
+            throw new VendorFetchException(Vendor,
                 $"the export from {url.Host} is {length} bytes, more than MaxFileMegabytes ({o.MaxFileMegabytes}).");
         }
 
@@ -59,7 +59,7 @@ public sealed class HighRoadHttpClient(HttpClient http, IOptions<HighRoadOptions
             {
                 if (buffer.Length + read > maxBytes)
                 {
-                    throw new HighRoadTransferException(
+                    throw new VendorFetchException(Vendor,
                         $"the export from {url.Host} is larger than MaxFileMegabytes ({o.MaxFileMegabytes}).");
                 }
 
@@ -69,11 +69,11 @@ public sealed class HighRoadHttpClient(HttpClient http, IOptions<HighRoadOptions
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new HighRoadTransferException($"the export download from {url.Host} timed out while reading the body.", inner: ex);
+            throw new VendorFetchException(Vendor, $"the export download from {url.Host} timed out while reading the body.", ex);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            throw new HighRoadTransferException($"the export download from {url.Host} broke off: {ex.GetType().Name}.", inner: ex);
+            throw new VendorFetchException(Vendor, $"the export download from {url.Host} broke off: {ex.GetType().Name}.", ex);
         }
 
         var rows = counter.Complete();
@@ -83,7 +83,7 @@ public sealed class HighRoadHttpClient(HttpClient http, IOptions<HighRoadOptions
     }
 
     /// <summary>POSTs a file (<c>text/csv</c>, its name in Content-Disposition).</summary>
-    /// <exception cref="HighRoadTransferException">Refused, failed or timed out.</exception>
+    /// <exception cref="VendorFetchException">Refused, failed or timed out.</exception>
     public async Task PostFileAsync(Uri url, string fileName, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(url);
@@ -93,7 +93,7 @@ public sealed class HighRoadHttpClient(HttpClient http, IOptions<HighRoadOptions
         body.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = fileName };
         request.Content = body;
         Authorize(request);
-        using var response = await SendAsync(request, "upload", url, cancellationToken);
+        using var response = await VendorHttp.SendAsync(http, request, Vendor, $"the upload at {url.Host}", cancellationToken);
         logger.LogDebug("HighRoad accepted {FileName} ({Bytes} bytes) at {Host}", fileName, content.Length, url.Host);
     }
 
@@ -105,40 +105,5 @@ public sealed class HighRoadHttpClient(HttpClient http, IOptions<HighRoadOptions
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
                 Convert.ToBase64String(Encoding.UTF8.GetBytes($"{o.HttpsUserName}:{o.HttpsPassword}")));
         }
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string operation, Uri url, CancellationToken cancellationToken)
-    {
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        }
-        catch (ExecutionRejectedException ex)
-        {
-            // Polly's total timeout or open circuit.
-            throw new HighRoadTransferException($"the {operation} at {url.Host} was abandoned: {ex.GetType().Name}.", inner: ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new HighRoadTransferException($"the {operation} at {url.Host} failed: {ex.HttpRequestError}.", inner: ex);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new HighRoadTransferException($"the {operation} at {url.Host} timed out.", inner: ex);
-        }
-
-        if (!response.IsSuccessStatusCode)
-        {
-            var status = response.StatusCode;
-            response.Dispose();
-
-            // No body in the message: a server may echo the request, credentials included.
-            var what = status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden ? "was refused" : "failed";
-            throw new HighRoadTransferException(string.Create(CultureInfo.InvariantCulture,
-                $"the {operation} at {url.Host} {what} with HTTP {(int)status} ({status})."), status);
-        }
-
-        return response;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EmailIntegration.Pipeline.Fetch;
 using Microsoft.Extensions.Options;
 
 namespace EmailIntegration.Vendors.HighRoad;
@@ -20,7 +21,7 @@ public sealed record HighRoadOptOut(string? IndividualId, string Email, string C
 /// </summary>
 public sealed class HighRoadOptOutPublisher(HighRoadFilePusher pusher, IOptions<HighRoadOptions> options, TimeProvider time)
 {
-    /// <exception cref="HighRoadTransferException">Not configured, refused or failed.</exception>
+    /// <exception cref="VendorFetchException">Not configured, refused or failed.</exception>
     public Task<HighRoadUploadResult> PublishAsync(IReadOnlyCollection<HighRoadOptOut> optOuts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(optOuts);

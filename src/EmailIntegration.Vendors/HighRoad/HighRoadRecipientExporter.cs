@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using EmailIntegration.Pipeline.Fetch;
 using Microsoft.Extensions.Options;
 
 namespace EmailIntegration.Vendors.HighRoad;
@@ -12,7 +13,7 @@ namespace EmailIntegration.Vendors.HighRoad;
 public sealed partial class HighRoadRecipientExporter(HighRoadFilePusher pusher, IOptions<HighRoadOptions> options, TimeProvider time)
 {
     /// <param name="columns">The header, in order; default: every field name in first-seen order.</param>
-    /// <exception cref="HighRoadTransferException">Not configured, refused or failed.</exception>
+    /// <exception cref="VendorFetchException">Not configured, refused or failed.</exception>
     public Task<HighRoadUploadResult> ExportAsync(
         string blastId,
         IReadOnlyList<IReadOnlyDictionary<string, string?>> recipients,

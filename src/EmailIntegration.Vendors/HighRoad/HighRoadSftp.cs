@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using EmailIntegration.Pipeline.Fetch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Renci.SshNet;
@@ -14,7 +15,7 @@ public sealed record HighRoadRemoteFile(string Name, string FullPath, long Lengt
 /// <summary>Opens SFTP sessions to HighRoad; the seam tests fake.</summary>
 public interface IHighRoadSftpConnector
 {
-    /// <exception cref="HighRoadTransferException">Connection or authentication failed, or the host key did not match.</exception>
+    /// <exception cref="VendorFetchException">Connection or authentication failed, or the host key did not match.</exception>
     Task<IHighRoadSftpSession> ConnectAsync(CancellationToken cancellationToken);
 }
 
@@ -35,7 +36,7 @@ public interface IHighRoadSftpSession : IAsyncDisposable
 /// <summary>
 /// SSH.NET's <see cref="SftpClient"/> behind <see cref="IHighRoadSftpConnector"/>: password or private-key authentication,
 /// the server's host key checked against <see cref="HighRoadSftpOptions.HostKeySha256"/>. SSH.NET's exceptions become
-/// <see cref="HighRoadTransferException"/>s that name the host and the operation, never a credential.
+/// <see cref="VendorFetchException"/>s that name the host and the operation, never a credential.
 /// </summary>
 public sealed class SshNetSftpConnector(IOptions<HighRoadOptions> options, ILogger<SshNetSftpConnector> logger) : IHighRoadSftpConnector
 {
@@ -44,7 +45,7 @@ public sealed class SshNetSftpConnector(IOptions<HighRoadOptions> options, ILogg
         var o = options.Value.Sftp;
         if (string.IsNullOrWhiteSpace(o.Host) || string.IsNullOrWhiteSpace(o.UserName))
         {
-            throw new HighRoadTransferException("SFTP is not configured (Sftp:Host and Sftp:UserName).", refusedAsConfigured: true);
+            throw new VendorFetchException(HighRoadTrackingSource.VendorName, "SFTP is not configured (Sftp:Host and Sftp:UserName).", kind: VendorFailureKind.Permanent);
         }
 
         var methods = new List<AuthenticationMethod>();
@@ -63,7 +64,7 @@ public sealed class SshNetSftpConnector(IOptions<HighRoadOptions> options, ILogg
             catch (Exception ex) when (ex is SshException or InvalidOperationException or ArgumentException or FormatException)
             {
                 // Not the key's text nor the library's message (it may quote the key).
-                throw new HighRoadTransferException("Sftp:PrivateKey is not a readable private key (or its passphrase is wrong).", refusedAsConfigured: true);
+                throw new VendorFetchException(HighRoadTrackingSource.VendorName, "Sftp:PrivateKey is not a readable private key (or its passphrase is wrong).", kind: VendorFailureKind.Permanent);
             }
         }
 
@@ -104,7 +105,7 @@ public sealed class SshNetSftpConnector(IOptions<HighRoadOptions> options, ILogg
                 SocketException s => $"the connection failed ({s.SocketErrorCode})",
                 _ => $"the connection failed ({ex.GetType().Name})",
             };
-            throw new HighRoadTransferException($"SFTP to {o.Host}:{o.Port}: {reason}.", inner: ex);
+            throw new VendorFetchException(HighRoadTrackingSource.VendorName, $"SFTP to {o.Host}:{o.Port}: {reason}.", ex);
         }
 
         logger.LogDebug("SFTP connected to {Host}:{Port}", o.Host, o.Port);
@@ -199,16 +200,16 @@ public sealed class SshNetSftpConnector(IOptions<HighRoadOptions> options, ILogg
             }
             catch (SftpPathNotFoundException ex)
             {
-                throw new HighRoadTransferException($"SFTP {host}: {what}: not found.", inner: ex);
+                throw new VendorFetchException(HighRoadTrackingSource.VendorName, $"SFTP {host}: {what}: not found.", ex);
             }
             catch (SftpPermissionDeniedException ex)
             {
-                throw new HighRoadTransferException($"SFTP {host}: {what}: permission denied.", inner: ex);
+                throw new VendorFetchException(HighRoadTrackingSource.VendorName, $"SFTP {host}: {what}: permission denied.", ex);
             }
             catch (Exception ex) when (ex is SshException or SocketException or IOException or TimeoutException
                                            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                throw new HighRoadTransferException($"SFTP {host}: {what} failed ({ex.GetType().Name}).", inner: ex);
+                throw new VendorFetchException(HighRoadTrackingSource.VendorName, $"SFTP {host}: {what} failed ({ex.GetType().Name}).", ex);
             }
         }
     }

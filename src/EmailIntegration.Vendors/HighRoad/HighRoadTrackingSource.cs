@@ -89,15 +89,7 @@ public sealed class HighRoadTrackingSource(
             throw new VendorFetchException(VendorName, "HttpsUrl is not an absolute URL", kind: VendorFailureKind.Permanent);
         }
 
-        HighRoadDownload download;
-        try
-        {
-            download = await http.DownloadAsync(url, cancellationToken);
-        }
-        catch (HighRoadTransferException ex)
-        {
-            throw new VendorFetchException(VendorName, ex.Message, ex, ex.Kind, ex.StatusCode);
-        }
+        var download = await http.DownloadAsync(url, cancellationToken);
 
         if (IsEmpty(download.Content.Span))
         {
@@ -121,27 +113,10 @@ public sealed class HighRoadTrackingSource(
         var pattern = Glob(o.Sftp.FilePattern);
         var maxBytes = (long)o.MaxFileMegabytes * 1024 * 1024;
 
-        IHighRoadSftpSession session;
-        try
-        {
-            session = await sftp.ConnectAsync(cancellationToken);
-        }
-        catch (HighRoadTransferException ex)
-        {
-            throw new VendorFetchException(VendorName, ex.Message, ex, ex.Kind, ex.StatusCode);
-        }
-
+        var session = await sftp.ConnectAsync(cancellationToken);
         await using (session)
         {
-            IReadOnlyList<HighRoadRemoteFile> listing;
-            try
-            {
-                listing = await session.ListFilesAsync(directory, cancellationToken);
-            }
-            catch (HighRoadTransferException ex)
-            {
-                throw new VendorFetchException(VendorName, ex.Message, ex, ex.Kind, ex.StatusCode);
-            }
+            var listing = await session.ListFilesAsync(directory, cancellationToken);
 
             var files = listing
                 .Where(f => pattern.IsMatch(f.Name) && f.LastWriteUtc >= window.Start && f.LastWriteUtc < window.End)
@@ -160,10 +135,6 @@ public sealed class HighRoadTrackingSource(
                 try
                 {
                     await session.DownloadAsync(file.FullPath, buffer, cancellationToken);
-                }
-                catch (HighRoadTransferException ex)
-                {
-                    throw new VendorFetchException(VendorName, ex.Message, ex, ex.Kind, ex.StatusCode);
                 }
                 catch (InvalidDataException ex)
                 {

@@ -1,12 +1,8 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Xml;
 using EmailIntegration.Pipeline.Fetch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly;
 
 namespace EmailIntegration.Vendors.Informz;
 
@@ -24,14 +20,13 @@ namespace EmailIntegration.Vendors.Informz;
 /// https://support.higherlogic.com/hc/en-us/articles/360044601832-Optout ; the framing of every payload: <see cref="InformzFrame"/>.</para>
 /// <para>How the service reports a refused login is not documented. A WCF service answers a FaultException with HTTP 500 and
 /// a SOAP Fault: a <c>Client</c>/<c>Sender</c> fault (the request is wrong, e.g. credentials) is not retried and becomes
-/// <see cref="VendorFetchException"/> "… was refused"; its text is reported only with the user, password and any e-mail
-/// address masked. Other 5xx, 408 and 429 (honouring Retry-After) are retried by the resilience handler added in
-/// <see cref="InformzServiceCollectionExtensions.AddInformz"/>.</para>
+/// <see cref="VendorFetchException"/> "… was refused" (<see cref="VendorHttp.SendSoapAsync"/>); its text is reported only with
+/// the user, password and any e-mail address masked. Other 5xx, 408 and 429 (honouring Retry-After) are retried by the resilience handler added in
+/// <see cref="VendorRegistration.AddVendorHttpClient"/>.</para>
 /// </remarks>
 public sealed class InformzClient(HttpClient http, IOptions<InformzOptions> options, ILogger<InformzClient> logger)
 {
     public const string Vendor = "informz";
-
 
     private static readonly MediaTypeHeaderValue SoapMediaType = new("text/xml") { CharSet = "utf-8" };
 
@@ -84,7 +79,8 @@ public sealed class InformzClient(HttpClient http, IOptions<InformzOptions> opti
         }
         catch (InformzFaultException fault)
         {
-            throw Refused(action, fault);
+            var o = options.Value;
+            throw fault.Fault.ToFailure(Vendor, action, status: null, o.Password, o.User);
         }
         catch (Exception ex) when (ex is XmlException or EmailIntegration.Pipeline.FanOut.UnreadableFileException)
         {
@@ -100,70 +96,6 @@ public sealed class InformzClient(HttpClient http, IOptions<InformzOptions> opti
         content.Headers.ContentType = SoapMediaType;
         request.Content = content;
         request.Headers.TryAddWithoutValidation("SOAPAction", "\"" + o.SoapAction + "\"");
-
-        var started = Stopwatch.GetTimestamp();
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-        }
-        catch (ExecutionRejectedException ex)
-        {
-            // Polly's total timeout or open circuit: neither is a TimeoutException nor an HttpRequestException.
-            throw new VendorFetchException(Vendor, $"{operation} was abandoned: {ex.GetType().Name}", ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new VendorFetchException(Vendor, $"{operation} failed: {ex.HttpRequestError}", ex);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new VendorFetchException(Vendor, $"{operation} timed out", ex);
-        }
-
-        using (response)
-        {
-            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            logger.LogDebug("Informz {Operation} answered {Status} with {Bytes} bytes in {ElapsedMs} ms",
-                operation, (int)response.StatusCode, bytes.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-
-            var fault = await InformzXml.TryReadFaultAsync(bytes, cancellationToken);
-            if (fault is not null)
-            {
-                throw Refused(operation, fault, response.StatusCode);
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                // No response body in the message: vendors may echo the request, which carries the credentials.
-                throw VendorFetchException.ForStatus(Vendor, string.Create(CultureInfo.InvariantCulture,
-                    $"{operation} failed with HTTP {(int)response.StatusCode} ({response.StatusCode})"), response.StatusCode);
-            }
-
-            return bytes;
-        }
-    }
-
-    /// <summary>A SOAP sender (client) fault is the vendor refusing the request as sent; a receiver fault may pass.</summary>
-    private VendorFetchException Refused(string operation, InformzFaultException fault, HttpStatusCode? status = null)
-    {
-        var o = options.Value;
-        var text = InformzXml.Redact(fault.Text, o.Password, o.User);
-        var what = fault.IsSenderFault ? "was refused" : "failed";
-        return new VendorFetchException(Vendor,
-            $"{operation} {what} (SOAP fault {fault.Code ?? "without code"}{(text.Length > 0 ? ": " + text : string.Empty)})",
-            kind: fault.IsSenderFault ? VendorFailureKind.Permanent : VendorFailureKind.Transient, statusCode: status);
-    }
-
-    /// <summary>For the resilience handler: a 500 carrying a Client/Sender fault is final, not transient.</summary>
-    internal static async ValueTask<bool> IsSenderFaultAsync(HttpResponseMessage response)
-    {
-        if (response.StatusCode != HttpStatusCode.InternalServerError)
-        {
-            return false;
-        }
-
-        var body = await response.Content.ReadAsByteArrayAsync();
-        return await InformzXml.TryReadFaultAsync(body, CancellationToken.None) is { IsSenderFault: true };
+        return await VendorHttp.SendSoapAsync(http, request, Vendor, operation, [o.Password, o.User], logger, cancellationToken);
     }
 }

@@ -281,7 +281,7 @@ public sealed class InformzTrackingParser(IVendorDirectory directory, IOptions<I
                 MailingName = mailing?.Name,
                 MailingType = mailing?.MailingType,
                 OccurredAt = when,
-                Reason = message is null ? null : Limit(InformzXml.RedactEmails(message.Trim()), 500),
+                Reason = message is null ? null : Limit(VendorText.RedactEmails(message.Trim()), 500),
                 RecipientEmailHash = key,
             }));
         }
@@ -344,7 +344,7 @@ public sealed class InformzTrackingParser(IVendorDirectory directory, IOptions<I
                 return true;
             default:
                 value = false;
-                reason = $"{field} is '{InformzXml.Shorten(InformzXml.RedactEmails(text))}', not a bit";
+                reason = $"{field} is '{InformzXml.Shorten(VendorText.RedactEmails(text))}', not a bit";
                 return false;
         }
     }

@@ -419,7 +419,7 @@ public sealed class InformzTrackingSource(
         {
             // The response echoes the user: the reader's message is redacted like any vendor text.
             var o = options.Value;
-            return (null, "not a readable GridResponse: " + InformzXml.Redact(ex.Message, o.Password, o.User));
+            return (null, "not a readable GridResponse: " + VendorText.Redact(ex.Message, o.Password, o.User));
         }
     }
 

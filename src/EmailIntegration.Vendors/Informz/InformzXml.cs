@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.RegularExpressions;
 using System.Xml;
 using EmailIntegration.Pipeline.FanOut;
+using EmailIntegration.Vendors.Soap;
 
 namespace EmailIntegration.Vendors.Informz;
 
@@ -25,24 +25,11 @@ internal sealed record GridRecord(int Index, string? Row, string GridType, IRead
 /// <c>PostInformzMessageResult</c> is read through a <see cref="TextReader"/> that pulls the escaped text chunk by chunk from the
 /// envelope's reader, so neither document is ever held whole.
 /// </remarks>
-internal static partial class InformzXml
+internal static class InformzXml
 {
     public const string Namespace = "http://partner.informz.net/aapi/2009/08/";
-    public const string SoapNamespace = "http://schemas.xmlsoap.org/soap/envelope/";
-    public const string Soap12Namespace = "http://www.w3.org/2003/05/soap-envelope";
-
-    /// <summary>Settings every Informz reader uses: no DTD, no resolver, no entity expansion beyond XML's five.</summary>
-    public static XmlReaderSettings SafeSettings(bool async) => new()
-    {
-        Async = async,
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        MaxCharactersFromEntities = 1024,
-        IgnoreComments = true,
-        IgnoreProcessingInstructions = true,
-        IgnoreWhitespace = true,
-        CloseInput = false,
-    };
+    public const string SoapNamespace = SoapFault.Soap11Namespace;
+    public const string Soap12Namespace = SoapFault.Soap12Namespace;
 
     /// <summary>
     /// Reads the records of a GridResponse, bare or inside a SOAP envelope, whose <c>&lt;Grids&gt;</c> holds the framed payload
@@ -62,7 +49,7 @@ internal static partial class InformzXml
         {
             try
             {
-                outer = XmlReader.Create(stream, SafeSettings(async: true));
+                outer = XmlReader.Create(stream, SafeXml.Settings(async: true));
                 inner = await OpenResponseAsync(outer, "GridResponse", cancellationToken);
                 grids = await OpenFramedChildAsync(inner ?? outer, "Grids", "GridResponse");
             }
@@ -137,7 +124,7 @@ internal static partial class InformzXml
     /// </summary>
     private static async Task<XmlReader> OpenFramedChildAsync(XmlReader reader, string childName, string root)
     {
-        if (!await ReadToChildAsync(reader, childName, null))
+        if (!await SafeXml.ReadToChildAsync(reader, childName, null))
         {
             throw new UnreadableFileException($"The {root} has no <{childName}>.");
         }
@@ -180,7 +167,7 @@ internal static partial class InformzXml
             throw new UnreadableFileException($"The {root}'s <{childName}> is not a readable frame: {ex.Message}.");
         }
 
-        var settings = SafeSettings(async: true);
+        var settings = SafeXml.Settings(async: true);
         settings.ConformanceLevel = ConformanceLevel.Fragment;
         return XmlReader.Create(new StringReader(decoded), settings);
     }
@@ -209,22 +196,22 @@ internal static partial class InformzXml
         }
 
         var soap = outer.NamespaceURI;
-        if (!await ReadToChildAsync(outer, "Body", soap))
+        if (!await SafeXml.ReadToChildAsync(outer, "Body", soap))
         {
             throw new UnreadableFileException("The SOAP envelope has no Body.");
         }
 
-        if (!await ReadToFirstChildElementAsync(outer))
+        if (!await SafeXml.ReadToFirstChildElementAsync(outer))
         {
             throw new UnreadableFileException("The SOAP Body is empty.");
         }
 
         if (outer.LocalName == "Fault" && outer.NamespaceURI == soap)
         {
-            throw await ReadFaultAsync(outer, soap);
+            throw new InformzFaultException(await SoapFault.ReadAsync(outer));
         }
 
-        if (outer.LocalName != "PostInformzMessageResponse" || !await ReadToChildAsync(outer, "PostInformzMessageResult", null))
+        if (outer.LocalName != "PostInformzMessageResponse" || !await SafeXml.ReadToChildAsync(outer, "PostInformzMessageResult", null))
         {
             throw new UnreadableFileException($"The SOAP Body holds <{Shorten(outer.LocalName)}>, not a PostInformzMessageResult.");
         }
@@ -232,7 +219,7 @@ internal static partial class InformzXml
         cancellationToken.ThrowIfCancellationRequested();
         var text = new ElementTextReader(outer);
         await text.StartAsync();
-        var inner = XmlReader.Create(text, SafeSettings(async: true));
+        var inner = XmlReader.Create(text, SafeXml.Settings(async: true));
         await inner.MoveToContentAsync();
         if (inner.NodeType != XmlNodeType.Element || inner.LocalName != expectedRoot)
         {
@@ -314,7 +301,7 @@ internal static partial class InformzXml
     /// <summary>Reads an ActionResponse (bare or in an envelope) whose <c>&lt;Responses&gt;</c> holds the framed payload.</summary>
     public static async Task<InformzActionResult> ReadActionResultAsync(Stream stream, string action, CancellationToken cancellationToken)
     {
-        using var outer = XmlReader.Create(stream, SafeSettings(async: true));
+        using var outer = XmlReader.Create(stream, SafeXml.Settings(async: true));
         var inner = await OpenResponseAsync(outer, "ActionResponse", cancellationToken);
         using var owned = inner;
         using var reader = await OpenFramedChildAsync(inner ?? outer, "Responses", "ActionResponse");
@@ -351,7 +338,7 @@ internal static partial class InformzXml
                     status = text;
                     break;
                 case "Message":
-                    message = RedactEmails(text);
+                    message = VendorText.RedactEmails(text);
                     break;
                 default:
                     uploadId = text;
@@ -364,165 +351,7 @@ internal static partial class InformzXml
         return new InformzActionResult(action, success, status, count, message, uploadId);
     }
 
-    /// <summary>The SOAP Fault in a response body, if that is what it is; never throws. The one fault reader of the adapter.</summary>
-    public static async Task<InformzFaultException?> TryReadFaultAsync(byte[] body, CancellationToken cancellationToken)
-    {
-        // Cheap test first: a grid page is large and has no "Fault" element at the top.
-        if (body.Length == 0 || body.AsSpan().IndexOf("Fault"u8) < 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            using var stream = new MemoryStream(body, writable: false);
-            using var reader = XmlReader.Create(stream, SafeSettings(async: true));
-            await reader.MoveToContentAsync();
-            if (reader.LocalName != "Envelope" || reader.NamespaceURI is not (SoapNamespace or Soap12Namespace))
-            {
-                return null;
-            }
-
-            var soap = reader.NamespaceURI;
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!await ReadToChildAsync(reader, "Body", soap) || !await ReadToFirstChildElementAsync(reader)
-                || reader.LocalName != "Fault" || reader.NamespaceURI != soap)
-            {
-                return null;
-            }
-
-            return await ReadFaultAsync(reader, soap);
-        }
-        catch (XmlException)
-        {
-            return null;
-        }
-    }
-
-    private static async Task<InformzFaultException> ReadFaultAsync(XmlReader reader, string soap)
-    {
-        string? code = null, text = null;
-        var depth = reader.Depth;
-        if (!reader.IsEmptyElement)
-        {
-            var advanced = false;
-            while ((advanced || await reader.ReadAsync()) && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
-            {
-                advanced = false;
-                if (reader.NodeType != XmlNodeType.Element || reader.IsEmptyElement)
-                {
-                    continue;
-                }
-
-                // SOAP 1.1: faultcode/faultstring; SOAP 1.2: Code/Value and Reason/Text.
-                if (reader.LocalName is "faultcode" or "Value" && code is null)
-                {
-                    code = (await reader.ReadElementContentAsStringAsync()).Trim();
-                    advanced = true;
-                }
-                else if (reader.LocalName is "faultstring" or "Text" && text is null)
-                {
-                    text = (await reader.ReadElementContentAsStringAsync()).Trim();
-                    advanced = true;
-                }
-            }
-        }
-
-        var local = code is null ? null : code[(code.IndexOf(':', StringComparison.Ordinal) + 1)..];
-        _ = soap;
-        return new InformzFaultException(local, text);
-    }
-
-    private static async Task<bool> ReadToChildAsync(XmlReader reader, string localName, string? ns)
-    {
-        if (reader.IsEmptyElement)
-        {
-            return false;
-        }
-
-        var depth = reader.Depth;
-        while (await reader.ReadAsync())
-        {
-            if (reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth)
-            {
-                return false;
-            }
-
-            if (reader.NodeType == XmlNodeType.Element && reader.Depth == depth + 1)
-            {
-                if (reader.LocalName == localName && (ns is null || reader.NamespaceURI == ns))
-                {
-                    return true;
-                }
-
-                await reader.SkipAsync();
-                if (reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth)
-                {
-                    return false;
-                }
-
-                if (reader.NodeType == XmlNodeType.Element && reader.Depth == depth + 1
-                    && reader.LocalName == localName && (ns is null || reader.NamespaceURI == ns))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    private static async Task<bool> ReadToFirstChildElementAsync(XmlReader reader)
-    {
-        if (reader.IsEmptyElement)
-        {
-            return false;
-        }
-
-        var depth = reader.Depth;
-        while (await reader.ReadAsync())
-        {
-            if (reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth)
-            {
-                return false;
-            }
-
-            if (reader.NodeType == XmlNodeType.Element)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Masks anything that looks like an e-mail address in vendor text we keep or report.</summary>
-    public static string RedactEmails(string text) => EmailLike().Replace(text, "[e-mail]");
-
-    /// <summary>Removes the secrets from vendor text before it goes into a message.</summary>
-    public static string Redact(string? text, params string?[] secrets)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return string.Empty;
-        }
-
-        foreach (var secret in secrets)
-        {
-            if (!string.IsNullOrEmpty(secret))
-            {
-                text = text.Replace(secret, "***", StringComparison.Ordinal);
-            }
-        }
-
-        text = RedactEmails(text);
-        return text.Length <= 200 ? text : text[..200] + "…";
-    }
-
     public static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
-
-    [GeneratedRegex(@"[^\s<>""'@]+@[^\s<>""'@]+\.[^\s<>""'@]+", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
-    private static partial Regex EmailLike();
 
     /// <summary>The text content of one element (text and CDATA nodes), handed out in chunks as it is read.</summary>
     private sealed class ElementTextReader(XmlReader outer) : TextReader
@@ -635,20 +464,9 @@ internal static partial class InformzXml
     };
 }
 
-/// <summary>A SOAP Fault from the service. Carries the fault code and the vendor's text, which the client redacts.</summary>
-internal sealed class InformzFaultException(string? code, string? text)
-    : Exception($"The Informz service answered a SOAP fault ({code ?? "no code"}).")
+/// <summary>A SOAP Fault where a response document was expected; the client reports it (redacted) as the vendor's failure.</summary>
+internal sealed class InformzFaultException(SoapFault fault)
+    : Exception($"The Informz service answered a SOAP fault ({fault.Code ?? "no code"}).")
 {
-    public string? Code { get; } = code;
-
-    public string? Text { get; } = text;
-
-    /// <summary>
-    /// SOAP 1.1 "Client" / SOAP 1.2 "Sender": the request itself is wrong (credentials, syntax); retrying won't help. So is WCF's
-    /// "ActionNotSupported" (a SOAPAction the service's contract does not have: "ContractFilter mismatch at the EndpointDispatcher").
-    /// </summary>
-    public bool IsSenderFault => Code is not null
-        && (Code.Equals("Client", StringComparison.OrdinalIgnoreCase) || Code.Equals("Sender", StringComparison.OrdinalIgnoreCase)
-            || Code.StartsWith("Client.", StringComparison.OrdinalIgnoreCase)
-            || Code.Equals("ActionNotSupported", StringComparison.OrdinalIgnoreCase));
+    public SoapFault Fault { get; } = fault;
 }

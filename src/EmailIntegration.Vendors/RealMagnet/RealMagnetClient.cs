@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -8,7 +7,6 @@ using System.Xml.Linq;
 using EmailIntegration.Pipeline.Fetch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly;
 
 namespace EmailIntegration.Vendors.RealMagnet;
 
@@ -41,7 +39,7 @@ namespace EmailIntegration.Vendors.RealMagnet;
 /// Date-only request parameters: which time zone the vendor reads them in, and whether an end date is inclusive, is not
 /// documented. We pass the window's [start, end) boundaries as dates; see <see cref="RealMagnetTrackingSource"/>.
 /// Retries (429/5xx honouring Retry-After), attempt and total timeouts are the resilience handler's, added by
-/// <see cref="RealMagnetServiceCollectionExtensions.AddRealMagnet"/>.
+/// <see cref="VendorRegistration.AddVendorHttpClient"/>.
 /// </remarks>
 public sealed class RealMagnetClient(HttpClient http, IOptions<RealMagnetOptions> options, ILogger<RealMagnetClient> logger)
 {
@@ -150,7 +148,8 @@ public sealed class RealMagnetClient(HttpClient http, IOptions<RealMagnetOptions
     /// <summary>
     /// SOAP <c>getSpamComplaints(user_id, fromDate, toDate)</c> at <see cref="RealMagnetOptions.SoapUrl"/>, header
     /// <c>mmAuthHeader{sessionId, user_id}</c>, SOAPAction <c>http://www.magnetmail.net/getSpamComplaints</c> →
-    /// <c>getSpamComplaintsResult: [recp_unsubscribe]</c> (XML, landed as it came). The REST index has no spam operation.
+    /// <c>getSpamComplaintsResult: [recp_unsubscribe]</c> (XML, landed as it came). The REST index has no spam operation. A SOAP
+    /// fault is read as for every SOAP call (<see cref="VendorHttp.SendSoapAsync"/>): a Client fault is a refusal.
     /// </summary>
     public Task<byte[]> GetSpamComplaintsAsync(
         RealMagnetSession session, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
@@ -181,7 +180,7 @@ public sealed class RealMagnetClient(HttpClient http, IOptions<RealMagnetOptions
         var request = new HttpRequestMessage(HttpMethod.Post, soapUrl) { Content = content };
         request.Headers.Add("SOAPAction", "\"" + SoapAction("getSpamComplaints") + "\"");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/xml"));
-        return SendAsync("getSpamComplaints", request, cancellationToken);
+        return SendAsync("getSpamComplaints", request, soap: true, cancellationToken);
     }
 
     /// <summary>An ASMX service's SOAPAction: its target namespace and the operation (WSDL soap:operation).</summary>
@@ -354,46 +353,17 @@ public sealed class RealMagnetClient(HttpClient http, IOptions<RealMagnetOptions
         // "HTTP requests to the REST API are protected with HTTP Basic authentication" (HL 360032691632): on every call.
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{o.UserName}:{o.Password}")));
-        return SendAsync(operation, request, cancellationToken);
+        return SendAsync(operation, request, soap: false, cancellationToken);
     }
 
-    private async Task<byte[]> SendAsync(string operation, HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>One call through the vendors' send-and-classify (<see cref="VendorHttp"/>); the request is disposed after.</summary>
+    private async Task<byte[]> SendAsync(string operation, HttpRequestMessage request, bool soap, CancellationToken cancellationToken)
     {
         using var owned = request;
-        var started = Stopwatch.GetTimestamp();
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-        }
-        catch (ExecutionRejectedException ex)
-        {
-            // Polly's total timeout or open circuit: neither is a TimeoutException nor an HttpRequestException.
-            throw new VendorFetchException(Vendor, $"{operation} was abandoned: {ex.GetType().Name}", ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new VendorFetchException(Vendor, $"{operation} failed: {ex.HttpRequestError}", ex);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new VendorFetchException(Vendor, $"{operation} timed out", ex);
-        }
-
-        using (response)
-        {
-            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            logger.LogDebug("Real Magnet {Operation} answered {Status} with {Bytes} bytes in {ElapsedMs} ms",
-                operation, (int)response.StatusCode, bytes.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            if (!response.IsSuccessStatusCode)
-            {
-                // No response body in the message: vendors may echo the request, which carries the credentials.
-                throw VendorFetchException.ForStatus(Vendor, string.Create(CultureInfo.InvariantCulture,
-                    $"{operation} failed with HTTP {(int)response.StatusCode} ({response.StatusCode})"), response.StatusCode);
-            }
-
-            return bytes;
-        }
+        var o = options.Value;
+        return soap
+            ? await VendorHttp.SendSoapAsync(http, request, Vendor, operation, [o.Password, o.UserName], logger, cancellationToken)
+            : await VendorHttp.SendForBytesAsync(http, request, Vendor, operation, logger, cancellationToken);
     }
 
     private static JsonElement ParseObject(string operation, byte[] body)

@@ -1,4 +1,3 @@
-using EmailIntegration.Pipeline.FanOut;
 using EmailIntegration.Pipeline.Webhooks;
 using EmailIntegration.Vendors.Mailgun;
 using EmailIntegration.Vendors.Postmark;
@@ -11,7 +10,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace EmailIntegration.Vendors.Webhooks;
 
 /// <summary>
-/// Registers the e-mail services' event webhooks: options from <c>Webhooks</c>, one verifier and one parser per service
+/// Registers the e-mail services' event webhooks in the vendors' one shape (<see cref="VendorRegistration"/>): options from
+/// <c>Webhooks</c> (validated at start), one verifier and one parser per service
 /// (the parsers join the fan-out's parser dispatch like every vendor's), the SNS certificate source and subscription
 /// confirmer over a named HttpClient, and the <see cref="WebhookReceiver"/>.
 /// </summary>
@@ -19,16 +19,12 @@ public static class WebhookServiceCollectionExtensions
 {
     public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configuration);
-
-        services.AddOptions<WebhookOptions>()
-            .Bind(configuration.GetSection(WebhookOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddVendorOptions<WebhookOptions>(configuration, WebhookOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
 
-        // The SubscribeURL carries the subscription's token: no request logging of URLs.
+        // Not a vendor API client but Amazon's certificate and confirmation URLs, fetched by singletons: a named client from
+        // the factory, with the handler's default retries. The SubscribeURL carries the subscription's token: no request
+        // logging of URLs.
         services.AddHttpClient(HttpSnsCertificateSource.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10))
             .RemoveAllLoggers()
             .AddStandardResilienceHandler();
@@ -40,10 +36,10 @@ public static class WebhookServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookVerifier, SesWebhookVerifier>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookVerifier, PostmarkWebhookVerifier>());
 
-        services.TryAddEnumerable(ServiceDescriptor.Transient<ITrackingParser, SendGridEventParser>());
-        services.TryAddEnumerable(ServiceDescriptor.Transient<ITrackingParser, MailgunEventParser>());
-        services.TryAddEnumerable(ServiceDescriptor.Transient<ITrackingParser, SesEventParser>());
-        services.TryAddEnumerable(ServiceDescriptor.Transient<ITrackingParser, PostmarkEventParser>());
+        services.AddTrackingParser<SendGridEventParser>();
+        services.AddTrackingParser<MailgunEventParser>();
+        services.AddTrackingParser<SesEventParser>();
+        services.AddTrackingParser<PostmarkEventParser>();
 
         services.TryAddSingleton<WebhookReceiver>();
         return services;

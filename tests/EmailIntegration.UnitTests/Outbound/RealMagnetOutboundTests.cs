@@ -1,4 +1,3 @@
-using EmailIntegration.Azure.Outbound;
 using EmailIntegration.Pipeline.FanOut;
 using EmailIntegration.Pipeline.Outbound;
 using EmailIntegration.UnitTests.Vendors.RealMagnet;

@@ -1,7 +1,6 @@
 using System.Net;
-using EmailIntegration.Azure.Outbound;
 using EmailIntegration.Pipeline.Fetch;
-using EmailIntegration.Vendors.HighRoad;
+using EmailIntegration.Vendors;
 using Xunit;
 
 namespace EmailIntegration.UnitTests.Pipeline;
@@ -38,9 +37,9 @@ public sealed class VendorFetchExceptionTests
     [Fact]
     public void AHighRoadTransfer_IsPermanent_WhenRefusedAsConfigured_OrRefusedByStatus()
     {
-        Assert.True(VendorFailures.From("highroad", new HighRoadTransferException("x", refusedAsConfigured: true)).Permanent);
-        Assert.True(VendorFailures.From("highroad", new HighRoadTransferException("x", HttpStatusCode.Forbidden)).Permanent);
-        Assert.False(VendorFailures.From("highroad", new HighRoadTransferException("is not configured.", HttpStatusCode.BadGateway)).Permanent);
-        Assert.False(VendorFailures.From("highroad", new HighRoadTransferException("is not configured.")).Permanent);
+        Assert.True(VendorFailures.From("highroad", new VendorFetchException("highroad", "x", kind: VendorFailureKind.Permanent)).Permanent);
+        Assert.True(VendorFailures.From("highroad", VendorFetchException.ForStatus("highroad", "x", HttpStatusCode.Forbidden)).Permanent);
+        Assert.False(VendorFailures.From("highroad", VendorFetchException.ForStatus("highroad", "is not configured.", HttpStatusCode.BadGateway)).Permanent);
+        Assert.False(VendorFailures.From("highroad", new VendorFetchException("highroad", "is not configured.")).Permanent);
     }
 }

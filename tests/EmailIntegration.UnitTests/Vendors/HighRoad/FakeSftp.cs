@@ -1,3 +1,4 @@
+using EmailIntegration.Pipeline.Fetch;
 using System.Collections.Concurrent;
 using EmailIntegration.Vendors.HighRoad;
 
@@ -10,7 +11,7 @@ internal sealed class FakeSftp : IHighRoadSftpConnector
 
     public List<string> Operations { get; } = [];
 
-    public HighRoadTransferException? FailConnect { get; set; }
+    public VendorFetchException? FailConnect { get; set; }
 
     public int Connects;
 
@@ -39,7 +40,7 @@ internal sealed class FakeSftp : IHighRoadSftpConnector
             var prefix = directory.TrimEnd('/') + "/";
             if (!server.Files.Keys.Any(k => k.StartsWith(prefix, StringComparison.Ordinal)))
             {
-                throw new HighRoadTransferException($"SFTP fake: listing {directory}: not found.");
+                throw new VendorFetchException(HighRoadTrackingSource.VendorName, $"SFTP fake: listing {directory}: not found.");
             }
 
             IReadOnlyList<HighRoadRemoteFile> files = server.Files

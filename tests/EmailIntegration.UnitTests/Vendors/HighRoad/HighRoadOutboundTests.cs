@@ -1,4 +1,6 @@
+using System.Net;
 using System.Text;
+using EmailIntegration.Pipeline.Fetch;
 using EmailIntegration.Vendors.HighRoad;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -47,14 +49,14 @@ public class HighRoadOutboundTests
     }
 
     [Fact]
-    public async Task A_refused_upload_is_a_transfer_exception_without_secrets()
+    public async Task A_refused_upload_is_a_permanent_vendor_failure_without_secrets()
     {
         using var h = new HighRoadHarness(password: "wrong-upload-secret");
         var publisher = h.Services.GetRequiredService<HighRoadOptOutPublisher>();
 
-        var ex = await Assert.ThrowsAsync<HighRoadTransferException>(() => publisher.PublishAsync(OptOuts, default));
+        var ex = await Assert.ThrowsAsync<VendorFetchException>(() => publisher.PublishAsync(OptOuts, default));
 
-        Assert.True(ex.IsAuthenticationFailure);
+        Assert.Equal((HttpStatusCode.Unauthorized, VendorFailureKind.Permanent), (ex.StatusCode, ex.Kind));
         Assert.DoesNotContain("wrong-upload-secret", ex.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("example.org", ex.ToString(), StringComparison.Ordinal);
     }
@@ -129,13 +131,14 @@ public class HighRoadOutboundTests
     }
 
     [Fact]
-    public async Task An_unconfigured_endpoint_is_a_transfer_exception()
+    public async Task An_unconfigured_endpoint_is_a_permanent_vendor_failure()
     {
         using var h = new HighRoadHarness(extra: new() { ["Vendors:HighRoad:Outbound:RecipientUrl"] = null });
         var exporter = h.Services.GetRequiredService<HighRoadRecipientExporter>();
 
-        var ex = await Assert.ThrowsAsync<HighRoadTransferException>(() => exporter.ExportAsync(
+        var ex = await Assert.ThrowsAsync<VendorFetchException>(() => exporter.ExportAsync(
             "HR-1", [new Dictionary<string, string?> { ["Email"] = "x@example.org" }], default));
         Assert.Contains("Outbound:RecipientUrl", ex.Message, StringComparison.Ordinal);
+        Assert.True(ex.IsPermanent);
     }
 }

@@ -84,7 +84,7 @@ public class HighRoadSftpSourceTests
     [Fact]
     public async Task A_refused_login_or_a_missing_directory_is_a_VendorFetchException_without_secrets()
     {
-        var sftp = new FakeSftp { FailConnect = new HighRoadTransferException("SFTP to sftp.example.test:22: authentication was refused.") };
+        var sftp = new FakeSftp { FailConnect = new VendorFetchException(HighRoadTrackingSource.VendorName, "SFTP to sftp.example.test:22: authentication was refused.") };
         using (var h = Harness(sftp))
         {
             var ex = await Assert.ThrowsAsync<VendorFetchException>(() => h.FetchAllAsync());

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using EmailIntegration.Domain.Events;
 using EmailIntegration.Pipeline.Fetch;
 using EmailIntegration.Pipeline.Landing;
@@ -158,7 +159,9 @@ public class HighRoadSourceSandboxTests
 
         var ex = await Assert.ThrowsAsync<VendorFetchException>(() => h.FetchAllAsync());
 
-        Assert.Equal("highroad: the export download at 127.0.0.1 was refused with HTTP 401 (Unauthorized).", ex.Message);
+        // Worded as every vendor's HTTP failure (VendorHttp); the refusal is in its type, not its words.
+        Assert.Equal("highroad: the export download at 127.0.0.1 failed with HTTP 401 (Unauthorized)", ex.Message);
+        Assert.Equal((HttpStatusCode.Unauthorized, VendorFailureKind.Permanent), (ex.StatusCode, ex.Kind));
         Assert.DoesNotContain(wrongPassword, ex.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(h.Sandbox.UserName, ex.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("from=", ex.ToString(), StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using EmailIntegration.Pipeline.Fetch;
 using System.Net;
 using System.Net.Sockets;
 using EmailIntegration.Vendors.HighRoad;
@@ -24,21 +25,21 @@ public class SshNetSftpConnectorTests
     }
 
     [Fact]
-    public async Task A_refused_connection_is_a_transfer_exception_naming_the_host_only()
+    public async Task A_refused_connection_is_a_vendor_failure_naming_the_host_only()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop(); // nothing listens there now
 
-        var ex = await Assert.ThrowsAsync<HighRoadTransferException>(() => Connector(s => s.Port = port).ConnectAsync(default));
+        var ex = await Assert.ThrowsAsync<VendorFetchException>(() => Connector(s => s.Port = port).ConnectAsync(default));
 
-        Assert.StartsWith($"SFTP to 127.0.0.1:{port}: the connection failed", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"SFTP to 127.0.0.1:{port}: the connection failed", ex.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain("sftp-s3cret", ex.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task A_server_that_is_not_ssh_is_a_transfer_exception()
+    public async Task A_server_that_is_not_ssh_is_a_vendor_failure()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -53,8 +54,8 @@ public class SshNetSftpConnectorTests
 
         try
         {
-            var ex = await Assert.ThrowsAsync<HighRoadTransferException>(() => Connector(s => s.Port = port).ConnectAsync(default));
-            Assert.StartsWith($"SFTP to 127.0.0.1:{port}:", ex.Message, StringComparison.Ordinal);
+            var ex = await Assert.ThrowsAsync<VendorFetchException>(() => Connector(s => s.Port = port).ConnectAsync(default));
+            Assert.StartsWith($"SFTP to 127.0.0.1:{port}:", ex.Detail, StringComparison.Ordinal);
             Assert.DoesNotContain("sftp-s3cret", ex.ToString(), StringComparison.Ordinal);
         }
         finally
@@ -69,13 +70,14 @@ public class SshNetSftpConnectorTests
     {
         const string key = "-----BEGIN OPENSSH PRIVATE KEY-----\nnot-really-a-key-SECRETMATERIAL\n-----END OPENSSH PRIVATE KEY-----";
 
-        var ex = await Assert.ThrowsAsync<HighRoadTransferException>(() => Connector(s =>
+        var ex = await Assert.ThrowsAsync<VendorFetchException>(() => Connector(s =>
         {
             s.Password = null;
             s.PrivateKey = key;
         }).ConnectAsync(default));
 
-        Assert.Equal("Sftp:PrivateKey is not a readable private key (or its passphrase is wrong).", ex.Message);
+        Assert.Equal("Sftp:PrivateKey is not a readable private key (or its passphrase is wrong).", ex.Detail);
+        Assert.True(ex.IsPermanent);
         Assert.DoesNotContain("SECRETMATERIAL", ex.ToString(), StringComparison.Ordinal);
     }
 }

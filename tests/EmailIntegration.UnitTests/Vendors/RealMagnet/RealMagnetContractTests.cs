@@ -112,7 +112,9 @@ public sealed class RealMagnetContractTests
             await client.GetSpamComplaintsAsync(session with { SessionID = "not-a-session" }, Now.AddDays(-7), Now, default));
 
         Assert.Equal(FetchStatus.Failed, entry.Status);
-        Assert.Equal("realmagnet: getSpamComplaints failed with HTTP 500 (InternalServerError)", entry.Error);
+        // The SOAP fault is read as for every SOAP call: ASMX's Client fault is a refusal, and its text (no secret in it) says why.
+        Assert.Equal("realmagnet: getSpamComplaints was refused (SOAP fault Client: Invalid session: mmAuthHeader is missing or does "
+            + "not hold a valid sessionId and user_id.)", entry.Error);
     }
 
     /// <summary>Requests the adapter never sends, straight at the sandbox: each is refused as the vendor's services would.</summary>

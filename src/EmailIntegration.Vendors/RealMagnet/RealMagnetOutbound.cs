@@ -2,11 +2,10 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using EmailIntegration.Pipeline.FanOut;
 using EmailIntegration.Pipeline.Outbound;
-using EmailIntegration.Vendors.RealMagnet;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace EmailIntegration.Azure.Outbound;
+namespace EmailIntegration.Vendors.RealMagnet;
 
 /// <summary>
 /// Real Magnet outbound: a blast is one <c>UpsertRecipient</c> per recipient (RecipientDetails from the field map; a vendor

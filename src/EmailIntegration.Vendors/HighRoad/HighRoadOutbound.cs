@@ -1,8 +1,7 @@
 using EmailIntegration.Pipeline.Outbound;
-using EmailIntegration.Vendors.HighRoad;
 using Microsoft.Extensions.Options;
 
-namespace EmailIntegration.Azure.Outbound;
+namespace EmailIntegration.Vendors.HighRoad;
 
 /// <summary>
 /// HighRoad outbound: a blast is one recipients CSV (header = the field map's HighRoad column names, in order) pushed by

@@ -1,8 +1,7 @@
 using EmailIntegration.Pipeline.Outbound;
-using EmailIntegration.Vendors.Informz;
 using Microsoft.Extensions.Options;
 
-namespace EmailIntegration.Azure.Outbound;
+namespace EmailIntegration.Vendors.Informz;
 
 /// <summary>
 /// Informz outbound: a blast is <c>Subscribe</c> (AddOrUpdateSubscribers, ≤ 1,000 subscribers a call) to the interest of
