@@ -4,10 +4,10 @@ using EmailIntegration.Domain.Rules;
 namespace EmailIntegration.Domain.Documents;
 
 /// <summary>
-/// Which child-form document types one individual has rows of (the Tracking type aside: every mailing has one), so
-/// the tab, which reads the individual's newest documents in one query (<see cref="FirstRows"/>), knows a form with no
-/// row among them is empty without asking again. It changes only when the individual gets the first row of a type, so
-/// it is rarely written: the rows themselves are what the tab reads.
+/// Which child-form document types one individual has rows of, so the tab, which reads the individual's newest
+/// documents in one query (<see cref="FirstRows"/>), knows a form with no row among them is empty without asking again.
+/// It changes only when the individual gets the first row of a type, so it is rarely written (once or twice per
+/// individual, ever): the rows themselves are what the tab reads.
 /// </summary>
 /// <remarks>
 /// The projection lists it after the rows it describes, so it is written last; it is placed from the rows a message
@@ -27,14 +27,11 @@ public sealed class TabSummaryDocument : IndividualDocument
     /// <summary>Whether a document of this type is a child-form row.</summary>
     public static bool Keeps(IndividualDocument document) => document is not (ProfileDocument or TabSummaryDocument or ChangeDocument);
 
-    /// <summary>Whether the summary records rows of this type (the Tracking type is assumed: asking costs a read, recording a write).</summary>
-    public static bool Records(string documentType) => documentType != DocumentTypes.Tracking;
-
     /// <summary>Records the types of the rows a message touched; returns whether a type was new.</summary>
     public bool Include(IEnumerable<IndividualDocument> touchedRows)
     {
         var changed = false;
-        foreach (var type in touchedRows.Where(Keeps).Select(DocumentTypes.Of).Where(Records).Distinct(StringComparer.Ordinal))
+        foreach (var type in touchedRows.Where(Keeps).Select(DocumentTypes.Of).Distinct(StringComparer.Ordinal))
         {
             var index = Types.BinarySearch(type, StringComparer.Ordinal);
             if (index < 0)
@@ -57,7 +54,7 @@ public sealed class TabSummaryDocument : IndividualDocument
     /// <remarks>
     /// Why it is exact: every document not read sorts after the last one read, so the rows of a type among those read are
     /// that type's first rows. A full page of them is the first page; fewer are all of them only when the read was
-    /// complete, or when the summary (or its absence) says the individual has no row of the type at all.
+    /// complete, or when the summary says the individual has no row of the type at all.
     /// </remarks>
     public static IReadOnlyList<IndividualDocument>? FirstRows(
         IReadOnlyList<IndividualDocument> newest, bool complete, TabSummaryDocument? summary,
@@ -76,9 +73,8 @@ public sealed class TabSummaryDocument : IndividualDocument
             return known;
         }
 
-        // No summary is no recorded type: the rows are written before it, and a message whose summary write was lost is
-        // delivered again until it is written.
-        if (known.Count == 0 && Records(type) && (summary is null || summary.Types.BinarySearch(type, StringComparer.Ordinal) < 0))
+        // Without a summary nothing is known: rows are written before it, so rows may exist whose summary write was lost.
+        if (known.Count == 0 && summary is not null && summary.Types.BinarySearch(type, StringComparer.Ordinal) < 0)
         {
             more = false;
             return [];

@@ -134,7 +134,7 @@ public sealed class MachineActivityProjectionTests
     {
         var summary = Assert.Single(Project(ScannerAndPerson).OfType<TabSummaryDocument>());
 
-        Assert.DoesNotContain(DocumentTypes.Tracking, summary.Types);
+        Assert.Contains(DocumentTypes.Tracking, summary.Types);
         Assert.Contains(DocumentTypes.LinkTracking, summary.Types);
         Assert.Equal(summary.Types.Order(StringComparer.Ordinal), summary.Types);
     }

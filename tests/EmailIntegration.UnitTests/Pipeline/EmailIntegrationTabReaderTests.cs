@@ -142,6 +142,23 @@ public sealed class EmailIntegrationTabReaderTests
     }
 
     [Fact]
+    public async Task WithoutASummary_AReadThatIsNotWhole_QueriesEveryFormItCannotFill()
+    {
+        // As after a lost summary write: nothing says which types are absent, so no form is taken as empty.
+        var events = Enumerable.Range(0, 80).Select(m => Delivered(Individual, "m-" + m, T0.AddHours(m)))
+            .Append(Clicked(Individual, "m-0", "https://example.org/a", T0.AddMinutes(5))).ToArray();
+        SetupForms(store, Individual, DocumentsOf(events).Where(d => d is not TabSummaryDocument).ToList());
+
+        var tab = await Reader(store).GetTabAsync(Individual, PageRequest.FirstPage, CancellationToken.None);
+
+        Assert.Equal(25, tab!["tracking"].Items.Count);
+        Assert.Single(tab["link-tracking"].Items);
+        store.Verify(s => s.QueryAsync(Individual, NewestRead(), It.IsAny<CancellationToken>()), Times.Once);
+        store.Verify(s => s.QueryAsync(Individual, It.Is<FormQuery>(q => q.DocumentType != FormQuery.NewestDocuments), It.IsAny<CancellationToken>()),
+            Times.Exactly(ChildForms.All.Count - 2)); // all but tracking and communications, which the read fills
+    }
+
+    [Fact]
     public async Task Communications_AreTheTrackingRowsWithADelivery_FromTheSummaryAndFromAQuery()
     {
         var documents = DocumentsOf(Delivered(Individual, "m-1", T0, "Winter appeal", "Newsletter"), Opened(Individual, "m-2", T0.AddHours(1)));
