@@ -50,27 +50,49 @@ public sealed partial class CosmosIndividualStore(Container container) : IIndivi
         CancellationToken cancellationToken)
     {
         var partitionKey = new PartitionKey(individualId);
-        foreach (var document in documents)
+        if (documents.FirstOrDefault(d => d.IndividualId != individualId) is { } stranger)
         {
-            if (document.IndividualId != individualId)
-            {
-                throw new ArgumentException($"Document {document.Id} belongs to another partition.", nameof(documents));
-            }
-
-            using var body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(document, DocumentJson.Options));
-            var version = snapshot.VersionOf(document.Id);
-            using var response = version is null
-                ? await container.CreateItemStreamAsync(body, partitionKey, cancellationToken: cancellationToken)
-                : await container.ReplaceItemStreamAsync(body, document.Id, partitionKey,
-                    new ItemRequestOptions { IfMatchEtag = version }, cancellationToken);
-
-            if (response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed)
-            {
-                throw new ConcurrencyConflictException(document.Id);
-            }
-
-            EnsureSuccess(response, "write");
+            throw new ArgumentException($"Document {stranger.Id} belongs to another partition.", nameof(documents));
         }
+
+        // The rows are independent (each conditional on its own version), so they are written at once; the tab summary
+        // describes them, so it follows them (see TabSummaryDocument).
+        var rows = documents.Where(d => d is not TabSummaryDocument).ToList();
+        var writes = rows.Select(d => WriteAsync(d, partitionKey, snapshot, cancellationToken)).ToList();
+        try
+        {
+            await Task.WhenAll(writes);
+        }
+        catch (ConcurrencyConflictException) when (OtherError(writes) is { } error)
+        {
+            // A lost race is retried by the caller; any other error beside it is what the caller must see.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        }
+
+        foreach (var summary in documents.OfType<TabSummaryDocument>())
+        {
+            await WriteAsync(summary, partitionKey, snapshot, cancellationToken);
+        }
+    }
+
+    private static Exception? OtherError(IEnumerable<Task> writes) =>
+        writes.Where(w => w.IsFaulted).SelectMany(w => w.Exception!.InnerExceptions).FirstOrDefault(e => e is not ConcurrencyConflictException);
+
+    private async Task WriteAsync(IndividualDocument document, PartitionKey partitionKey, DocumentSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        using var body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(document, DocumentJson.Options));
+        var version = snapshot.VersionOf(document.Id);
+        using var response = version is null
+            ? await container.CreateItemStreamAsync(body, partitionKey, cancellationToken: cancellationToken)
+            : await container.ReplaceItemStreamAsync(body, document.Id, partitionKey,
+                new ItemRequestOptions { IfMatchEtag = version }, cancellationToken);
+
+        if (response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed)
+        {
+            throw new ConcurrencyConflictException(document.Id);
+        }
+
+        EnsureSuccess(response, "write");
     }
 
     public async Task<DocumentPage> QueryAsync(string individualId, FormQuery query, CancellationToken cancellationToken)
@@ -85,7 +107,11 @@ public sealed partial class CosmosIndividualStore(Container container) : IIndivi
             parameters.AddRange(values);
         }
 
-        if (!anyType)
+        if (query.DocumentType == FormQuery.NewestDocuments)
+        {
+            Filter("ARRAY_CONTAINS(@types, c.type)", ("@types", FormQuery.NewestDocumentTypes.ToArray()));
+        }
+        else if (!anyType)
         {
             Filter("c.type = @type", ("@type", query.DocumentType));
         }

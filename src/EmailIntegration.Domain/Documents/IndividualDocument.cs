@@ -47,20 +47,6 @@ public abstract class IndividualDocument
         return true;
     }
 
-    /// <summary>The same row without its event ids, for the tab summary (which never applies events).</summary>
-    public IndividualDocument SummaryCopy()
-    {
-        var copy = (IndividualDocument)MemberwiseClone();
-        copy.AppliedEventIds = [];
-        copy.TrimForSummary();
-        return copy;
-    }
-
-    /// <summary>Drops from a summary copy what only the projection needs (ledgers), keeping what the forms show.</summary>
-    protected virtual void TrimForSummary()
-    {
-    }
-
     /// <summary>
     /// Must be commutative: any order of the same events ends in the same document.
     /// That is why dates take the earliest value and descriptive fields take the value of the

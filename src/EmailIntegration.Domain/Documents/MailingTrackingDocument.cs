@@ -40,10 +40,10 @@ public sealed class MailingTrackingDocument : MailingRowDocument
 
     public string? DescriptorKey { get; set; }
 
-    /// <summary>Every open (time and own signal), in canonical order. Not in the tab summary's copy.</summary>
+    /// <summary>Every open (time and own signal), in canonical order.</summary>
     public List<RecordedActivity> Opens { get; set; } = [];
 
-    /// <summary>Every click per link (ordinal URL order), each in canonical order. Not in the tab summary's copy.</summary>
+    /// <summary>Every click per link (ordinal URL order), each in canonical order.</summary>
     public List<LinkClicks> Clicks { get; set; } = [];
 
     protected override void ApplyNew(TrackingEvent trackingEvent, EffectRules rules)
@@ -109,12 +109,6 @@ public sealed class MailingTrackingDocument : MailingRowDocument
                     machine.OrderBy(c => c.Click.At).ThenBy(c => c.Reason, StringComparer.Ordinal).Select(c => c.Reason).FirstOrDefault());
             })
             .ToList();
-    }
-
-    protected override void TrimForSummary()
-    {
-        Opens = [];
-        Clicks = [];
     }
 
     private void ClassifyOpens(MachineActivityRules rules)

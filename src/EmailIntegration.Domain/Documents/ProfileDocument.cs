@@ -51,8 +51,9 @@ public sealed class ProfileDocument : IndividualDocument
     /// <summary>Changes committed with this version of the profile and not yet confirmed in the change feed (a handful).</summary>
     public List<Changes.IndividualChange> PendingChanges { get; set; } = [];
 
+    /// <summary>Sorts before every row, so the tab's newest-first read of the partition always holds the profile.</summary>
     public static ProfileDocument New(string individualId) =>
-        new() { Id = DocumentId, IndividualId = individualId };
+        new() { Id = DocumentId, IndividualId = individualId, SortAt = DateTimeOffset.MaxValue };
 
     /// <summary>Merges what the AMS sent (PUT /api/individuals/{id}); an explicit AMS action, so it may clear do-not-email.</summary>
     public void ApplyAms(AmsIndividual individual, DateTimeOffset receivedAt, EffectRules rules)

@@ -88,6 +88,19 @@ public sealed record FormQuery(
     /// size of 1 to ask whether the individual exists at all.
     /// </summary>
     public const string AnyDocumentType = "*";
+
+    /// <summary>
+    /// As <see cref="DocumentType"/>: the profile, the tab summary and every child-form row (no change records), in
+    /// <see cref="RowKey"/> order, where the profile and the summary sort first: the tab's one read.
+    /// </summary>
+    public const string NewestDocuments = "+";
+
+    /// <summary>The stored types <see cref="NewestDocuments"/> reads.</summary>
+    public static IReadOnlyList<string> NewestDocumentTypes { get; } =
+    [
+        DocumentTypes.Profile, DocumentTypes.TabSummary, DocumentTypes.Tracking, DocumentTypes.LinkTracking, DocumentTypes.FaxTracking,
+        DocumentTypes.Unsubscribe, DocumentTypes.Bounce, DocumentTypes.CustomerAction, DocumentTypes.InterestActivity,
+    ];
 }
 
 /// <param name="More">Whether rows may follow (a next page may still turn out empty).</param>

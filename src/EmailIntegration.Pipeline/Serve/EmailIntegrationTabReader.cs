@@ -5,20 +5,26 @@ using Microsoft.Extensions.Configuration;
 namespace EmailIntegration.Pipeline.Serve;
 
 /// <summary>
-/// Stage 4: the tab's data, read from the individual's partition, newest first. The tab's first page is one read of
-/// the profile and the tab summary (<see cref="TabSummaryDocument"/>), which holds each form's newest rows; a form the
-/// summary cannot answer exactly, a filtered tab and every further page are one single-partition query of one child
-/// form (see <see cref="ChildForms"/>), paged by the last row's key, which is signed on the way out
-/// (see <see cref="PageTokenProtector"/>).
+/// Stage 4: the tab's data, read from the individual's partition, newest first. The tab's first page is one read: one
+/// single-partition query of the individual's newest documents (the profile and the tab summary sort first, then the
+/// rows of every form), from which each form's first page is taken when they determine it exactly
+/// (<see cref="TabSummaryDocument.FirstRows"/>); a form they cannot answer, a filtered tab and every further page are
+/// one single-partition query of one child form (see <see cref="ChildForms"/>), paged by the last row's key, which is
+/// signed on the way out (see <see cref="PageTokenProtector"/>).
 /// </summary>
 public sealed class EmailIntegrationTabReader(IIndividualDocumentStore store, IConfiguration configuration)
 {
     public const int DefaultPageSize = PageRequest.DefaultPageSize;
 
-    private static readonly string[] TabDocumentIds = [ProfileDocument.DocumentId, TabSummaryDocument.DocumentId];
-
     // Read on first use, so a missing key fails the request (500, logged) rather than the host's start.
     private readonly Lazy<PageTokenProtector> tokens = new(() => PageTokenProtector.FromConfiguration(configuration));
+
+    /// <summary>
+    /// How many documents the tab's read takes: the profile, the summary and two pages of rows, so a page of one form
+    /// still fits beside as many newer rows of the others. Most individuals have fewer documents and are read whole,
+    /// which answers every form.
+    /// </summary>
+    public static int NewestDocumentsRead(int pageSize) => 2 + (2 * pageSize);
 
     /// <summary>
     /// The flags and the first page of every child form (or, for the page, the page each form's token
@@ -29,12 +35,13 @@ public sealed class EmailIntegrationTabReader(IIndividualDocumentStore store, IC
         IReadOnlyDictionary<string, string?>? tokensBySegment = null)
     {
         EnsureValidIndividualId(individualId);
-        var snapshot = await store.ReadAsync(individualId, TabDocumentIds, cancellationToken);
-        var summary = snapshot.Documents.GetValueOrDefault(TabSummaryDocument.DocumentId) as TabSummaryDocument;
+        var newest = await store.QueryAsync(
+            individualId, new FormQuery(FormQuery.NewestDocuments, NewestDocumentsRead(request.PageSize)), cancellationToken);
+        var summary = newest.Documents.OfType<TabSummaryDocument>().FirstOrDefault();
         var pages = ChildForms.All.Select(form =>
         {
             var formRequest = request with { ContinuationToken = tokensBySegment?.GetValueOrDefault(form.Segment) };
-            return FromSummary(summary, form, individualId, formRequest) is { } page
+            return FromNewest(newest, summary, form, individualId, formRequest) is { } page
                 ? Task.FromResult(page)
                 : ReadPageAsync(individualId, form, formRequest, cancellationToken);
         }).ToList();
@@ -42,13 +49,13 @@ public sealed class EmailIntegrationTabReader(IIndividualDocumentStore store, IC
 
         var forms = ChildForms.All.Zip(pages, (form, page) => (form, page.Result)).ToList();
         var paging = tokensBySegment?.Values.Any(t => !string.IsNullOrEmpty(t)) ?? false;
-        if (!paging && snapshot.Documents.Count == 0 && forms.All(f => f.Result.Items.Count == 0)
+        if (!paging && newest.Documents.Count == 0 && forms.All(f => f.Result.Items.Count == 0)
             && !await ExistsAsync(individualId, cancellationToken))
         {
             return null;
         }
 
-        return new EmailIntegrationTab(individualId, FlagsOf(snapshot), forms);
+        return new EmailIntegrationTab(individualId, FlagsOf(newest.Documents.OfType<ProfileDocument>().FirstOrDefault()), forms);
     }
 
     /// <summary>One page of one child form; null when the individual is unknown.</summary>
@@ -72,15 +79,15 @@ public sealed class EmailIntegrationTabReader(IIndividualDocumentStore store, IC
         }
     }
 
-    /// <summary>The unfiltered first page, from the summary when it knows that page exactly; otherwise null.</summary>
-    private FormPage? FromSummary(TabSummaryDocument? summary, ChildForm form, string individualId, PageRequest request)
+    /// <summary>The unfiltered first page, from the newest documents when they determine it exactly; otherwise null.</summary>
+    private FormPage? FromNewest(DocumentPage newest, TabSummaryDocument? summary, ChildForm form, string individualId, PageRequest request)
     {
-        if (summary is null || request is not { ContinuationToken: null, From: null, To: null, Vendor: null })
+        if (request is not { ContinuationToken: null, From: null, To: null, Vendor: null })
         {
             return null;
         }
 
-        var rows = summary.FirstRows(form.DocumentType, request.PageSize, form.Takes, out var more);
+        var rows = TabSummaryDocument.FirstRows(newest.Documents, !newest.More, summary, form.DocumentType, request.PageSize, form.Takes, out var more);
         return rows is null ? null : PageOf(form, individualId, request, rows, more);
     }
 
@@ -107,8 +114,6 @@ public sealed class EmailIntegrationTabReader(IIndividualDocumentStore store, IC
         (await store.QueryAsync(individualId, new FormQuery(FormQuery.AnyDocumentType, 1), cancellationToken)).Documents.Count > 0;
 
     /// <summary>The profile's flags; unknown while no profile exists.</summary>
-    private static ProfileFlags FlagsOf(DocumentSnapshot snapshot) =>
-        snapshot.Documents.GetValueOrDefault(ProfileDocument.DocumentId) is ProfileDocument profile
-            ? new ProfileFlags(!profile.EmailValid, profile.DoNotEmail)
-            : ProfileFlags.Unknown;
+    private static ProfileFlags FlagsOf(ProfileDocument? profile) =>
+        profile is not null ? new ProfileFlags(!profile.EmailValid, profile.DoNotEmail) : ProfileFlags.Unknown;
 }

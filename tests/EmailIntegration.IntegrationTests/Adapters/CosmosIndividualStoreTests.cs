@@ -122,6 +122,41 @@ public sealed class CosmosIndividualStoreTests : IAsyncLifetime
             Store.QueryAsync("IND-5", new FormQuery(DocumentTypes.Tracking, 25, RequiredTime: "x) OR (1=1"), default));
     }
 
+    [Fact]
+    public async Task TheNewestDocumentsRead_PutsTheProfileAndTheSummaryFirst_ThenTheRowsNewestFirst_WithoutChangeRecords()
+    {
+        var profile = ProfileDocument.New("IND-6");
+        var rows = Enumerable.Range(1, 6).Select(day => Delivered("IND-6", $"m{day}", At(day))).ToList();
+        var summary = TabSummaryDocument.New("IND-6");
+        summary.Include(rows);
+        var change = ChangeDocument.Of(EmailIntegration.Domain.Changes.IndividualChange.Create(
+            "change-1", "IND-6", EmailIntegration.Domain.Changes.ChangeKind.DoNotEmail,
+            new EmailIntegration.Domain.Changes.ChangeValue(DoNotEmail: true), At(20)));
+        await Store.SaveAsync("IND-6", [profile, .. rows, change, summary], DocumentSnapshot.Empty, default);
+
+        var firstFour = await Store.QueryAsync("IND-6", new FormQuery(FormQuery.NewestDocuments, 4), default);
+        var whole = await Store.QueryAsync("IND-6", new FormQuery(FormQuery.NewestDocuments, 20), default);
+
+        Assert.Equal([TabSummaryDocument.DocumentId, ProfileDocument.DocumentId, rows[5].Id, rows[4].Id], firstFour.Documents.Select(d => d.Id));
+        Assert.True(firstFour.More);
+        Assert.Equal(8, whole.Documents.Count);
+        Assert.False(whole.More);
+        Assert.DoesNotContain(whole.Documents, d => d is ChangeDocument);
+    }
+
+    [Fact]
+    public async Task ASaveThatLosesOneRace_StillWritesTheOtherRows_AndTheRetryFindsThemApplied()
+    {
+        // The rows of one save are written at once: one stale row is a conflict, the others land (each keeps its events).
+        await Store.SaveAsync("IND-7", [Delivered("IND-7", "m1", At(1))], DocumentSnapshot.Empty, default);
+
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Store.SaveAsync(
+            "IND-7", [Delivered("IND-7", "m1", At(1)), Delivered("IND-7", "m2", At(2)), Delivered("IND-7", "m3", At(3))], DocumentSnapshot.Empty, default));
+
+        var read = await Store.ReadAsync("IND-7", [DocumentKeys.Tracking("realmagnet", "m2"), DocumentKeys.Tracking("realmagnet", "m3")], default);
+        Assert.Equal(2, read.Documents.Count);
+    }
+
     internal static DateTimeOffset At(int day) => new(2026, 11, day, 9, 30, 0, TimeSpan.Zero);
 
     internal static TrackingEvent Event(string individualId, string mailingId, TrackingEventKind kind, DateTimeOffset at) => new()

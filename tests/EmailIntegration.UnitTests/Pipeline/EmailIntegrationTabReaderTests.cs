@@ -41,6 +41,12 @@ public sealed class EmailIntegrationTabReaderTests
                     return new DocumentPage(documents.Take(1).ToList(), documents.Count > 1);
                 }
 
+                if (query.DocumentType == FormQuery.NewestDocuments)
+                {
+                    var newest = documents.Where(d => FormQuery.NewestDocumentTypes.Contains(DocumentTypes.Of(d))).OrderBy(RowKey.Of).ToList();
+                    return new DocumentPage(newest.Take(query.PageSize).ToList(), newest.Count > query.PageSize);
+                }
+
                 var rows = documents
                     .Where(d => DocumentTypes.Of(d) == query.DocumentType && HasRequiredTime(d, query.RequiredTime))
                     .Where(d => query.Vendor is null || (d as MailingRowDocument)?.Vendor == query.Vendor)
@@ -87,8 +93,11 @@ public sealed class EmailIntegrationTabReaderTests
         Assert.All(tab.Forms, f => Assert.Null(f.Page.ContinuationToken));
     }
 
+    private static FormQuery NewestRead(int pageSize = PageRequest.DefaultPageSize) =>
+        new(FormQuery.NewestDocuments, EmailIntegrationTabReader.NewestDocumentsRead(pageSize));
+
     [Fact]
-    public async Task TheTab_IsOneRead_OfTheProfileAndTheSummary_WithTheFirstPageOfEveryChildForm()
+    public async Task TheTab_IsOneRead_OfTheNewestDocuments_WithTheFirstPageOfEveryChildForm()
     {
         var documents = DocumentsOf(OneOfEach);
         Assert.Contains(documents, d => d is TabSummaryDocument);
@@ -97,22 +106,56 @@ public sealed class EmailIntegrationTabReaderTests
         var tab = await Reader(store).GetTabAsync(Individual, PageRequest.FirstPage, CancellationToken.None);
 
         AssertOneOfEach(tab);
-        store.Verify(s => s.ReadAsync(Individual, new[] { ProfileDocument.DocumentId, TabSummaryDocument.DocumentId }, It.IsAny<CancellationToken>()), Times.Once);
+        store.Verify(s => s.QueryAsync(Individual, NewestRead(), It.IsAny<CancellationToken>()), Times.Once);
         store.VerifyNoOtherCalls();
     }
 
     [Fact]
-    public async Task WithoutASummary_EachFormIsOneQuery()
+    public async Task WithoutASummary_AWholeReadStillAnswersEveryForm()
     {
         SetupForms(store, Individual, DocumentsOf(OneOfEach).Where(d => d is not TabSummaryDocument).ToList());
 
         var tab = await Reader(store).GetTabAsync(Individual, PageRequest.FirstPage, CancellationToken.None);
 
         AssertOneOfEach(tab);
-        store.Verify(s => s.QueryAsync(Individual, It.Is<FormQuery>(q => q.PageSize == PageRequest.DefaultPageSize && q.After == null),
-            It.IsAny<CancellationToken>()), Times.Exactly(ChildForms.All.Count));
-        store.Verify(s => s.ReadAsync(Individual, new[] { ProfileDocument.DocumentId, TabSummaryDocument.DocumentId }, It.IsAny<CancellationToken>()), Times.Once);
+        store.Verify(s => s.QueryAsync(Individual, NewestRead(), It.IsAny<CancellationToken>()), Times.Once);
         store.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task AFormTheNewestDocumentsCannotAnswer_IsOneQuery_AndAFormTheSummaryRulesOut_IsNone()
+    {
+        // 80 delivered mailings, and one click on the oldest: the read holds 52 of them, not the link row.
+        var events = Enumerable.Range(0, 80).Select(m => Delivered(Individual, "m-" + m, T0.AddHours(m)))
+            .Append(Clicked(Individual, "m-0", "https://example.org/a", T0.AddMinutes(5))).ToArray();
+        SetupForms(store, Individual, DocumentsOf(events));
+
+        var tab = await Reader(store).GetTabAsync(Individual, PageRequest.FirstPage, CancellationToken.None);
+
+        Assert.Equal(25, tab!["tracking"].Items.Count);
+        Assert.Single(tab["link-tracking"].Items);
+        Assert.Empty(tab["bounces"].Items);
+        store.Verify(s => s.QueryAsync(Individual, NewestRead(), It.IsAny<CancellationToken>()), Times.Once);
+        store.Verify(s => s.QueryAsync(Individual, It.Is<FormQuery>(q => q.DocumentType == DocumentTypes.LinkTracking), It.IsAny<CancellationToken>()), Times.Once);
+        // Customer actions and interest activities are recorded types too: an individual without any is not asked again.
+        store.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task WithoutASummary_AReadThatIsNotWhole_QueriesEveryFormItCannotFill()
+    {
+        // As after a lost summary write: nothing says which types are absent, so no form is taken as empty.
+        var events = Enumerable.Range(0, 80).Select(m => Delivered(Individual, "m-" + m, T0.AddHours(m)))
+            .Append(Clicked(Individual, "m-0", "https://example.org/a", T0.AddMinutes(5))).ToArray();
+        SetupForms(store, Individual, DocumentsOf(events).Where(d => d is not TabSummaryDocument).ToList());
+
+        var tab = await Reader(store).GetTabAsync(Individual, PageRequest.FirstPage, CancellationToken.None);
+
+        Assert.Equal(25, tab!["tracking"].Items.Count);
+        Assert.Single(tab["link-tracking"].Items);
+        store.Verify(s => s.QueryAsync(Individual, NewestRead(), It.IsAny<CancellationToken>()), Times.Once);
+        store.Verify(s => s.QueryAsync(Individual, It.Is<FormQuery>(q => q.DocumentType != FormQuery.NewestDocuments), It.IsAny<CancellationToken>()),
+            Times.Exactly(ChildForms.All.Count - 2)); // all but tracking and communications, which the read fills
     }
 
     [Fact]
@@ -138,7 +181,7 @@ public sealed class EmailIntegrationTabReaderTests
     [InlineData(25, 120, 10)]
     [InlineData(25, 400, 40)]
     [InlineData(30, 300, 5)]
-    public async Task EveryPage_IsTheSame_FromTheSummaryOrFromQueries(int seed, int mailings, int pageSize)
+    public async Task EveryPage_IsTheSame_FromTheNewestDocumentsOrFromQueries(int seed, int mailings, int pageSize)
     {
         // Deliveries, opens (some before their delivery), clicks and bounces, shuffled into message-sized batches.
         var random = new Random(seed);
@@ -172,26 +215,26 @@ public sealed class EmailIntegrationTabReaderTests
             }
         }
 
-        var withSummary = new Mock<IIndividualDocumentStore>();
-        var withoutSummary = new Mock<IIndividualDocumentStore>();
-        SetupForms(withSummary, Individual, current.Values.ToList());
-        SetupForms(withoutSummary, Individual, current.Values.Where(d => d is not TabSummaryDocument).ToList());
+        var partition = new Mock<IIndividualDocumentStore>();
+        SetupForms(partition, Individual, current.Values.ToList());
         var request = new PageRequest(PageSize: pageSize);
 
-        var fromSummary = await Reader(withSummary).GetTabAsync(Individual, request, CancellationToken.None);
-        var fromQueries = await Reader(withoutSummary).GetTabAsync(Individual, request, CancellationToken.None);
+        var fromTheRead = await Reader(partition).GetTabAsync(Individual, request, CancellationToken.None);
+
+        // A partition the read holds whole answers every first page from it.
+        var firstPageQueries = partition.Invocations.Count(i => i.Method.Name == nameof(IIndividualDocumentStore.QueryAsync)
+            && ((FormQuery)i.Arguments[1]!) is { After: null, DocumentType: not FormQuery.NewestDocuments });
+        Assert.True(current.Count > EmailIntegrationTabReader.NewestDocumentsRead(pageSize) || firstPageQueries == 0,
+            $"{firstPageQueries} first pages were queried");
 
         foreach (var form in ChildForms.All)
         {
-            Assert.Equal(fromQueries![form.Segment].Items, fromSummary![form.Segment].Items);
-            Assert.Equal(await AllRowsAsync(withoutSummary, form, fromQueries[form.Segment], pageSize),
-                await AllRowsAsync(withSummary, form, fromSummary[form.Segment], pageSize));
+            // The first page of each form as its own query gives it, beside the tab's, and so does every page after it.
+            var queried = await Reader(partition).GetPageAsync(Individual, form, request, CancellationToken.None);
+            Assert.Equal(queried!.Items, fromTheRead![form.Segment].Items);
+            Assert.Equal(await AllRowsAsync(partition, form, queried, pageSize),
+                await AllRowsAsync(partition, form, fromTheRead[form.Segment], pageSize));
         }
-
-        // The summary answered the first pages it holds exactly (a page larger than it holds goes to the store).
-        var firstPageQueries = withSummary.Invocations.Count(i => i.Method.Name == nameof(IIndividualDocumentStore.QueryAsync)
-            && ((FormQuery)i.Arguments[1]!).After is null);
-        Assert.True(pageSize > TabSummaryDocument.RowsPerType || firstPageQueries == 0, $"{firstPageQueries} first pages were queried");
     }
 
     /// <summary>The first page's rows and every page after it, following the tokens.</summary>
