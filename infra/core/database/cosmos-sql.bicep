@@ -77,7 +77,7 @@ resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
       // The tab's queries: WHERE c.type = @type [AND c.vendor = @vendor] [AND c.sortAt >= @from AND c.sortAt < @to]
       // [AND the keyset of the previous page] ORDER BY c.sortAt DESC, c.id DESC, within one individual's partition
       // (a two-property ORDER BY needs its composite index). appliedEventIds is only read back with the document
-      // (idempotent apply) and the tab summary's rows (types) only with the summary: neither is filtered on, so both
+      // (idempotent apply) and the tab summary's list of row types (types) only with the summary: neither is filtered on, so both
       // stay out of the index (cheaper writes).
       indexingPolicy: {
         indexingMode: 'consistent'
