@@ -35,4 +35,5 @@ public static class Routes
     public const string OperationsRun = Operations + "/runs/{runId}";
     public const string OperationsRequeue = Operations + "/requeue";
     public const string OperationsRequeueConfirm = OperationsRequeue + "/confirm";
+    public const string Erasure = "erasures/{erasureId}";
 }

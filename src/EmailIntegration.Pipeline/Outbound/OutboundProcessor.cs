@@ -2,6 +2,7 @@ using System.Text.Json;
 using EmailIntegration.Domain.Documents;
 using EmailIntegration.Domain.Rules;
 using EmailIntegration.Pipeline.Apply;
+using EmailIntegration.Pipeline.Erasure;
 using EmailIntegration.Pipeline.Serve;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,7 @@ public sealed class OutboundProcessor(
     IOptOutResultStore optOutResults,
     IIndividualDocumentStore individuals,
     ISuppressionLedger ledger,
+    IErasureLedger erasures,
     IEnumerable<IOutboundVendor> vendors,
     FieldMapper mapper,
     IOptions<OutboundOptions> options,
@@ -155,11 +157,18 @@ public sealed class OutboundProcessor(
         var recipients = blast.Recipients!;
         var kind = blast.Kind ?? status.Kind;
         var decisions = new RecipientDecision[recipients.Count];
+        var erased = await erasures.ReadTombstonesAsync(TimeSpan.Zero, cancellationToken);
         await Parallel.ForEachAsync(Enumerable.Range(0, recipients.Count),
             new ParallelOptions { MaxDegreeOfParallelism = ProfileReadParallelism, CancellationToken = cancellationToken },
             async (i, ct) =>
             {
                 var id = recipients[i].IndividualId ?? string.Empty;
+                if (erased.Contains(id))
+                {
+                    decisions[i] = new RecipientDecision(id, RecipientVerdict.Suppress, SuppressionReason.Erased);
+                    return;
+                }
+
                 var snapshot = await individuals.ReadAsync(id, [ProfileDocument.DocumentId], ct);
                 var decision = SuppressionRule.Decide(
                     snapshot.Documents.GetValueOrDefault(ProfileDocument.DocumentId) as ProfileDocument, status.MailingType, kind);
