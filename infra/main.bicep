@@ -88,6 +88,11 @@ param alertEmailReceivers array = []
 @minValue(0)
 param quarantineAlertThreshold int = 100
 
+@description('Days landed and quarantined files are kept (lifecycle policy); replays refuse older runs (Retention__Days).')
+@minValue(1)
+@maxValue(3650)
+param retentionDays int = 35
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -105,6 +110,7 @@ var outboundContainerName = 'outbound'
 var outboundQueueName = 'outbound'
 var blastStatusTableName = 'BlastStatus'
 var optOutStatusTableName = 'OptOutStatus'
+var erasureTableName = 'Erasures'
 var cosmosDatabaseName = 'emailintegration'
 var cosmosContainerName = 'individuals'
 var realMagnetUserNameSecretName = 'realmagnet-username'
@@ -174,7 +180,21 @@ module storage 'core/storage/storage-account.bicep' = {
       vendorDirectoryTableName
       blastStatusTableName
       optOutStatusTableName
+      erasureTableName
     ]
+  }
+}
+
+module blobRetention 'core/storage/blob-retention.bicep' = {
+  name: 'blob-retention'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    containerNames: [
+      landingContainerName
+      quarantineContainerName
+    ]
+    retentionDays: retentionDays
   }
 }
 
@@ -268,6 +288,8 @@ module api 'app/api.bicep' = {
     outboundQueueName: outboundQueueName
     blastStatusTableName: blastStatusTableName
     optOutStatusTableName: optOutStatusTableName
+    erasureTableName: erasureTableName
+    retentionDays: retentionDays
     fetchSchedule: fetchSchedule
     effectsMailingTypes: effectsMailingTypes
     effectsAmsHosts: effectsAmsHosts
