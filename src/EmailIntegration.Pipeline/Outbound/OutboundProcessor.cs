@@ -184,6 +184,13 @@ public sealed class OutboundProcessor(
             throw new InvalidOperationException($"Opt-out message {message.Id} lacks its individual, mailing type or time.");
         }
 
+        if ((await erasures.ReadTombstonesAsync(TimeSpan.Zero, cancellationToken)).Contains(message.IndividualId))
+        {
+            // Queued before the erasure: pushing it would record the individual again (status rows name them).
+            logger.LogInformation("Opt-out {OptOutId} dropped: its individual was erased", message.Id);
+            return;
+        }
+
         var done = await optOutResults.GetAsync(message.Id, cancellationToken);
         var pending = vendors.Where(v => v.IsEnabled && done.GetValueOrDefault(v.Vendor)?.State is not (VendorPushState.Pushed or VendorPushState.Skipped)).ToList();
         if (pending.Count == 0)

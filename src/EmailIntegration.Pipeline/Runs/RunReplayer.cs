@@ -52,16 +52,16 @@ public sealed class RunReplayer(
     {
         EnsureValidRunId(runId);
         var days = retention.Value.Days;
-        var oldest = time.GetUtcNow().UtcDateTime.Date.AddDays(-days);
+        var oldest = time.GetUtcNow().AddDays(-days);
         var started = RunIndexKey.StartOf(OriginalRunId(runId));
-        if (started is { } at && at.UtcDateTime < oldest)
+        if (started is { } at && at < oldest)
         {
             throw Expired(runId, DateOnly.FromDateTime(at.UtcDateTime), days);
         }
 
         await foreach (var name in landingZone.ListRunAsync(runId, cancellationToken))
         {
-            if (LandedFileName.TryParse(name, out var file) && file!.RunDate.ToDateTime(TimeOnly.MinValue) < oldest)
+            if (LandedFileName.TryParse(name, out var file) && file!.RunDate < DateOnly.FromDateTime(oldest.UtcDateTime))
             {
                 throw Expired(runId, file.RunDate, days);
             }

@@ -39,6 +39,8 @@ public sealed class RouteRoleDeclarationTests
         ["GetOperationsRunPage"] = "Operations",
         ["GetRequeueConfirmation"] = "Operations",
         ["PostRequeue"] = "Operations",
+        ["DeleteIndividual"] = "Individuals.Write",
+        ["GetErasure"] = "Individuals.Write",
     };
 
     private static string Declared(HttpFunction f) =>
