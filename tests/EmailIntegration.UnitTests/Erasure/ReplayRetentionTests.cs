@@ -55,7 +55,7 @@ public sealed class ReplayRetentionTests
     [Theory]
     [InlineData(35, "20261027T120000Z-aaaa0001")]
     [InlineData(35, "20261130T023000Z-aaaa0001")]
-    [InlineData(60, "20261002T023000Z-aaaa0001")]
+    [InlineData(60, "20261003T023000Z-aaaa0001")]
     public async Task ARunWithinTheRetention_IsReplayed(int days, string runId)
     {
         var date = $"{runId[..4]}/{runId[4..6]}/{runId[6..8]}";
