@@ -44,8 +44,8 @@ public sealed class RunReplayer(
     }
 
     /// <summary>
-    /// Refuses a run older than the retention: its age is its start (from its id; a replay's id keeps the original run's
-    /// start) or, when older, the date folder of any of its files (a webhook's or an operator's run id carries no time).
+    /// Refuses a run older than the retention: its age is the date folder of its oldest file or, when older, its start (from
+    /// its id; a replay's id keeps the original run's start; a webhook's or an operator's run id carries no time).
     /// </summary>
     /// <exception cref="RetentionExpiredException">The run is older than the retention.</exception>
     public async Task EnsureWithinRetentionAsync(string runId, CancellationToken cancellationToken)
@@ -53,18 +53,20 @@ public sealed class RunReplayer(
         EnsureValidRunId(runId);
         var days = retention.Value.Days;
         var oldest = time.GetUtcNow().AddDays(-days);
-        var started = RunIndexKey.StartOf(OriginalRunId(runId));
-        if (started is { } at && at < oldest)
-        {
-            throw Expired(runId, DateOnly.FromDateTime(at.UtcDateTime), days);
-        }
-
+        var landed = false;
         await foreach (var name in landingZone.ListRunAsync(runId, cancellationToken))
         {
+            landed = true;
             if (LandedFileName.TryParse(name, out var file) && file!.RunDate < DateOnly.FromDateTime(oldest.UtcDateTime))
             {
                 throw Expired(runId, file.RunDate, days);
             }
+        }
+
+        // A run that landed nothing is unknown (404), not expired.
+        if (landed && RunIndexKey.StartOf(OriginalRunId(runId)) is { } started && started < oldest)
+        {
+            throw Expired(runId, DateOnly.FromDateTime(started.UtcDateTime), days);
         }
     }
 

@@ -44,6 +44,15 @@ public sealed class ReplayRetentionTests
     }
 
     [Fact]
+    public async Task AnOldRunThatLandedNothing_IsUnknown_NotExpired()
+    {
+        const string runId = "20200101T000000Z-00000000";
+        RunHolds(runId);
+
+        Assert.Null(await Create().ReplayAsync(runId, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ARunWithoutATimeInItsId_IsAsOldAsItsOldestFile()
     {
         const string runId = "wh-0123abcd";
