@@ -22,6 +22,7 @@ using EmailIntegration.VendorSandbox.RealMagnet;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Xunit.Abstractions;
 
 namespace EmailIntegration.IntegrationTests.Erasure;
 
@@ -29,7 +30,7 @@ namespace EmailIntegration.IntegrationTests.Erasure;
 /// DELETE /api/individuals/{id} on the emulators: a night is imported, one individual is erased, the night is replayed and
 /// a webhook for them arrives; each store is then queried for them, and everyone else's tab is byte for byte as before.
 /// </summary>
-public sealed class ErasureTests : IAsyncLifetime
+public sealed class ErasureTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly ECDsa sendGridKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private RealMagnetSandbox sandbox = null!;
@@ -82,10 +83,13 @@ public sealed class ErasureTests : IAsyncLifetime
         var tabsBefore = await TabsAsync(others);
         Assert.Equal(HttpStatusCode.OK, (await pipeline.GetAsync($"/api/individuals/{victim}/email-integration")).StatusCode);
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var delete = await pipeline.Http.DeleteAsync($"/api/individuals/{victim}");
+        output.WriteLine($"erasure answered in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms");
         var erasure = await delete.Content.ReadFromJsonAsync<JsonElement>();
         var erasureId = erasure.GetProperty("erasureId").GetString()!;
         var removed = Removed(erasure);
+        output.WriteLine("removed: " + string.Join(", ", removed.Select(r => $"{r.Key} {r.Value}")));
 
         Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
         Assert.Equal($"/api/erasures/{erasureId}", delete.Headers.Location!.OriginalString);
