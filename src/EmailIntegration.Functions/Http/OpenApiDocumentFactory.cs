@@ -181,14 +181,14 @@ public static class OpenApiDocumentFactory
 
         var suppressed = new OpenApiPathItem();
         var suppressedOperation = Operation(document, "GetBlastSuppressed",
-            "Who the blast's push held back and why: {blastId, decidedAt, items: [{individualId, reason: emailInvalid|doNotEmail|optedOut}], continuationToken}; ids and reasons, never addresses",
+            "Who the blast's push held back and why: {blastId, decidedAt, items: [{individualId, reason: emailInvalid|doNotEmail|optedOut|erased}], continuationToken}; ids and reasons, never addresses",
             [blastId, PageSize(PageRequest.DefaultPageSize, PageRequest.MaxPageSize), ContinuationToken()], requestBody: false, "200", "One page of held-back recipients, in the blast's order.");
         suppressed.AddOperation(HttpMethod.Get, suppressedOperation);
         document.Paths["/" + Routes.BlastSuppressed] = suppressed;
 
         var changes = new OpenApiPathItem();
         var changesOperation = Operation(document, "GetChanges",
-            "The AMS change feed: {items: [{changeId, individualId, kind: emailValid|doNotEmail|communicationPreference|customerActionCreated|interestActivityCreated|bounce, value, changedAt}], cursor, more}, in commit order, at least once",
+            "The AMS change feed: {items: [{changeId, individualId, kind: emailValid|doNotEmail|communicationPreference|customerActionCreated|interestActivityCreated|bounce|erased, value, changedAt}], cursor, more}, in commit order, at least once",
             [
                 PageSize(Pipeline.Changes.ChangeFeed.DefaultPageSize, Pipeline.Changes.ChangeFeed.MaxPageSize),
                 new OpenApiParameter

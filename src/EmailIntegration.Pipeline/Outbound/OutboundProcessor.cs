@@ -16,7 +16,8 @@ namespace EmailIntegration.Pipeline.Outbound;
 /// it is recorded as Failed before the host moves the message to the poison queue. Idempotent: a Pushed blast and an
 /// opt-out's Pushed vendors are never pushed again. Each blast recipient is checked against their profile when the blast
 /// is first pushed (<see cref="SuppressionRule"/>); the decisions are kept (<see cref="ISuppressionLedger"/>), so a retry
-/// or a replayed message pushes the same recipients and never one that was held back.
+/// or a replayed message pushes the same recipients and never one that was held back. An erased individual (their
+/// tombstone) is held back whatever the blast's kind, and an opt-out of theirs still queued is dropped.
 /// </summary>
 public sealed class OutboundProcessor(
     IBlastStore blasts,
