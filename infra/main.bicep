@@ -106,6 +106,11 @@ param alertEmailReceivers array = []
 @minValue(0)
 param quarantineAlertThreshold int = 100
 
+@description('Days landed and quarantined files are kept (lifecycle policy); replays refuse older runs (Retention__Days).')
+@minValue(1)
+@maxValue(3650)
+param retentionDays int = 35
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -123,6 +128,7 @@ var outboundContainerName = 'outbound'
 var outboundQueueName = 'outbound'
 var blastStatusTableName = 'BlastStatus'
 var optOutStatusTableName = 'OptOutStatus'
+var erasureTableName = 'Erasures'
 var cosmosDatabaseName = 'emailintegration'
 var cosmosContainerName = 'individuals'
 var realMagnetUserNameSecretName = 'realmagnet-username'
@@ -168,6 +174,7 @@ var storageTableNames = [
   vendorDirectoryTableName
   blastStatusTableName
   optOutStatusTableName
+  erasureTableName
 ]
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
@@ -209,6 +216,19 @@ module storage 'core/storage/storage-account.bicep' = {
     tableNames: storageTableNames
     networkIsolation: networkIsolation
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+  }
+}
+
+module blobRetention 'core/storage/blob-retention.bicep' = {
+  name: 'blob-retention'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    containerNames: [
+      landingContainerName
+      quarantineContainerName
+    ]
+    retentionDays: retentionDays
   }
 }
 
@@ -329,6 +349,8 @@ module api 'app/api.bicep' = {
     outboundQueueName: outboundQueueName
     blastStatusTableName: blastStatusTableName
     optOutStatusTableName: optOutStatusTableName
+    erasureTableName: erasureTableName
+    retentionDays: retentionDays
     fetchSchedule: fetchSchedule
     amsWebhookUrl: amsWebhookUrl
     amsWebhookSchedule: amsWebhookSchedule

@@ -58,6 +58,12 @@ param outboundQueueName string
 param blastStatusTableName string
 param optOutStatusTableName string
 
+@description('Erasure records and tombstones (ErasureTable), and the days landed files are kept (Retention__Days, as the lifecycle policy).')
+param erasureTableName string
+@minValue(1)
+@maxValue(3650)
+param retentionDays int
+
 @description('Real Magnet category id per AMS mailing type ({ Newsletter: \'123\', ... }) for opt-outs; a missing type is not pushed to Real Magnet.')
 param realMagnetOptOutCategories object = {}
 
@@ -235,6 +241,15 @@ var appSettings = [
   {
     name: 'OptOutStatusTable'
     value: optOutStatusTableName
+  }
+  // Erasure (README, Erasure): records and tombstones; replays refuse runs older than the retention.
+  {
+    name: 'ErasureTable'
+    value: erasureTableName
+  }
+  {
+    name: 'Retention__Days'
+    value: string(retentionDays)
   }
   // Field map per vendor (OutboundOptions, section Outbound:FieldMaps:{vendor}): AMS field → vendor field.
   {

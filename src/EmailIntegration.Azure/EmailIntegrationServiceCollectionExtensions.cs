@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using EmailIntegration.Azure.Checkpoints;
 using EmailIntegration.Azure.Configuration;
+using EmailIntegration.Azure.Erasure;
 using EmailIntegration.Azure.Landing;
 using EmailIntegration.Azure.Outbound;
 using EmailIntegration.Azure.Publishing;
@@ -94,6 +95,7 @@ public static class EmailIntegrationServiceCollectionExtensions
         services.AddOutbound(configuration);
         services.AddOperations(configuration);
         services.AddAmsWebhook(configuration);
+        services.AddErasure(configuration);
         return services;
     }
 }

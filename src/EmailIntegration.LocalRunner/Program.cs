@@ -54,7 +54,19 @@ if (runner.Sandbox is not null)
 }
 
 var runId = replayRunId;
-if (runId is null)
+if (runId is not null)
+{
+    try
+    {
+        await runner.Services.GetRequiredService<EmailIntegration.Pipeline.Runs.RunReplayer>().EnsureWithinRetentionAsync(runId, cancellation.Token);
+    }
+    catch (EmailIntegration.Pipeline.Runs.RetentionExpiredException ex)
+    {
+        Console.Error.WriteLine(ex.Message);
+        return 1;
+    }
+}
+else
 {
     var fetch = await runner.Host.FireTimerAsync(cancellation.Token);
     runId = fetch.RunId;

@@ -50,6 +50,7 @@ public sealed class TableRunLog(TableServiceClient tables, IOptions<EmailIntegra
             ["BadRecords"] = entry.BadRecords,
             ["Unmatched"] = entry.Unmatched,
             ["QuarantineReason"] = entry.QuarantineReason,
+            ["Erased"] = entry.Erased,
         }, TableUpdateMode.Replace, cancellationToken);
     }
 
@@ -153,7 +154,7 @@ public sealed class TableRunLog(TableServiceClient tables, IOptions<EmailIntegra
         {
             entries.Add(new FanOutLogEntry(runId, e.GetString("LandedFile"), e.GetDateTimeOffset("FinishedAt")!.Value,
                 e.GetInt32("Records") ?? 0, e.GetInt32("Events") ?? 0, e.GetInt32("Messages") ?? 0,
-                e.GetInt32("BadRecords") ?? 0, e.GetInt32("Unmatched") ?? 0, e.GetString("QuarantineReason")));
+                e.GetInt32("BadRecords") ?? 0, e.GetInt32("Unmatched") ?? 0, e.GetString("QuarantineReason"), e.GetInt32("Erased") ?? 0));
         }
 
         return entries;

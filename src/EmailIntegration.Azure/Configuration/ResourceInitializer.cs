@@ -20,7 +20,8 @@ public sealed class ResourceInitializer(
     CosmosClient cosmos,
     IOptions<EmailIntegrationOptions> options,
     IOptions<CosmosOptions> cosmosOptions,
-    IOptions<OutboundStorageOptions> outboundOptions)
+    IOptions<OutboundStorageOptions> outboundOptions,
+    IOptions<Erasure.ErasureStorageOptions> erasureOptions)
 {
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
@@ -38,7 +39,7 @@ public sealed class ResourceInitializer(
         await blobs.GetBlobContainerClient(outbound.OutboundContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await queues.GetQueueClient(outbound.OutboundQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await queues.GetQueueClient(outbound.OutboundQueue + "-poison").CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        foreach (var table in new[] { outbound.BlastStatusTable, outbound.OptOutStatusTable })
+        foreach (var table in new[] { outbound.BlastStatusTable, outbound.OptOutStatusTable, erasureOptions.Value.ErasureTable })
         {
             await tables.GetTableClient(table).CreateIfNotExistsAsync(cancellationToken);
         }

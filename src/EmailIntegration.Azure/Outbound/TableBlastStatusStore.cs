@@ -62,6 +62,7 @@ public sealed class TableBlastStatusStore(TableServiceClient tables, IOptions<Ou
         ["SuppressedEmailInvalid"] = s.Suppressed.EmailInvalid,
         ["SuppressedDoNotEmail"] = s.Suppressed.DoNotEmail,
         ["SuppressedOptedOut"] = s.Suppressed.OptedOut,
+        ["SuppressedErased"] = s.Suppressed.Erased,
         ["UnknownIndividuals"] = s.UnknownIndividuals,
     };
 
@@ -80,7 +81,8 @@ public sealed class TableBlastStatusStore(TableServiceClient tables, IOptions<Ou
     {
         Kind = Enum.TryParse<BlastKind>(e.GetString("Kind"), out var kind) ? kind : BlastKind.Marketing,
         Suppressed = new SuppressedCounts(
-            e.GetInt32("SuppressedEmailInvalid") ?? 0, e.GetInt32("SuppressedDoNotEmail") ?? 0, e.GetInt32("SuppressedOptedOut") ?? 0),
+            e.GetInt32("SuppressedEmailInvalid") ?? 0, e.GetInt32("SuppressedDoNotEmail") ?? 0, e.GetInt32("SuppressedOptedOut") ?? 0,
+            e.GetInt32("SuppressedErased") ?? 0),
         UnknownIndividuals = e.GetInt32("UnknownIndividuals") ?? 0,
         ETag = e.ETag.ToString(),
     };

@@ -37,6 +37,12 @@ public enum ChangeKind
 
     /// <summary>A withdrawn interest activity got a person's click: carries what a creation carries.</summary>
     InterestActivityReinstated,
+
+    /// <summary>
+    /// The individual was erased (<see cref="ChangeValue.ErasureId"/>, also the change's individual id: the id itself is
+    /// no longer kept anywhere). The AMS knows which individual from its DELETE's answer.
+    /// </summary>
+    Erased,
 }
 
 /// <summary>The new value; only the fields of the change's kind are set (the others are left out). Never an address.</summary>
@@ -54,7 +60,8 @@ public sealed record ChangeValue(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Severity = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? UserUnknown = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? VendorCode = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? OccurredAt = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? OccurredAt = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ErasureId = null);
 
 /// <param name="ChangeId">Stable: the same change always has the same id, however often it is written or read.</param>
 /// <param name="ChangedAt">When the change was committed (UTC).</param>

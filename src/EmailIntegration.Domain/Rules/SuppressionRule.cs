@@ -5,8 +5,8 @@ namespace EmailIntegration.Domain.Rules;
 /// <summary>What a blast is: marketing honours every preference; transactional (receipts, password resets) only a bad address.</summary>
 public enum BlastKind { Marketing, Transactional }
 
-/// <summary>Why a blast recipient was held back.</summary>
-public enum SuppressionReason { EmailInvalid, DoNotEmail, OptedOut }
+/// <summary>Why a blast recipient was held back. <see cref="Erased"/>: the individual asked to be forgotten (their tombstone).</summary>
+public enum SuppressionReason { EmailInvalid, DoNotEmail, OptedOut, Erased }
 
 public enum RecipientVerdict
 {

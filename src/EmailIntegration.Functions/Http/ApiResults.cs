@@ -51,6 +51,10 @@ public static class ApiResults
         {
             return Problem(StatusCodes.Status400BadRequest, $"Invalid {ex.Parameter}.", ex.Message);
         }
+        catch (Pipeline.Runs.RetentionExpiredException ex)
+        {
+            return Problem(StatusCodes.Status410Gone, "Older than the retention.", ex.Message);
+        }
         catch (RequestBody.TooLargeException ex)
         {
             return Problem(StatusCodes.Status413PayloadTooLarge, "The body is too large.", ex.Message);

@@ -181,14 +181,14 @@ public static class OpenApiDocumentFactory
 
         var suppressed = new OpenApiPathItem();
         var suppressedOperation = Operation(document, "GetBlastSuppressed",
-            "Who the blast's push held back and why: {blastId, decidedAt, items: [{individualId, reason: emailInvalid|doNotEmail|optedOut}], continuationToken}; ids and reasons, never addresses",
+            "Who the blast's push held back and why: {blastId, decidedAt, items: [{individualId, reason: emailInvalid|doNotEmail|optedOut|erased}], continuationToken}; ids and reasons, never addresses",
             [blastId, PageSize(PageRequest.DefaultPageSize, PageRequest.MaxPageSize), ContinuationToken()], requestBody: false, "200", "One page of held-back recipients, in the blast's order.");
         suppressed.AddOperation(HttpMethod.Get, suppressedOperation);
         document.Paths["/" + Routes.BlastSuppressed] = suppressed;
 
         var changes = new OpenApiPathItem();
         var changesOperation = Operation(document, "GetChanges",
-            "The AMS change feed: {items: [{changeId, individualId, kind: emailValid|doNotEmail|communicationPreference|customerActionCreated|interestActivityCreated|bounce, value, changedAt}], cursor, more}, in commit order, at least once",
+            "The AMS change feed: {items: [{changeId, individualId, kind: emailValid|doNotEmail|communicationPreference|customerActionCreated|interestActivityCreated|bounce|erased, value, changedAt}], cursor, more}, in commit order, at least once",
             [
                 PageSize(Pipeline.Changes.ChangeFeed.DefaultPageSize, Pipeline.Changes.ChangeFeed.MaxPageSize),
                 new OpenApiParameter
@@ -229,6 +229,27 @@ public static class OpenApiDocumentFactory
             requestBody: false, "201", "The view link."));
         document.Paths["/" + Routes.IndividualViewLinks] = viewLinks;
         AddOperationsRoutes(document, runId);
+        AddErasureRoutes(document, individual);
+    }
+
+    /// <summary>DELETE of an individual (beside its PUT) and the erasure's report.</summary>
+    private static void AddErasureRoutes(OpenApiDocument document, OpenApiPathItem individual)
+    {
+        var delete = Operation(document, "DeleteIndividual",
+            "Forget the individual everywhere and keep them forgotten (README, Erasure): {erasureId, status, requestedAt, completedAt, removed: {store: count}, passes}; repeatable, an unknown id is erased with zero counts",
+            [IndividualId()], requestBody: false, "202", "The erasure; Location names its report.");
+        delete.Responses!.Remove("404");
+        individual.AddOperation(HttpMethod.Delete, delete);
+
+        var erasure = new OpenApiPathItem();
+        erasure.AddOperation(HttpMethod.Get, Operation(document, "GetErasure", "What an erasure removed, per store, with counts",
+            [new OpenApiParameter
+            {
+                Name = "erasureId", In = ParameterLocation.Path, Required = true, Description = "The erasure id a DELETE answered.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^er-[0-9a-f]{32}$" },
+            }],
+            requestBody: false, "200", "The erasure."));
+        document.Paths["/" + Routes.Erasure] = erasure;
     }
 
     /// <summary>The runs list and the operations pages (HTML; the re-queue POST takes a form with its confirmation token).</summary>

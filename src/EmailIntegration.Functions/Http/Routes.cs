@@ -36,4 +36,5 @@ public static class Routes
     public const string OperationsRequeue = Operations + "/requeue";
     public const string OperationsRequeueConfirm = OperationsRequeue + "/confirm";
     public const string OperationsAmsDeliveryResend = Operations + "/ams-deliveries/{deliveryId}/resend";
+    public const string Erasure = "erasures/{erasureId}";
 }

@@ -25,6 +25,7 @@ public static class IsolatedResources
         ["WatermarkTable"] = $"Watermarks{suffix}",
         ["RunLogTable"] = $"RunLog{suffix}",
         ["VendorDirectoryTable"] = $"VendorDirectory{suffix}",
+        ["ErasureTable"] = $"Erasures{suffix}",
         ["Cosmos:Container"] = $"individuals-{suffix}",
         ["LocalRunner:Sandbox"] = "false",
         ["LocalRunner:Port"] = "0",
@@ -48,7 +49,8 @@ public static class IsolatedResources
             await blobs.GetBlobContainerClient(options.QuarantineContainer).DeleteIfExistsAsync();
             await queues.GetQueueClient(options.TrackingQueue).DeleteIfExistsAsync();
             await queues.GetQueueClient(options.TrackingQueue + "-poison").DeleteIfExistsAsync();
-            foreach (var table in new[] { options.WatermarkTable, options.RunLogTable, options.VendorDirectoryTable })
+            var erasures = services.GetRequiredService<IOptions<EmailIntegration.Azure.Erasure.ErasureStorageOptions>>().Value.ErasureTable;
+            foreach (var table in new[] { options.WatermarkTable, options.RunLogTable, options.VendorDirectoryTable, erasures })
             {
                 await tables.DeleteTableAsync(table);
             }

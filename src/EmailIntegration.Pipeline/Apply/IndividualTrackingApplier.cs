@@ -2,6 +2,7 @@ using System.Text.Json;
 using EmailIntegration.Domain.Documents;
 using EmailIntegration.Domain.Events;
 using EmailIntegration.Domain.Rules;
+using EmailIntegration.Pipeline.Erasure;
 using EmailIntegration.Pipeline.Fetch;
 using EmailIntegration.Pipeline.FanOut;
 using EmailIntegration.Pipeline.Landing;
@@ -13,17 +14,25 @@ namespace EmailIntegration.Pipeline.Apply;
 /// <summary>
 /// Stage 3: apply one message's events to the individual's documents. Read, fold, write with
 /// optimistic concurrency, and on a conflict read again: every document remembers the events it
-/// holds, so a retry, a redelivery or a replay never counts an event twice.
+/// holds, so a retry, a redelivery or a replay never counts an event twice. A message of an individual erased after it
+/// was queued is dropped and counted in the run log as erased (the fan-out drops the rest before they are queued).
 /// </summary>
 public sealed class IndividualTrackingApplier(
     IIndividualDocumentStore store,
     IQuarantine quarantine,
+    IErasureLedger erasures,
     IRunLog runLog,
     EffectRules rules,
     PipelineMetrics metrics,
     ILogger<IndividualTrackingApplier> logger)
 {
     private const int MaxAttempts = 20;
+
+    /// <summary>
+    /// How old the tombstones a message is checked against may be: one read serves many messages. The fan-out reads them
+    /// afresh per file; this covers messages queued before an erasure (README, Erasure).
+    /// </summary>
+    public static readonly TimeSpan TombstoneMaxAge = TimeSpan.FromSeconds(30);
 
     /// <param name="lastAttempt">
     /// The transport will not deliver this message again (its delivery count reached the maximum): a failure now moves
@@ -57,6 +66,16 @@ public sealed class IndividualTrackingApplier(
             metrics.MessagesRejected.Add(1);
             logger.LogError("Rejected message {MessageId}: {Reason}", messageId, reason);
             return ApplyOutcome.Rejected(reason!);
+        }
+
+        if ((await erasures.ReadTombstonesAsync(TombstoneMaxAge, cancellationToken)).Contains(message!.IndividualId))
+        {
+            var erasureId = ErasureKey.Of(message.IndividualId);
+            var runId = LandedFileName.TryParse(message.SourceFile, out var file) ? file!.RunId : "unknown";
+            await runLog.WriteApplyIssueAsync(new ApplyIssueEntry(
+                runId, ApplyIssueKind.Erased, erasureId, message.SourceFile, null, message.Events.Count), cancellationToken);
+            logger.LogInformation("Dropped message {MessageId}: its individual was erased ({ErasureId})", messageId, erasureId);
+            return ApplyOutcome.Erased(message.Events.Count);
         }
 
         // The profile is read with the rest (one call) to know whether the AMS has sent this individual.
@@ -155,9 +174,12 @@ public sealed class IndividualTrackingApplier(
     }
 }
 
-public sealed record ApplyOutcome(string? RejectedReason, int Applied, int Duplicates, int DocumentsWritten)
+/// <param name="ErasedEvents">Events dropped because their individual was erased (the message is done, nothing applied).</param>
+public sealed record ApplyOutcome(string? RejectedReason, int Applied, int Duplicates, int DocumentsWritten, int ErasedEvents = 0)
 {
     public static ApplyOutcome Rejected(string reason) => new(reason, 0, 0, 0);
 
     public static ApplyOutcome Done(int applied, int duplicates, int written) => new(null, applied, duplicates, written);
+
+    public static ApplyOutcome Erased(int events) => new(null, 0, 0, 0, events);
 }

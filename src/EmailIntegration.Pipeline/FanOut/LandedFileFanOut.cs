@@ -1,4 +1,5 @@
 using EmailIntegration.Domain.Events;
+using EmailIntegration.Pipeline.Erasure;
 using EmailIntegration.Pipeline.Fetch;
 using EmailIntegration.Pipeline.Landing;
 using EmailIntegration.Pipeline.Observability;
@@ -9,13 +10,16 @@ namespace EmailIntegration.Pipeline.FanOut;
 /// <summary>
 /// Stage 2: parse one landed file with its vendor's parser and publish its events grouped per
 /// individual. Bad records are reported with their position and the good ones still go through;
-/// a file that can't be read is quarantined with the reason.
+/// a file that can't be read is quarantined with the reason. Records of an erased individual (a tombstone, read afresh
+/// for every file) are dropped before anything is published and counted as erased: an import, a replay and a webhook
+/// all arrive here.
 /// </summary>
 public sealed class LandedFileFanOut(
     IEnumerable<ITrackingParser> parsers,
     ILandingZone landingZone,
     IQuarantine quarantine,
     ITrackingMessagePublisher publisher,
+    IErasureLedger erasures,
     IRunLog runLog,
     TimeProvider time,
     PipelineMetrics metrics,
@@ -48,8 +52,10 @@ public sealed class LandedFileFanOut(
         int buffered = 0, messageCount = 0;
         var unmatched = new List<TrackingEvent>();
         var badRecords = new List<BadRecord>();
-        int records = 0, events = 0;
+        int records = 0, events = 0, erased = 0;
         string? quarantineReason = null;
+        var tombstones = await erasures.ReadTombstonesAsync(TimeSpan.Zero, cancellationToken);
+        var erasedIds = new Dictionary<string, bool>(StringComparer.Ordinal);
 
         await using (var content = await landingZone.OpenReadAsync(landedFile, cancellationToken))
         {
@@ -70,6 +76,10 @@ public sealed class LandedFileFanOut(
                     {
                         // Vendor data is not ours to trust: the same id rule as the API, or the record is set aside.
                         badRecords.Add(new BadRecord($"record {records - 1}", $"The individual id is not {Identifiers.IndividualIdRule}."));
+                    }
+                    else if (tombstones.Count > 0 && IsErased(individualId))
+                    {
+                        erased++;
                     }
                     else if (!MessagePartitioner.FitsAlone(landedFile, individualId, record.Event, publisher.MaxBodyBytes))
                     {
@@ -100,6 +110,16 @@ public sealed class LandedFileFanOut(
 
         messageCount += await PublishAsync(landedFile, byIndividual, nextPart, cancellationToken);
 
+        bool IsErased(string individualId)
+        {
+            if (!erasedIds.TryGetValue(individualId, out var isErased))
+            {
+                erasedIds[individualId] = isErased = tombstones.Contains(individualId);
+            }
+
+            return isErased;
+        }
+
         if (badRecords.Count > 0)
         {
             await quarantine.ReportBadRecordsAsync(landedFile, badRecords, cancellationToken);
@@ -118,7 +138,7 @@ public sealed class LandedFileFanOut(
         }
 
         var entry = new FanOutLogEntry(name!.RunId, landedFile, time.GetUtcNow(), records, events, messageCount,
-            badRecords.Count, unmatched.Count, quarantineReason);
+            badRecords.Count, unmatched.Count, quarantineReason, erased);
         await runLog.WriteFanOutAsync(entry, cancellationToken);
         var vendor = PipelineMetrics.Vendor(name.Vendor);
         metrics.MessagesPublished.Add(messageCount, vendor);
@@ -126,8 +146,8 @@ public sealed class LandedFileFanOut(
         metrics.BadRecords.Add(badRecords.Count, vendor);
         metrics.EventsUnmatched.Add(unmatched.Count, vendor);
         logger.LogInformation(
-            "Fanned out {LandedFile}: {Records} records, {Events} events in {Messages} messages, {Bad} bad, {Unmatched} unmatched",
-            landedFile, records, events, messageCount, badRecords.Count, unmatched.Count);
+            "Fanned out {LandedFile}: {Records} records, {Events} events in {Messages} messages, {Bad} bad, {Unmatched} unmatched, {Erased} erased",
+            landedFile, records, events, messageCount, badRecords.Count, unmatched.Count, erased);
         return entry;
     }
 

@@ -36,6 +36,7 @@ public sealed record FetchLogEntry(
     string? Error,
     int UnreadablePages = 0);
 
+/// <param name="Erased">Records of erased individuals (a tombstone), dropped before they were published.</param>
 public sealed record FanOutLogEntry(
     string RunId,
     string LandedFile,
@@ -45,10 +46,13 @@ public sealed record FanOutLogEntry(
     int Messages,
     int BadRecords,
     int Unmatched,
-    string? QuarantineReason);
+    string? QuarantineReason,
+    int Erased = 0);
 
-public enum ApplyIssueKind { UnknownIndividual, UnmatchedEmailGroup }
+/// <summary><see cref="Erased"/>: a queued message of an individual erased since, dropped (its row names the erasure id, not the individual).</summary>
+public enum ApplyIssueKind { UnknownIndividual, UnmatchedEmailGroup, Erased }
 
+/// <param name="IndividualId">The individual; for <see cref="ApplyIssueKind.Erased"/> the erasure id instead.</param>
 /// <param name="Detail">For an e-mail group, its name; never an address.</param>
 public sealed record ApplyIssueEntry(
     string RunId, ApplyIssueKind Kind, string IndividualId, string SourceFile, string? Detail, int Events);

@@ -103,7 +103,8 @@ public sealed class RunOverviewReader(
             fanOuts.Sum(f => f.Unmatched),
             issues.Count(i => i.Kind == ApplyIssueKind.UnknownIndividual),
             issues.Count(i => i.Kind == ApplyIssueKind.UnmatchedEmailGroup),
-            poisoned);
+            poisoned,
+            fanOuts.Sum(f => f.Erased) + issues.Where(i => i.Kind == ApplyIssueKind.Erased).Sum(i => i.Events));
 
     private static string? RunOf(PoisonMessage message) =>
         message.SourceFile is not null && LandedFileName.TryParse(message.SourceFile, out var name) ? name!.RunId : null;
@@ -129,6 +130,7 @@ public sealed record RunListPage(IReadOnlyList<RunSummary> Items, string? Contin
 /// <param name="Events">Events fanned out to the apply queue from the run's landed files.</param>
 /// <param name="QuarantinedFiles">Landed files that could not be read, kept in quarantine with their reason.</param>
 /// <param name="Poisoned">Messages of this run in the poison queue (of those the queue shows).</param>
+/// <param name="Erased">Records of erased individuals dropped by the fan-out or, for messages queued before the erasure, the apply stage.</param>
 public sealed record RunSummary(
     string RunId,
     DateTimeOffset? StartedAt,
@@ -142,7 +144,8 @@ public sealed record RunSummary(
     int Unmatched,
     int UnknownIndividuals,
     int UnmatchedEmailGroups,
-    int Poisoned);
+    int Poisoned,
+    int Erased = 0);
 
 public sealed record VendorRunStatus(
     string Vendor, FetchStatus Status, DateTimeOffset? WindowStart, DateTimeOffset? WindowEnd, int Pages, int Records,

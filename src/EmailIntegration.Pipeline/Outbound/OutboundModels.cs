@@ -56,15 +56,16 @@ public sealed record BlastStatus(
     public string? ETag { get; init; }
 }
 
-public sealed record SuppressedCounts(int EmailInvalid, int DoNotEmail, int OptedOut)
+/// <param name="Erased">Recipients erased before the push (their tombstone): never pushed, whatever the blast's kind.</param>
+public sealed record SuppressedCounts(int EmailInvalid, int DoNotEmail, int OptedOut, int Erased = 0)
 {
     public static readonly SuppressedCounts None = new(0, 0, 0);
 
-    public int Total => EmailInvalid + DoNotEmail + OptedOut;
+    public int Total => EmailInvalid + DoNotEmail + OptedOut + Erased;
 
     public static SuppressedCounts Of(IEnumerable<RecipientDecision> decisions)
     {
-        int invalid = 0, doNotEmail = 0, optedOut = 0;
+        int invalid = 0, doNotEmail = 0, optedOut = 0, erased = 0;
         foreach (var decision in decisions)
         {
             switch (decision.Reason)
@@ -72,10 +73,11 @@ public sealed record SuppressedCounts(int EmailInvalid, int DoNotEmail, int Opte
                 case SuppressionReason.EmailInvalid: invalid++; break;
                 case SuppressionReason.DoNotEmail: doNotEmail++; break;
                 case SuppressionReason.OptedOut: optedOut++; break;
+                case SuppressionReason.Erased: erased++; break;
             }
         }
 
-        return new SuppressedCounts(invalid, doNotEmail, optedOut);
+        return new SuppressedCounts(invalid, doNotEmail, optedOut, erased);
     }
 }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using EmailIntegration.Domain.Documents;
 using EmailIntegration.Domain.Rules;
 using EmailIntegration.Pipeline.Apply;
+using EmailIntegration.Pipeline.Erasure;
 using EmailIntegration.Pipeline.Serve;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,8 @@ namespace EmailIntegration.Pipeline.Outbound;
 /// it is recorded as Failed before the host moves the message to the poison queue. Idempotent: a Pushed blast and an
 /// opt-out's Pushed vendors are never pushed again. Each blast recipient is checked against their profile when the blast
 /// is first pushed (<see cref="SuppressionRule"/>); the decisions are kept (<see cref="ISuppressionLedger"/>), so a retry
-/// or a replayed message pushes the same recipients and never one that was held back.
+/// or a replayed message pushes the same recipients and never one that was held back. An erased individual (their
+/// tombstone) is held back whatever the blast's kind, and an opt-out of theirs still queued is dropped.
 /// </summary>
 public sealed class OutboundProcessor(
     IBlastStore blasts,
@@ -23,6 +25,7 @@ public sealed class OutboundProcessor(
     IOptOutResultStore optOutResults,
     IIndividualDocumentStore individuals,
     ISuppressionLedger ledger,
+    IErasureLedger erasures,
     IEnumerable<IOutboundVendor> vendors,
     FieldMapper mapper,
     IOptions<OutboundOptions> options,
@@ -155,11 +158,18 @@ public sealed class OutboundProcessor(
         var recipients = blast.Recipients!;
         var kind = blast.Kind ?? status.Kind;
         var decisions = new RecipientDecision[recipients.Count];
+        var erased = await erasures.ReadTombstonesAsync(TimeSpan.Zero, cancellationToken);
         await Parallel.ForEachAsync(Enumerable.Range(0, recipients.Count),
             new ParallelOptions { MaxDegreeOfParallelism = ProfileReadParallelism, CancellationToken = cancellationToken },
             async (i, ct) =>
             {
                 var id = recipients[i].IndividualId ?? string.Empty;
+                if (erased.Contains(id))
+                {
+                    decisions[i] = new RecipientDecision(id, RecipientVerdict.Suppress, SuppressionReason.Erased);
+                    return;
+                }
+
                 var snapshot = await individuals.ReadAsync(id, [ProfileDocument.DocumentId], ct);
                 var decision = SuppressionRule.Decide(
                     snapshot.Documents.GetValueOrDefault(ProfileDocument.DocumentId) as ProfileDocument, status.MailingType, kind);
@@ -173,6 +183,13 @@ public sealed class OutboundProcessor(
         if (message.IndividualId is null || message.MailingType is null || message.OptedOutAt is null)
         {
             throw new InvalidOperationException($"Opt-out message {message.Id} lacks its individual, mailing type or time.");
+        }
+
+        if ((await erasures.ReadTombstonesAsync(TimeSpan.Zero, cancellationToken)).Contains(message.IndividualId))
+        {
+            // Queued before the erasure: pushing it would record the individual again (status rows name them).
+            logger.LogInformation("Opt-out {OptOutId} dropped: its individual was erased", message.Id);
+            return;
         }
 
         var done = await optOutResults.GetAsync(message.Id, cancellationToken);

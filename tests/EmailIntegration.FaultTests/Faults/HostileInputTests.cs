@@ -58,7 +58,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         Assert.Contains(chosen, s => s.Name.Vendor == "highroad");
 
         var ports = new InMemoryPorts();
-        var fanOut = new LandedFileFanOut(pipeline.Services.GetServices<ITrackingParser>(), ports, ports, ports, ports, TimeProvider.System,
+        var fanOut = new LandedFileFanOut(pipeline.Services.GetServices<ITrackingParser>(), ports, ports, ports, ports, ports, TimeProvider.System,
             pipeline.Services.GetRequiredService<PipelineMetrics>(), NullLogger<LandedFileFanOut>.Instance);
         var counter = 0;
         var escaped = new List<string>();

@@ -1,15 +1,26 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using EmailIntegration.Domain.Events;
+using EmailIntegration.Pipeline.Erasure;
 using EmailIntegration.Pipeline.FanOut;
 using EmailIntegration.Pipeline.Fetch;
 using EmailIntegration.Pipeline.Landing;
 
 namespace EmailIntegration.FaultTests.Infrastructure;
 
-/// <summary>In-memory landing zone, quarantine, publisher and run log: hundreds of generated files a second through the real fan-out.</summary>
-public sealed class InMemoryPorts : ILandingZone, IQuarantine, ITrackingMessagePublisher, IRunLog
+/// <summary>
+/// In-memory landing zone, quarantine, publisher, erasure ledger (no one erased) and run log: hundreds of generated files a
+/// second through the real fan-out.
+/// </summary>
+public sealed class InMemoryPorts : ILandingZone, IQuarantine, ITrackingMessagePublisher, IErasureLedger, IRunLog
 {
+    public Task<ErasureRecord?> FindAsync(string erasureId, CancellationToken cancellationToken) => Task.FromResult<ErasureRecord?>(null);
+
+    public Task SaveAsync(ErasureRecord record, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The fault tests erase no one.");
+
+    public Task<ErasedIndividuals> ReadTombstonesAsync(TimeSpan maxAge, CancellationToken cancellationToken) => Task.FromResult(ErasedIndividuals.None);
+
     public ConcurrentDictionary<string, byte[]> Files { get; } = new(StringComparer.Ordinal);
 
     public ConcurrentDictionary<string, string> Quarantined { get; } = new(StringComparer.Ordinal);

@@ -29,7 +29,8 @@ public sealed class RouteAuthorizationTests : IAsyncLifetime
         var path = "/api/" + function.Route
             .Replace("{individualId}", "IND-AUTH", StringComparison.Ordinal)
             .Replace("{blastId}", "b-auth", StringComparison.Ordinal)
-            .Replace("{runId}", "20200101T000000Z-00000000", StringComparison.Ordinal);
+            .Replace("{runId}", "20200101T000000Z-00000000", StringComparison.Ordinal)
+            .Replace("{erasureId}", "er-00000000000000000000000000000000", StringComparison.Ordinal);
         var request = new HttpRequestMessage(new HttpMethod(function.Methods[0]), path + query);
         if (function.Methods[0] is "POST" or "PUT")
         {

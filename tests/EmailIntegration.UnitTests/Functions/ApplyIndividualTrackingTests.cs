@@ -25,7 +25,7 @@ public sealed class ApplyIndividualTrackingTests
             .ReturnsAsync(DocumentSnapshot.Empty);
 
     private ApplyIndividualTracking Create() => new(new IndividualTrackingApplier(
-        store.Object, quarantine.Object, runLog.Object, EffectRules.None, TestMetrics.Create(), NullLogger<IndividualTrackingApplier>.Instance));
+        store.Object, quarantine.Object, new EmailIntegration.UnitTests.Erasure.InMemoryErasureLedger(), runLog.Object, EffectRules.None, TestMetrics.Create(), NullLogger<IndividualTrackingApplier>.Instance));
 
     private static QueueMessage QueueMessageOf(byte[] body) =>
         QueuesModelFactory.QueueMessage("queue-msg-1", "pop-receipt", new BinaryData(body), dequeueCount: 1);

@@ -28,7 +28,7 @@ public sealed class FanOutLandedFileTests
         publisher.SetupGet(p => p.MaxBodyBytes).Returns(64 * 1024);
         var quarantine = new Mock<IQuarantine>();
         var fanOut = new LandedFileFanOut([parser.Object], landingZone.Object, quarantine.Object, publisher.Object,
-            Mock.Of<IRunLog>(), new FixedTimeProvider(T0), TestMetrics.Create(), NullLogger<LandedFileFanOut>.Instance);
+            new EmailIntegration.UnitTests.Erasure.InMemoryErasureLedger(), Mock.Of<IRunLog>(), new FixedTimeProvider(T0), TestMetrics.Create(), NullLogger<LandedFileFanOut>.Instance);
         var blob = new BlobClient(new Uri("http://127.0.0.1:10000/devstoreaccount1/landing/" + LandedName));
 
         var entry = await new FanOutLandedFile(fanOut).Run(blob, CancellationToken.None);

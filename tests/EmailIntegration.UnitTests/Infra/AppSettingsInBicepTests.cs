@@ -118,6 +118,21 @@ public sealed partial class AppSettingsInBicepTests
         Assert.Equal("'managedidentity'", Value(name));
     }
 
+    /// <summary>The replay's retention and the lifecycle policy that deletes landed and quarantined files are one parameter.</summary>
+    [Fact]
+    public void Retention_IsTheLifecyclePolicysParameter_WithTheCodesDefault()
+    {
+        var main = File.ReadAllText(Path.Combine(RepoRoot, "infra", "main.bicep"));
+        var policy = Regex.Match(main, @"module blobRetention 'core/storage/blob-retention\.bicep' = \{(?<body>.*?)\n\}", RegexOptions.Singleline);
+
+        Assert.Equal("string(retentionDays)", Value("Retention__Days"));
+        Assert.True(policy.Success, "infra/main.bicep does not call core/storage/blob-retention.bicep.");
+        Assert.Contains("retentionDays: retentionDays", policy.Groups["body"].Value, StringComparison.Ordinal);
+        Assert.Contains("landingContainerName", policy.Groups["body"].Value, StringComparison.Ordinal);
+        Assert.Contains("quarantineContainerName", policy.Groups["body"].Value, StringComparison.Ordinal);
+        Assert.Contains($"param retentionDays int = {new EmailIntegration.Pipeline.Runs.RetentionOptions().Days}", main, StringComparison.Ordinal);
+    }
+
     private static bool IsLocalOnly(string key) =>
         LocalOnly.Contains(key) || key.StartsWith(LocalOnlyPrefix, StringComparison.Ordinal);
 

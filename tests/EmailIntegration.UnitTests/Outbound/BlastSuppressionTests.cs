@@ -5,6 +5,7 @@ using EmailIntegration.Pipeline.Apply;
 using EmailIntegration.Pipeline.Outbound;
 using EmailIntegration.Pipeline.Serve;
 using EmailIntegration.UnitTests.Pipeline;
+using EmailIntegration.UnitTests.Erasure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
@@ -19,6 +20,7 @@ public sealed class BlastSuppressionTests
     private readonly Dictionary<string, BlastRequest> landed = new(StringComparer.Ordinal);
     private readonly InMemoryStatuses statuses = new();
     private readonly InMemorySuppressionLedger ledger = new();
+    private readonly InMemoryErasureLedger erasures = new();
     private readonly Mock<IIndividualDocumentStore> individuals = new();
     private readonly Mock<IOutboundVendor> realMagnet = OutboundTestSupport.Vendor("realmagnet");
     private readonly List<IReadOnlyList<string>> pushes = [];
@@ -79,6 +81,24 @@ public sealed class BlastSuppressionTests
         Assert.Equal(["no-email", "opted-out", "clean", "stranger"], Assert.Single(pushes));
         Assert.Equal(new SuppressedCounts(1, 0, 0), statuses.Current(blastId).Suppressed);
         Assert.Equal(BlastKind.Transactional, statuses.Current(blastId).Kind);
+    }
+
+    [Theory]
+    [InlineData(BlastKind.Marketing)]
+    [InlineData(BlastKind.Transactional)]
+    public async Task AnErasedRecipient_IsNeverPushed_WhateverTheKind_AndCountedAsErased(BlastKind kind)
+    {
+        var blastId = await AcceptAsync(kind, ["clean", "stranger"]);
+        erasures.Erased("clean", "stranger");
+
+        await Processor().PushBlastAsync(blastId, 1, lastAttempt: false, CancellationToken.None);
+
+        Assert.Empty(pushes);
+        var status = statuses.Current(blastId);
+        Assert.Equal(BlastState.Pushed, status.Status);
+        Assert.Equal(new SuppressedCounts(0, 0, 0, Erased: 2), status.Suppressed);
+        Assert.Equal(0, status.UnknownIndividuals);
+        individuals.Verify(i => i.ReadAsync(It.IsAny<string>(), It.IsAny<IReadOnlyCollection<string>>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
@@ -182,7 +202,7 @@ public sealed class BlastSuppressionTests
         var blasts = new Mock<IBlastStore>();
         blasts.Setup(b => b.ReadAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((string id, CancellationToken _) => landed.GetValueOrDefault(id));
-        return new OutboundProcessor(blasts.Object, statuses, Mock.Of<IOptOutResultStore>(), individuals.Object, ledger, [realMagnet.Object],
+        return new OutboundProcessor(blasts.Object, statuses, Mock.Of<IOptOutResultStore>(), individuals.Object, ledger, erasures, [realMagnet.Object],
             new FieldMapper(OutboundTestSupport.Options()), OutboundTestSupport.Options(), new FixedTimeProvider(Now), NullLogger<OutboundProcessor>.Instance);
     }
 

@@ -36,7 +36,9 @@ public sealed class OutboundProcessorTests
             .ReturnsAsync(new DocumentSnapshot(new Dictionary<string, IndividualDocument> { [ProfileDocument.DocumentId] = profile }, new Dictionary<string, string>()));
     }
 
-    private OutboundProcessor Processor() => new(blasts.Object, statuses.Object, results.Object, individuals.Object, new InMemorySuppressionLedger(),
+    private readonly EmailIntegration.UnitTests.Erasure.InMemoryErasureLedger erasures = new();
+
+    private OutboundProcessor Processor() => new(blasts.Object, statuses.Object, results.Object, individuals.Object, new InMemorySuppressionLedger(), erasures,
         [realMagnet.Object, informz.Object, highRoad.Object], new FieldMapper(OutboundTestSupport.Options()), OutboundTestSupport.Options(),
         new FixedTimeProvider(Now), NullLogger<OutboundProcessor>.Instance);
 
@@ -132,6 +134,19 @@ public sealed class OutboundProcessorTests
         highRoad.Verify(v => v.PushOptOutAsync(It.IsAny<OptOutPush>(), It.IsAny<CancellationToken>()), Times.Never);
         Assert.Equal(["realmagnet", "informz"], saved.Select(s => s.Vendor));
         Assert.All(saved, s => Assert.Equal(VendorPushState.Pushed, s.State));
+    }
+
+    [Fact]
+    public async Task AnOptOutQueuedBeforeTheIndividualWasErased_IsDropped_NothingPushedOrRecorded()
+    {
+        erasures.Erased("ind-1");
+
+        await Processor().ProcessAsync("m1", Body(OutboundMessage.OptOut("o-1", "ind-1", "Events", Now)), 1, CancellationToken.None);
+
+        realMagnet.Verify(v => v.PushOptOutAsync(It.IsAny<OptOutPush>(), It.IsAny<CancellationToken>()), Times.Never);
+        informz.Verify(v => v.PushOptOutAsync(It.IsAny<OptOutPush>(), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.Empty(saved);
+        individuals.Verify(i => i.ReadAsync(It.IsAny<string>(), It.IsAny<IReadOnlyCollection<string>>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using EmailIntegration.Pipeline.Apply;
 using EmailIntegration.Pipeline.FanOut;
 using EmailIntegration.Pipeline.Fetch;
 using EmailIntegration.Pipeline.Landing;
+using EmailIntegration.UnitTests.Erasure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using Xunit;
@@ -29,8 +30,10 @@ public sealed class IndividualTrackingApplierTests
     private static readonly TrackingEvent Click = Clicked(Individual, "m-1", "https://example.org/a", T0.AddHours(2));
     private static readonly TrackingEvent[] Events = [Delivery, Open, Click];
 
+    private readonly InMemoryErasureLedger erasures = new();
+
     private IndividualTrackingApplier Create() =>
-        new(store.Object, quarantine.Object, runLog.Object, EffectRules.None, TestMetrics.Create(), NullLogger<IndividualTrackingApplier>.Instance);
+        new(store.Object, quarantine.Object, erasures, runLog.Object, EffectRules.None, TestMetrics.Create(), NullLogger<IndividualTrackingApplier>.Instance);
 
     internal static byte[] Body(string individualId, params TrackingEvent[] events) =>
         JsonSerializer.SerializeToUtf8Bytes(new TrackingMessage(individualId, "realmagnet/2026/11/29/run/links-00001.json", 0, events), TrackingMessage.Json);
@@ -77,6 +80,36 @@ public sealed class IndividualTrackingApplierTests
         Assert.Equal(1, tracking.OpenCount);
         Assert.Equal(1, Assert.Single(documents.OfType<LinkTrackingDocument>()).ClickCount);
         quarantine.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task AMessageOfAnErasedIndividual_IsDropped_NothingReadOrWritten_AndTheRunLogCountsItByTheErasureId()
+    {
+        erasures.Erased(Individual);
+        var issues = new List<ApplyIssueEntry>();
+        runLog.Setup(r => r.WriteApplyIssueAsync(It.IsAny<ApplyIssueEntry>(), It.IsAny<CancellationToken>()))
+            .Callback<ApplyIssueEntry, CancellationToken>((entry, _) => issues.Add(entry)).Returns(Task.CompletedTask);
+
+        var outcome = await Create().ApplyAsync(MessageId, Body(Individual, Events), CancellationToken.None);
+
+        Assert.Equal(ApplyOutcome.Erased(3), outcome);
+        store.VerifyNoOtherCalls();
+        var issue = Assert.Single(issues);
+        Assert.Equal(new ApplyIssueEntry("run", ApplyIssueKind.Erased, EmailIntegration.Pipeline.Erasure.ErasureKey.Of(Individual),
+            "realmagnet/2026/11/29/run/links-00001.json", null, 3), issue);
+        Assert.DoesNotContain(Individual, issue.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnotherIndividualsTombstone_ChangesNothing()
+    {
+        erasures.Erased("someone-else");
+        StoreReads(() => DocumentSnapshot.Empty);
+        StoreSaves();
+
+        var outcome = await Create().ApplyAsync(MessageId, Body(Individual, Events), CancellationToken.None);
+
+        Assert.Equal(ApplyOutcome.Done(applied: 3, duplicates: 0, written: 3), outcome);
     }
 
     [Fact]

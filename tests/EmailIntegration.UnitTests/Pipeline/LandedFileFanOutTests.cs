@@ -3,6 +3,7 @@ using EmailIntegration.Domain.Events;
 using EmailIntegration.Pipeline.FanOut;
 using EmailIntegration.Pipeline.Fetch;
 using EmailIntegration.Pipeline.Landing;
+using EmailIntegration.UnitTests.Erasure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using Xunit;
@@ -38,8 +39,10 @@ public sealed class LandedFileFanOutTests
             .Returns(Task.CompletedTask);
     }
 
+    private readonly InMemoryErasureLedger erasures = new();
+
     private LandedFileFanOut Create() => new(
-        [parser.Object], landingZone.Object, quarantine.Object, publisher.Object, runLog.Object,
+        [parser.Object], landingZone.Object, quarantine.Object, publisher.Object, erasures, runLog.Object,
         new FixedTimeProvider(Now), TestMetrics.Create(), NullLogger<LandedFileFanOut>.Instance);
 
     private void ParserYields(IEnumerable<ParsedRecord> records, Exception? thenThrow = null) =>
@@ -121,6 +124,31 @@ public sealed class LandedFileFanOutTests
         var entry = Assert.Single(logged);
         Assert.Equal(new FanOutLogEntry(RunId, File, Now, Records: 6, Events: 4, Messages: 3, BadRecords: 1, Unmatched: 1, null), entry);
         Assert.Equal(entry, result);
+    }
+
+    [Fact]
+    public async Task AnErasedIndividualsRecords_AreDroppedBeforePublishing_AndCountedAsErased()
+    {
+        erasures.Erased("ind-a");
+        ParserYieldsAMixedFile();
+
+        var entry = await Create().FanOutAsync(File, CancellationToken.None);
+
+        Assert.Equal(["ind-b", "ind-c"], published.Select(m => m.SessionId));
+        Assert.Equal(new FanOutLogEntry(RunId, File, Now, Records: 6, Events: 2, Messages: 2, BadRecords: 1, Unmatched: 1, null, Erased: 2), entry);
+        Assert.Equal(entry, Assert.Single(logged));
+    }
+
+    [Fact]
+    public async Task ATombstone_IsMatchedOnTheExactId()
+    {
+        erasures.Erased("IND-A", "ind-a ");
+        ParserYieldsAMixedFile();
+
+        var entry = await Create().FanOutAsync(File, CancellationToken.None);
+
+        Assert.Equal(["ind-a", "ind-b", "ind-c"], published.Select(m => m.SessionId));
+        Assert.Equal(0, entry.Erased);
     }
 
     [Fact]

@@ -92,7 +92,7 @@ public sealed class PipelineMetricsTests : IDisposable
     }
 
     private IndividualTrackingApplier Applier(IIndividualDocumentStore store) =>
-        new(store, Mock.Of<IQuarantine>(), Mock.Of<IRunLog>(), EffectRules.None, metrics, NullLogger<IndividualTrackingApplier>.Instance);
+        new(store, Mock.Of<IQuarantine>(), new EmailIntegration.UnitTests.Erasure.InMemoryErasureLedger(), Mock.Of<IRunLog>(), EffectRules.None, metrics, NullLogger<IndividualTrackingApplier>.Instance);
 
     /// <param name="vendor">Null: every measurement of the instrument, whatever its tags.</param>
     private double Sum(string name, string? vendor) =>

@@ -40,6 +40,8 @@ public sealed class RouteRoleDeclarationTests
         ["GetRequeueConfirmation"] = "Operations",
         ["PostRequeue"] = "Operations",
         ["ResendAmsDelivery"] = "Operations",
+        ["DeleteIndividual"] = "Individuals.Write",
+        ["GetErasure"] = "Individuals.Write",
     };
 
     private static string Declared(HttpFunction f) =>
