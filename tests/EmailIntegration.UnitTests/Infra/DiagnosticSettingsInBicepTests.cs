@@ -36,6 +36,7 @@ public sealed class DiagnosticSettingsInBicepTests(InfraSnapshots snapshots)
         ["Microsoft.Storage/storageAccounts/blobServices/containers"] = "covered by the blob service's setting",
         ["Microsoft.Storage/storageAccounts/queueServices/queues"] = "covered by the queue service's setting",
         ["Microsoft.Storage/storageAccounts/tableServices/tables"] = "covered by the table service's setting",
+        ["Microsoft.Storage/storageAccounts/managementPolicies"] = "configuration of the account: its changes are in the activity log; the deletions it makes are in the blob service's StorageDelete log",
         ["Microsoft.ServiceBus/namespaces/queues"] = "covered by the namespace's setting",
         ["Microsoft.DocumentDB/databaseAccounts/sqlDatabases"] = "covered by the account's setting",
         ["Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers"] = "covered by the account's setting",
