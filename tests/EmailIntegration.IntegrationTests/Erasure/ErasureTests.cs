@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -114,8 +113,8 @@ public sealed class ErasureTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
         var replayRunId = (await replay.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("replayRunId").GetString()!;
         await pipeline.ReplayAsync(replayRunId);
-        var nightFiles = (await GetJsonAsync($"/api/runs/{runId}")).GetProperty("landedFiles").EnumerateArray().ToList();
-        var replayFiles = (await GetJsonAsync($"/api/runs/{replayRunId}")).GetProperty("landedFiles").EnumerateArray().ToList();
+        var nightFiles = (await pipeline.GetJsonAsync($"/api/runs/{runId}")).GetProperty("landedFiles").EnumerateArray().ToList();
+        var replayFiles = (await pipeline.GetJsonAsync($"/api/runs/{replayRunId}")).GetProperty("landedFiles").EnumerateArray().ToList();
         var erasedOnReplay = replayFiles.Sum(f => f.GetProperty("erased").GetInt32());
         Assert.True(erasedOnReplay > 0, "the replay counted nothing as erased");
         Assert.Equal(nightFiles.Sum(f => f.GetProperty("events").GetInt32()), replayFiles.Sum(f => f.GetProperty("events").GetInt32()) + erasedOnReplay);
@@ -123,8 +122,8 @@ public sealed class ErasureTests(ITestOutputHelper output) : IAsyncLifetime
         // A webhook for them: landed, fanned out, dropped and counted.
         await pipeline.ServeLandedFilesAsync();
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        using (var webhook = await PostSendGridAsync(
-                   $$"""[{"email":"erased@example.org","timestamp":{{now}},"event":"open","sg_event_id":"open-{{now}}","sg_message_id":"m-{{now}}","ams_id":"{{victim}}"}]""", now))
+        using (var webhook = await pipeline.PostSendGridAsync(
+                   $$"""[{"email":"erased@example.org","timestamp":{{now}},"event":"open","sg_event_id":"open-{{now}}","sg_message_id":"m-{{now}}","ams_id":"{{victim}}"}]""", now, sendGridKey))
         {
             Assert.Equal(HttpStatusCode.OK, webhook.StatusCode);
         }
@@ -148,7 +147,7 @@ public sealed class ErasureTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.All(Removed(await unknown.Content.ReadFromJsonAsync<JsonElement>()).Values, count => Assert.Equal(0, count));
 
         // The change feed says an erasure happened, by its id only, and holds nothing else of them.
-        var feed = await GetJsonAsync("/api/changes?pageSize=1000");
+        var feed = await pipeline.GetJsonAsync("/api/changes?pageSize=1000");
         var items = feed.GetProperty("items").EnumerateArray().ToList();
         var erased = Assert.Single(items, i => i.GetProperty("kind").GetString() == "erased" && i.GetProperty("individualId").GetString() == erasureId);
         Assert.Equal(erasureId, erased.GetProperty("value").GetProperty("erasureId").GetString());
@@ -303,23 +302,5 @@ public sealed class ErasureTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         return tabs;
-    }
-
-    private async Task<JsonElement> GetJsonAsync(string path)
-    {
-        using var response = await pipeline.GetAsync(path);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).Clone();
-    }
-
-    /// <summary>Posts as SendGrid does: ECDSA over the timestamp's text then the body.</summary>
-    private Task<HttpResponseMessage> PostSendGridAsync(string body, long timestamp)
-    {
-        var text = timestamp.ToString(CultureInfo.InvariantCulture);
-        var signature = sendGridKey.SignData(Encoding.UTF8.GetBytes(text + body), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/sendgrid") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Twilio-Email-Event-Webhook-Signature", Convert.ToBase64String(signature));
-        request.Headers.Add("X-Twilio-Email-Event-Webhook-Timestamp", text);
-        return pipeline.Http.SendAsync(request);
     }
 }

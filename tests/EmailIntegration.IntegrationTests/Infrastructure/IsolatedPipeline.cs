@@ -1,4 +1,11 @@
+using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using EmailIntegration.Vendors.SendGrid;
 using EmailIntegration.LocalRunner.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -100,6 +107,25 @@ public sealed class IsolatedPipeline : IAsyncDisposable
 
     /// <summary>GET with a token holding every role, or (<paramref name="withKey"/> false) with no credential.</summary>
     public Task<HttpResponseMessage> GetAsync(string path, bool withKey = true) => (withKey ? Http : Anonymous).GetAsync(path);
+
+    /// <summary>GET with a token holding every role; asserts 200 and returns the JSON body.</summary>
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var response = await GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).Clone();
+    }
+
+    /// <summary>Posts as SendGrid does: ECDSA (P-256, SHA-256, DER) over the timestamp's text then the body.</summary>
+    public Task<HttpResponseMessage> PostSendGridAsync(string body, long timestamp, ECDsa key)
+    {
+        var text = timestamp.ToString(CultureInfo.InvariantCulture);
+        var signature = key.SignData(Encoding.UTF8.GetBytes(text + body), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/sendgrid") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add(SendGridWebhookVerifier.SignatureHeader, Convert.ToBase64String(signature));
+        request.Headers.Add(SendGridWebhookVerifier.TimestampHeader, text);
+        return Http.SendAsync(request);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
@@ -68,11 +66,11 @@ public sealed class WebhookPipelineTests(ITestOutputHelper output) : IAsyncLifet
         var body = $$"""[{"email":"member@example.org","timestamp":{{now}},"event":"spamreport","sg_event_id":"spam-{{now}}","sg_message_id":"14c5d75ce93.dfd.64b469.filter0001.16648.5515E0B88.0","ams_id":"IND-W1","mailing_type":"Newsletter"}]""";
 
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        using var response = await PostSendGridAsync(body, now, sendGridKey);
+        using var response = await pipeline.PostSendGridAsync(body, now, sendGridKey);
         var answered = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         var delivered = await IsolatedPipeline.EventuallyAsync(() => DoNotEmailAsync("IND-W1"), TimeSpan.FromSeconds(60));
         output.WriteLine($"webhook answered in {answered.TotalMilliseconds:F0} ms; doNotEmail read true {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s after the post");
-        using var replay = await PostSendGridAsync(body, now, sendGridKey);
+        using var replay = await pipeline.PostSendGridAsync(body, now, sendGridKey);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("landed", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
@@ -81,15 +79,15 @@ public sealed class WebhookPipelineTests(ITestOutputHelper output) : IAsyncLifet
 
         // The next marketing blast holds the complainer back for do-not-e-mail; a receipt still reaches them.
         var marketing = await PushBlastAsync("marketing");
-        var status = await GetJsonAsync(marketing);
+        var status = await pipeline.GetJsonAsync(marketing);
         Assert.Equal("pushed", status.GetProperty("status").GetString());
         Assert.Equal((1, 1), (status.GetProperty("suppressed").GetProperty("doNotEmail").GetInt32(), status.GetProperty("suppressed").GetProperty("total").GetInt32()));
-        var listed = Assert.Single((await GetJsonAsync(marketing + "/suppressed")).GetProperty("items").EnumerateArray());
+        var listed = Assert.Single((await pipeline.GetJsonAsync(marketing + "/suppressed")).GetProperty("items").EnumerateArray());
         Assert.Equal(("IND-W1", "doNotEmail"), (listed.GetProperty("individualId").GetString(), listed.GetProperty("reason").GetString()));
         Assert.DoesNotContain(sandboxes.RealMagnet.ReceivedUpserts, u => u.Details["CustomMemberID"] == "IND-W1");
 
         var receipt = await PushBlastAsync("transactional");
-        Assert.Equal(0, (await GetJsonAsync(receipt)).GetProperty("suppressed").GetProperty("total").GetInt32());
+        Assert.Equal(0, (await pipeline.GetJsonAsync(receipt)).GetProperty("suppressed").GetProperty("total").GetInt32());
         Assert.Single(sandboxes.RealMagnet.ReceivedUpserts, u => u.Details["CustomMemberID"] == "IND-W1");
     }
 
@@ -100,7 +98,7 @@ public sealed class WebhookPipelineTests(ITestOutputHelper output) : IAsyncLifet
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var body = $$"""[{"email":"other@example.org","timestamp":{{now}},"event":"spamreport","sg_event_id":"forged","ams_id":"IND-W2"}]""";
 
-        using var response = await PostSendGridAsync(body, now, stranger);
+        using var response = await pipeline.PostSendGridAsync(body, now, stranger);
         await Task.Delay(TimeSpan.FromSeconds(3));
         using var profile = await pipeline.GetAsync("/api/individuals/IND-W2/profile");
 
@@ -124,28 +122,11 @@ public sealed class WebhookPipelineTests(ITestOutputHelper output) : IAsyncLifet
         return post.Headers.Location!.OriginalString;
     }
 
-    private async Task<JsonElement> GetJsonAsync(string path)
-    {
-        using var response = await pipeline.GetAsync(path);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).Clone();
-    }
 
     private async Task<bool> DoNotEmailAsync(string individualId)
     {
         using var response = await pipeline.GetAsync($"/api/individuals/{individualId}/profile");
         return response.StatusCode == HttpStatusCode.OK
                && (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("doNotEmail").GetBoolean();
-    }
-
-    /// <summary>Posts as SendGrid does: no function key, ECDSA over the timestamp's text then the body.</summary>
-    private Task<HttpResponseMessage> PostSendGridAsync(string body, long timestamp, ECDsa key)
-    {
-        var text = timestamp.ToString(CultureInfo.InvariantCulture);
-        var signature = key.SignData(Encoding.UTF8.GetBytes(text + body), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/sendgrid") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Twilio-Email-Event-Webhook-Signature", Convert.ToBase64String(signature));
-        request.Headers.Add("X-Twilio-Email-Event-Webhook-Timestamp", text);
-        return pipeline.Http.SendAsync(request);
     }
 }
