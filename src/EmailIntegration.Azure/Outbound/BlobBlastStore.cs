@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using EmailIntegration.Pipeline.Outbound;
 using EmailIntegration.Pipeline.Serve;
 using Microsoft.Extensions.Options;
@@ -15,24 +14,9 @@ public sealed class BlobBlastStore(BlobServiceClient blobs, IOptions<OutboundSto
 
     public static string BlobName(string blastId) => $"blasts/{blastId}.json";
 
-    public async Task<bool> LandAsync(string blastId, BlastRequest blast, CancellationToken cancellationToken)
-    {
-        var content = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(blast, ApiJson.Options));
-        try
-        {
-            // If-None-Match: * — a second post under the same id (same content or not) never replaces the first.
-            await container.GetBlobClient(BlobName(blastId)).UploadAsync(content, new BlobUploadOptions
-            {
-                HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-            }, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-        {
-            return false;
-        }
-    }
+    /// <returns>False when a blast with this id was landed before (same content or not): it is never replaced.</returns>
+    public Task<bool> LandAsync(string blastId, BlastRequest blast, CancellationToken cancellationToken) =>
+        JsonBlob.CreateIfAbsentAsync(container.GetBlobClient(BlobName(blastId)), blast, cancellationToken);
 
     public async Task<BlastRequest?> ReadAsync(string blastId, CancellationToken cancellationToken)
     {

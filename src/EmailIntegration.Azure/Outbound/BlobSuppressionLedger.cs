@@ -1,7 +1,5 @@
-using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using EmailIntegration.Pipeline.Outbound;
 using EmailIntegration.Pipeline.Serve;
 using Microsoft.Extensions.Options;
@@ -21,23 +19,10 @@ public sealed class BlobSuppressionLedger(BlobServiceClient blobs, IOptions<Outb
     public async Task<BlastDecisions> RecordOnceAsync(BlastDecisions decisions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(decisions);
-        try
-        {
-            await container.GetBlobClient(BlobName(decisions.BlastId)).UploadAsync(
-                BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(decisions, ApiJson.Options)),
-                new BlobUploadOptions
-                {
-                    HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-                    Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-                },
-                cancellationToken);
-            return decisions;
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-        {
-            return await ReadAsync(decisions.BlastId, cancellationToken)
+        return await JsonBlob.CreateIfAbsentAsync(container.GetBlobClient(BlobName(decisions.BlastId)), decisions, cancellationToken)
+            ? decisions
+            : await ReadAsync(decisions.BlastId, cancellationToken)
                 ?? throw new InvalidOperationException($"The decisions of blast {decisions.BlastId} exist but can't be read.");
-        }
     }
 
     public async Task<BlastDecisions?> ReadAsync(string blastId, CancellationToken cancellationToken)
