@@ -271,7 +271,7 @@ public static class BenchCommand
 
     private static CounterSnapshot Snapshot(BenchCounters c) => new(
         c.ReadCalls, c.ReadIds, c.ReadDocuments, c.Writes, c.SaveCalls, c.Queries, c.Conflicts,
-        c.Messages, c.MessageBytes, c.MaxMessageBytes, c.MaxWritesPerMailing, c.ReadTime, c.SaveTime);
+        c.Messages, c.MessageBytes, c.MaxMessageBytes, c.MaxRowsPerWrite, c.ReadTime, c.SaveTime);
 
     private static string? Option(string[] args, string name)
     {
@@ -289,7 +289,7 @@ public static class BenchCommand
 
 public sealed record CounterSnapshot(
     long ReadCalls, long ReadIds, long ReadDocuments, long Writes, long SaveCalls, long Queries, long Conflicts,
-    long Messages, long MessageBytes, long MaxMessageBytes, long MaxWritesPerMailing, TimeSpan ReadTime, TimeSpan SaveTime);
+    long Messages, long MessageBytes, long MaxMessageBytes, long MaxRowsPerWrite, TimeSpan ReadTime, TimeSpan SaveTime);
 
 public sealed record TabResult(
     int Rows,
