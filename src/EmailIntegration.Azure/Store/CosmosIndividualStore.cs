@@ -74,9 +74,9 @@ public sealed partial class CosmosIndividualStore(Container container) : IIndivi
         var items = documents.GroupBy(d => MailingFold.IdOf(d.Id), StringComparer.Ordinal)
             .Select(group => StoredItemOf(group.Key, group.ToList(), snapshot))
             .ToList();
-        if (items.FirstOrDefault(i => i.Body.Length > MailingFold.MaxStoredBytes) is { } tooLarge)
+        foreach (var (id, body) in items.Where(i => i.Body.Length > MailingFold.MaxStoredBytes))
         {
-            throw new DocumentTooLargeException(tooLarge.Id, tooLarge.Body.Length, MailingFold.MaxStoredBytes);
+            throw new DocumentTooLargeException(id, body.Length, MailingFold.MaxStoredBytes);
         }
 
         // The items are independent (each conditional on its own version), so they are written at once.
