@@ -74,9 +74,11 @@ public sealed partial class CosmosIndividualStore(Container container) : IIndivi
         var items = documents.GroupBy(d => MailingFold.IdOf(d.Id), StringComparer.Ordinal)
             .Select(group => StoredItemOf(group.Key, group.ToList(), snapshot))
             .ToList();
-        if (items.FirstOrDefault(i => i.Body.Length > MailingFold.MaxStoredBytes) is { } tooLarge)
+        // The items are value tuples: FirstOrDefault would return (null, null), which "is { }" matches, when none is too large.
+        var tooLarge = items.FindIndex(i => i.Body.Length > MailingFold.MaxStoredBytes);
+        if (tooLarge >= 0)
         {
-            throw new DocumentTooLargeException(tooLarge.Id, tooLarge.Body.Length, MailingFold.MaxStoredBytes);
+            throw new DocumentTooLargeException(items[tooLarge].Id, items[tooLarge].Body.Length, MailingFold.MaxStoredBytes);
         }
 
         // The items are independent (each conditional on its own version), so they are written at once.
