@@ -46,7 +46,7 @@ public sealed class MailingFoldStoreTests : IAsyncLifetime
     public async Task ASave_WritesOneItemPerMailing_HoweverManyOfItsRowsChanged()
     {
         const string individual = "IND-W";
-        var counter = new WriteCounter();
+        using var counter = new WriteCounter();
         using var client = CountingClient(counter);
         var options = pipeline.Services.GetRequiredService<IOptions<CosmosOptions>>().Value;
         var store = new CosmosIndividualStore(client.GetContainer(options.Database, options.Container));
@@ -236,6 +236,27 @@ public sealed class MailingFoldStoreTests : IAsyncLifetime
         Assert.Equal([small.Id], (await Store.ReadAsync(individual, [small.Id], default)).Documents.Keys);
     }
 
+    [Fact]
+    public async Task ARefusedSave_ReportsNoChangeToTheChangeFeed()
+    {
+        // The change feed is written ahead of the rows it reports (ChangeCapturingStore): a save the store refuses must not
+        // leave behind a bounce the AMS is told about but that never exists (the message is quarantined, never retried).
+        const string individual = "IND-F";
+        var opens = Enumerable.Range(0, 20_000)
+            .Select(i => Tracked(individual, RealMagnet, "m1", TrackingEventKind.Opened, At(1).AddSeconds(i)));
+        var projected = IndividualProjection.Apply(
+            individual, new Dictionary<string, IndividualDocument>(),
+            [.. opens, Tracked(individual, RealMagnet, "m2", TrackingEventKind.Bounced, At(2)) with { Bounce = BounceSeverity.Soft }]).Changed;
+        Assert.Contains(projected, d => d is BounceDocument);
+
+        await Assert.ThrowsAsync<DocumentTooLargeException>(() => Store.SaveAsync(individual, projected, DocumentSnapshot.Empty, default));
+
+        var log = pipeline.Services.GetRequiredService<EmailIntegration.Pipeline.Changes.IChangeLog>();
+        var reported = await log.ReadAsync(null, 100, DateTimeOffset.UtcNow.AddMinutes(1), default);
+        Assert.Empty(reported.Items.Select(i => i.Change.Kind));
+        Assert.Empty((await Store.QueryAsync(individual, new FormQuery(FormQuery.AnyDocumentType, 1), default)).Documents);
+    }
+
     /// <summary>
     /// Pages through <paramref name="first"/> by the last row's key and asserts the pages are the rows of its type (and
     /// filters) in <see cref="RowKey"/> order: none lost, none twice, every page but the last full, the last saying no more.
@@ -353,29 +374,32 @@ public sealed class MailingFoldStoreTests : IAsyncLifetime
         return document;
     }
 
-    /// <summary>A client of its own on the pipeline's emulator account, with a handler that counts the item writes it sends.</summary>
+    /// <summary>
+    /// A client of its own on the pipeline's emulator account whose HTTP requests pass <paramref name="counter"/>. Counted on
+    /// the wire: the SDK's own request handlers see a create addressed to the container, not yet to <c>/docs</c>.
+    /// </summary>
     private CosmosClient CountingClient(WriteCounter counter)
     {
         var options = pipeline.Services.GetRequiredService<IOptions<CosmosOptions>>().Value;
         Assert.True(options.AcceptSelfSignedCertificate, "These tests run on the local emulator.");
+
+        // As CosmosClientFactory does for the emulator (loopback only): one gateway with a self-signed certificate.
+        counter.InnerHandler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
+        };
         var clientOptions = new CosmosClientOptions
         {
             ApplicationName = "EmailIntegration.IntegrationTests",
             ConnectionMode = ConnectionMode.Gateway,
             LimitToEndpoint = true,
-
-            // As CosmosClientFactory does for the emulator (loopback only): it serves a self-signed certificate.
-            HttpClientFactory = () => new HttpClient(new HttpClientHandler
-            {
-                ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
-            }),
+            HttpClientFactory = () => new HttpClient(counter, disposeHandler: false),
         };
-        clientOptions.CustomHandlers.Add(counter);
         return new CosmosClient(options.Endpoint!.ToString(), options.Key, clientOptions);
     }
 
-    /// <summary>Counts creates (POST) and replaces (PUT) of items: requests on <c>/docs</c> that are no query.</summary>
-    private sealed class WriteCounter : RequestHandler
+    /// <summary>Counts the item writes sent: creates (POST) and replaces (PUT) on <c>/docs</c> that are no query.</summary>
+    private sealed class WriteCounter : DelegatingHandler
     {
         private int writes;
 
@@ -383,12 +407,11 @@ public sealed class MailingFoldStoreTests : IAsyncLifetime
 
         public void Reset() => Interlocked.Exchange(ref writes, 0);
 
-        public override Task<ResponseMessage> SendAsync(RequestMessage request, CancellationToken cancellationToken)
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            var isQuery = request.Headers.TryGetValue("x-ms-documentdb-isquery", out _)
-                || request.Headers.TryGetValue("x-ms-cosmos-is-query-plan-request", out _);
+            var isQuery = request.Headers.Contains("x-ms-documentdb-isquery") || request.Headers.Contains("x-ms-cosmos-is-query-plan-request");
             if ((request.Method == HttpMethod.Post || request.Method == HttpMethod.Put) && !isQuery
-                && request.RequestUri.OriginalString.Contains("/docs", StringComparison.Ordinal))
+                && request.RequestUri!.AbsolutePath.Contains("/docs", StringComparison.Ordinal))
             {
                 Interlocked.Increment(ref writes);
             }
