@@ -71,13 +71,7 @@ public sealed partial class CosmosIndividualStore(Container container) : IIndivi
         }
 
         // Every item is built (and measured) before any is written, so an item over its limit writes nothing.
-        var items = documents.GroupBy(d => MailingFold.IdOf(d.Id), StringComparer.Ordinal)
-            .Select(group => StoredItemOf(group.Key, group.ToList(), snapshot))
-            .ToList();
-        foreach (var (id, body) in items.Where(i => i.Body.Length > MailingFold.MaxStoredBytes))
-        {
-            throw new DocumentTooLargeException(id, body.Length, MailingFold.MaxStoredBytes);
-        }
+        var items = StoredItemsOf(documents, snapshot);
 
         // The items are independent (each conditional on its own version), so they are written at once.
         var writes = items.Select(i => WriteAsync(i.Id, i.Body, partitionKey, snapshot.VersionOf(i.Id), cancellationToken)).ToList();
@@ -90,6 +84,23 @@ public sealed partial class CosmosIndividualStore(Container container) : IIndivi
             // A lost race is retried by the caller; any other error beside it is what the caller must see.
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
         }
+    }
+
+    public void EnsureStorable(IReadOnlyList<IndividualDocument> documents, DocumentSnapshot snapshot) =>
+        StoredItemsOf(documents, snapshot);
+
+    /// <summary>The items the documents are stored in, each within its size limit (else <see cref="DocumentTooLargeException"/>).</summary>
+    private static List<(string Id, byte[] Body)> StoredItemsOf(IReadOnlyList<IndividualDocument> documents, DocumentSnapshot snapshot)
+    {
+        var items = documents.GroupBy(d => MailingFold.IdOf(d.Id), StringComparer.Ordinal)
+            .Select(group => StoredItemOf(group.Key, group.ToList(), snapshot))
+            .ToList();
+        foreach (var (id, body) in items.Where(i => i.Body.Length > MailingFold.MaxStoredBytes))
+        {
+            throw new DocumentTooLargeException(id, body.Length, MailingFold.MaxStoredBytes);
+        }
+
+        return items;
     }
 
     /// <summary>

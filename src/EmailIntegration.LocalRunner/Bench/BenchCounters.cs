@@ -110,6 +110,9 @@ public sealed class CountingDocumentStore(IIndividualDocumentStore inner, BenchC
         }
     }
 
+    public void EnsureStorable(IReadOnlyList<IndividualDocument> documents, DocumentSnapshot snapshot) =>
+        inner.EnsureStorable(documents, snapshot);
+
     public async Task<DocumentPage> QueryAsync(string individualId, FormQuery query, CancellationToken cancellationToken)
     {
         var start = System.Diagnostics.Stopwatch.GetTimestamp();

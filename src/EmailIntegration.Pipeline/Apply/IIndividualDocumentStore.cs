@@ -19,6 +19,12 @@ public interface IIndividualDocumentStore
     /// </summary>
     Task SaveAsync(string individualId, IReadOnlyList<IndividualDocument> documents, DocumentSnapshot snapshot, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Throws <see cref="DocumentTooLargeException"/> when <see cref="SaveAsync"/> would refuse these documents for their
+    /// size; writes nothing. For a caller that records something ahead of the save (see <see cref="Changes.ChangeCapturingStore"/>).
+    /// </summary>
+    void EnsureStorable(IReadOnlyList<IndividualDocument> documents, DocumentSnapshot snapshot);
+
     /// <summary>One page of one child form in <see cref="RowKey"/> order (newest first), as one single-partition query.</summary>
     Task<DocumentPage> QueryAsync(string individualId, FormQuery query, CancellationToken cancellationToken);
 }
