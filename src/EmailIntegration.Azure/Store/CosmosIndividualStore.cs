@@ -151,6 +151,19 @@ public sealed partial class CosmosIndividualStore(Container container) : IIndivi
             return new DocumentPage(any.Rows.Settled(true).Concat(any.Others).Take(query.PageSize).ToList(), !any.Ended);
         }
 
+        if (query is { DocumentType: FormQuery.NewestDocuments, RowTypes: { } rowTypes })
+        {
+            // The newest folds holding a row of any of the types: their rows of those types, settled as below.
+            ArgumentOutOfRangeException.ThrowIfZero(rowTypes.Count, nameof(query));
+            var holding = string.Join(" OR ", rowTypes.Select(type => $"IS_DEFINED({SpanOf(type)})"));
+            var definition = new QueryDefinition(
+                    $"SELECT * FROM c WHERE c.type = @fold AND ({holding}) ORDER BY c.sortAt DESC, c.id DESC")
+                .WithParameter("@fold", MailingFold.StoredType);
+            var typed = await ReadItemsAsync(individualId, definition, query.PageSize,
+                row => row.TryGetProperty("type", out var type) && rowTypes.Any(t => type.ValueEquals(t)), _ => true, cancellationToken);
+            return new DocumentPage(typed.Rows.Settled(typed.Ended), !typed.Ended);
+        }
+
         if (query.DocumentType == FormQuery.NewestDocuments)
         {
             var definition = new QueryDefinition(
@@ -168,12 +181,6 @@ public sealed partial class CosmosIndividualStore(Container container) : IIndivi
     /// <summary>One page of one form's rows: the folds holding rows of its type, newest first, until the page is settled.</summary>
     private async Task<DocumentPage> QueryFormAsync(string individualId, FormQuery query, CancellationToken cancellationToken)
     {
-        // Property names cannot be parameters; these are registered constants (checked here all the same).
-        if (!MailingFold.RowTypes.Contains(query.DocumentType))
-        {
-            throw new ArgumentException($"{query.DocumentType} is not a child-form row type.", nameof(query));
-        }
-
         if (query.RequiredTime is not null && !RequiredTimePattern().IsMatch(query.RequiredTime))
         {
             throw new ArgumentException("RequiredTime must be a camelCase property name.", nameof(query));
@@ -181,7 +188,7 @@ public sealed partial class CosmosIndividualStore(Container container) : IIndivi
 
         // Values reach Cosmos only as parameters, never spliced into the text. A fold's span of a type is the newest and
         // oldest row of that type it holds, so the filters keep every fold that may hold a row of the page.
-        var span = $"c.{MailingFoldJson.Spans}.{query.DocumentType}";
+        var span = SpanOf(query.DocumentType);
         var filters = new List<string> { "c.type = @fold", $"IS_DEFINED({span})" };
         var parameters = new List<(string Name, object Value)> { ("@fold", MailingFold.StoredType) };
         void Filter(string clause, string name, object value)
@@ -220,12 +227,18 @@ public sealed partial class CosmosIndividualStore(Container container) : IIndivi
         bool Takes(IndividualDocument row) =>
             (query.From is not { } f || row.SortAt >= f) && (query.To is not { } t || row.SortAt < t)
             && (query.After is not { } a || RowKey.Of(row) > a);
+        // A page of folds and one more settles a page of one-row folds in one round trip; folds with more rows settle sooner.
         var read = await ReadItemsAsync(
-            individualId, definition, query.PageSize, RowFilter(query.DocumentType, query.RequiredTime),
-            rows => rows.SettledCount(false) > query.PageSize, cancellationToken, Takes);
+            individualId, definition, query.PageSize + 1, RowFilter(query.DocumentType, query.RequiredTime),
+            rows => rows.SettledCount(false) >= query.PageSize, cancellationToken, Takes);
         var settled = read.Rows.Settled(read.Ended);
         return new DocumentPage(settled.Take(query.PageSize).ToList(), settled.Count > query.PageSize || !read.Ended);
     }
+
+    /// <summary>The stored path of a fold's span of a row type. Property names cannot be parameters: only the registered types pass.</summary>
+    private static string SpanOf(string rowType) => MailingFold.RowTypes.Contains(rowType)
+        ? $"c.{MailingFoldJson.Spans}.{rowType}"
+        : throw new ArgumentException($"{rowType} is not a child-form row type.", nameof(rowType));
 
     /// <summary>Only the rows of one type (and with the required time set), decided on the stored JSON before deserializing.</summary>
     private static Func<JsonElement, bool> RowFilter(string type, string? requiredTime) => row =>
@@ -233,24 +246,24 @@ public sealed partial class CosmosIndividualStore(Container container) : IIndivi
         && (requiredTime is null || (row.TryGetProperty(requiredTime, out var time) && time.ValueKind == JsonValueKind.String));
 
     /// <summary>
-    /// Reads a query's items page by page: at least <paramref name="minItems"/> of them (or all), then on until
-    /// <paramref name="enough"/> says the rows read settle what the caller needs.
+    /// Reads a query's items, <paramref name="pageItems"/> per round trip, until <paramref name="enough"/> says the rows
+    /// read settle what the caller needs (or none are left).
     /// </summary>
     private async Task<ItemsRead> ReadItemsAsync(
-        string individualId, QueryDefinition definition, int minItems, Func<JsonElement, bool>? rowFilter,
+        string individualId, QueryDefinition definition, int pageItems, Func<JsonElement, bool>? rowFilter,
         Func<NewestFirstRows, bool> enough, CancellationToken cancellationToken, Func<IndividualDocument, bool>? takes = null)
     {
         using var iterator = container.GetItemQueryStreamIterator(definition, requestOptions: new QueryRequestOptions
         {
             PartitionKey = new PartitionKey(individualId),
-            MaxItemCount = minItems,
+            MaxItemCount = pageItems,
         });
 
         // The service may answer a page with fewer items than asked while more remain: read on until enough are read.
         var rows = new NewestFirstRows();
         var others = new List<IndividualDocument>();
         var items = 0;
-        while (iterator.HasMoreResults && (items < minItems || !enough(rows)))
+        while (iterator.HasMoreResults && (items < pageItems || !enough(rows)))
         {
             using var response = await iterator.ReadNextAsync(cancellationToken);
             EnsureSuccess(response, "query");

@@ -90,6 +90,9 @@ public sealed class DocumentSnapshot(
 
 /// <param name="DocumentType">One of <see cref="DocumentTypes"/>, or <see cref="AnyDocumentType"/>.</param>
 /// <param name="After">The last row of the previous page (rows sort by <see cref="RowKey"/>), or null for the first page.</param>
+/// <param name="RowTypes">
+/// With <see cref="FormQuery.NewestDocuments"/>: only rows of these types (and no profile), from the newest mailings holding any.
+/// </param>
 /// <param name="RequiredTime">
 /// Only documents where this time property (its stored, camelCase name, e.g. "receivedAt") is set: a form that
 /// serves a subset of another form's documents. A constant of the form's registration, never a request value.
@@ -101,7 +104,8 @@ public sealed record FormQuery(
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
     string? Vendor = null,
-    string? RequiredTime = null)
+    string? RequiredTime = null,
+    IReadOnlyList<string>? RowTypes = null)
 {
     /// <summary>
     /// As <see cref="DocumentType"/>: any document of the partition, unordered. Used with a page

@@ -37,13 +37,24 @@ public sealed class EmailIntegrationTabReader(IIndividualDocumentStore store, IC
         EnsureValidIndividualId(individualId);
         var newest = await store.QueryAsync(
             individualId, new FormQuery(FormQuery.NewestDocuments, NewestDocumentsRead(request.PageSize)), cancellationToken);
-        var pages = ChildForms.All.Select(form =>
+        var requests = ChildForms.All
+            .Select(form => request with { ContinuationToken = tokensBySegment?.GetValueOrDefault(form.Segment) }).ToList();
+        var answered = ChildForms.All.Select((form, i) => FromNewest(newest, form, individualId, requests[i])).ToList();
+
+        // The forms whose rows are older than what the read held (an individual with more mailings than it takes; often a
+        // rare type, or one the individual has none of): one more read, of the newest mailings holding rows of those types.
+        var open = ChildForms.All.Where((form, i) => answered[i] is null && IsFirstPage(requests[i]))
+            .Select(form => form.DocumentType).Distinct(StringComparer.Ordinal).ToList();
+        if (open.Count > 0 && newest.More)
         {
-            var formRequest = request with { ContinuationToken = tokensBySegment?.GetValueOrDefault(form.Segment) };
-            return FromNewest(newest, form, individualId, formRequest) is { } page
-                ? Task.FromResult(page)
-                : ReadPageAsync(individualId, form, formRequest, cancellationToken);
-        }).ToList();
+            var older = await store.QueryAsync(individualId,
+                new FormQuery(FormQuery.NewestDocuments, NewestDocumentsRead(request.PageSize), RowTypes: open), cancellationToken);
+            answered = answered.Select((page, i) => page ?? FromNewest(older, ChildForms.All[i], individualId, requests[i])).ToList();
+        }
+
+        var pages = ChildForms.All.Select((form, i) => answered[i] is { } page
+            ? Task.FromResult(page)
+            : ReadPageAsync(individualId, form, requests[i], cancellationToken)).ToList();
         await Task.WhenAll(pages);
 
         var forms = ChildForms.All.Zip(pages, (form, page) => (form, page.Result)).ToList();
@@ -81,7 +92,7 @@ public sealed class EmailIntegrationTabReader(IIndividualDocumentStore store, IC
     /// <summary>The unfiltered first page, from the newest documents when they determine it exactly; otherwise null.</summary>
     private FormPage? FromNewest(DocumentPage newest, ChildForm form, string individualId, PageRequest request)
     {
-        if (request is not { ContinuationToken: null, From: null, To: null, Vendor: null })
+        if (!IsFirstPage(request))
         {
             return null;
         }
@@ -89,6 +100,8 @@ public sealed class EmailIntegrationTabReader(IIndividualDocumentStore store, IC
         var rows = FirstRows.Of(newest.Documents, !newest.More, form.DocumentType, request.PageSize, form.Takes, out var more);
         return rows is null ? null : PageOf(form, individualId, request, rows, more);
     }
+
+    private static bool IsFirstPage(PageRequest request) => request is { ContinuationToken: null, From: null, To: null, Vendor: null };
 
     private async Task<FormPage> ReadPageAsync(string individualId, ChildForm form, PageRequest request, CancellationToken cancellationToken)
     {

@@ -208,6 +208,23 @@ public sealed class MailingFoldStoreTests : IAsyncLifetime
                 newest.Documents.Select(d => d.Id));
             Assert.Equal(!ended, newest.More);
         }
+
+        // The same read narrowed to some row types (the tab's second read): the newest folds holding any of them, and of
+        // their rows only those types, settled the same way; a prefix of those types' rows in key order.
+        foreach (var types in new[] { new[] { DocumentTypes.Bounce }, [DocumentTypes.FaxTracking, DocumentTypes.Unsubscribe, DocumentTypes.CustomerAction] })
+        {
+            var typedInOrder = allInOrder.Where(r => types.Contains(DocumentTypes.Of(r))).ToList();
+            var holding = typedInOrder.GroupBy(r => MailingFold.IdOf(r.Id), StringComparer.Ordinal)
+                .Select(g => rows.Where(r => MailingFold.IdOf(r.Id) == g.Key).Max(r => r.SortAt)).OrderDescending().ToList();
+            foreach (var items in new[] { 1, 3, holding.Count + 1 }.Where(i => i != holding.Count)) // exactly all: either answer is right
+            {
+                var typed = await Store.QueryAsync(individual, new FormQuery(FormQuery.NewestDocuments, items, RowTypes: types), default);
+                var ended = items > holding.Count;
+                var expected = ended ? typedInOrder : typedInOrder.Where(r => r.SortAt > holding[items - 1]).ToList();
+                Assert.Equal(expected.Select(r => r.Id), typed.Documents.Select(d => d.Id));
+                Assert.Equal(!ended, typed.More);
+            }
+        }
     }
 
     [Fact]
