@@ -231,12 +231,7 @@ public sealed class MailingFoldStoreTests : IAsyncLifetime
     public async Task AMailingOverTheSizeLimit_IsRefused_AndNothingOfThatSaveIsWritten()
     {
         const string individual = "IND-L";
-        var opens = Enumerable.Range(0, 20_000)
-            .Select(i => Tracked(individual, RealMagnet, "m1", TrackingEventKind.Opened, At(1).AddSeconds(i)));
-        var projected = IndividualProjection.Apply(
-            individual, new Dictionary<string, IndividualDocument>(),
-            [Tracked(individual, RealMagnet, "m1", TrackingEventKind.Delivered, At(1)), .. opens,
-             Tracked(individual, RealMagnet, "m2", TrackingEventKind.Delivered, At(2))]).Changed;
+        var projected = WithAMailingOverTheLimit(individual, Tracked(individual, RealMagnet, "m2", TrackingEventKind.Delivered, At(2)));
         var huge = projected.OfType<MailingTrackingDocument>().Single(d => d.MailingId == "m1");
         var small = projected.OfType<MailingTrackingDocument>().Single(d => d.MailingId == "m2");
         Assert.True(MailingFoldJson.Serialize(DocumentKeys.Mailing(RealMagnet, "m1"), [huge]).Length > MailingFold.MaxStoredBytes);
@@ -259,11 +254,8 @@ public sealed class MailingFoldStoreTests : IAsyncLifetime
         // The change feed is written ahead of the rows it reports (ChangeCapturingStore): a save the store refuses must not
         // leave behind a bounce the AMS is told about but that never exists (the message is quarantined, never retried).
         const string individual = "IND-F";
-        var opens = Enumerable.Range(0, 20_000)
-            .Select(i => Tracked(individual, RealMagnet, "m1", TrackingEventKind.Opened, At(1).AddSeconds(i)));
-        var projected = IndividualProjection.Apply(
-            individual, new Dictionary<string, IndividualDocument>(),
-            [.. opens, Tracked(individual, RealMagnet, "m2", TrackingEventKind.Bounced, At(2)) with { Bounce = BounceSeverity.Soft }]).Changed;
+        var projected = WithAMailingOverTheLimit(
+            individual, Tracked(individual, RealMagnet, "m2", TrackingEventKind.Bounced, At(2)) with { Bounce = BounceSeverity.Soft });
         Assert.Contains(projected, d => d is BounceDocument);
 
         await Assert.ThrowsAsync<DocumentTooLargeException>(() => Store.SaveAsync(individual, projected, DocumentSnapshot.Empty, default));
@@ -272,6 +264,16 @@ public sealed class MailingFoldStoreTests : IAsyncLifetime
         var reported = await log.ReadAsync(null, 100, DateTimeOffset.UtcNow.AddMinutes(1), default);
         Assert.Empty(reported.Items.Select(i => i.Change.Kind));
         Assert.Empty((await Store.QueryAsync(individual, new FormQuery(FormQuery.AnyDocumentType, 1), default)).Documents);
+    }
+
+    /// <summary>The documents of mailing m1 delivered and opened 20,000 times (its fold over the limit), and of one more event.</summary>
+    private static IReadOnlyList<IndividualDocument> WithAMailingOverTheLimit(string individual, TrackingEvent other)
+    {
+        var opens = Enumerable.Range(0, 20_000)
+            .Select(i => Tracked(individual, RealMagnet, "m1", TrackingEventKind.Opened, At(1).AddSeconds(i)));
+        return IndividualProjection.Apply(
+            individual, new Dictionary<string, IndividualDocument>(),
+            [Tracked(individual, RealMagnet, "m1", TrackingEventKind.Delivered, At(1)), .. opens, other]).Changed;
     }
 
     /// <summary>
