@@ -74,11 +74,11 @@ resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
         kind: 'Hash'
         version: 2
       }
-      // The tab's queries: WHERE c.type = @type [AND c.vendor = @vendor] [AND c.sortAt >= @from AND c.sortAt < @to]
-      // [AND the keyset of the previous page] ORDER BY c.sortAt DESC, c.id DESC, within one individual's partition
-      // (a two-property ORDER BY needs its composite index). appliedEventIds is only read back with the document
-      // (idempotent apply) and the tab summary's list of row types (types) only with the summary: neither is filtered on, so both
-      // stay out of the index (cheaper writes).
+      // The tab's queries, within one individual's partition: the newest items (WHERE c.type IN (profile, mailing)) and
+      // a form's folds (WHERE c.type = 'mailing' AND IS_DEFINED(c.spans.<row type>) [AND c.vendor = @vendor] [AND the
+      // span's newest/oldest against from, to and the previous page's last row]), both ORDER BY c.sortAt DESC, c.id DESC
+      // (a two-property ORDER BY needs its composite index). A fold's rows (rows) and a profile's appliedEventIds are only
+      // read back with their item, never filtered on, so they stay out of the index (cheaper writes).
       indexingPolicy: {
         indexingMode: 'consistent'
         automatic: true
@@ -92,7 +92,7 @@ resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
             path: '/appliedEventIds/*'
           }
           {
-            path: '/types/*'
+            path: '/rows/*'
           }
           {
             path: '/"_etag"/?'

@@ -87,7 +87,8 @@ public sealed class ResourceInitializer(
             new CompositePath { Path = "/sortKey", Order = CompositePathSortOrder.Ascending },
         ]);
         properties.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/appliedEventIds/*" });
-        properties.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/types/*" });
+        // A mailing fold's rows are read back with the fold, never filtered on (see MailingFoldJson).
+        properties.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/rows/*" });
         return properties;
     }
 }

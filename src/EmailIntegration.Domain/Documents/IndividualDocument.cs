@@ -5,9 +5,9 @@ using EmailIntegration.Domain.Rules;
 namespace EmailIntegration.Domain.Documents;
 
 /// <summary>
-/// One document in the individual's partition. Each child-form row is its own small document, so no
-/// document grows with the individual's history, and each records the events it has absorbed, so
-/// applying an event twice is the same as applying it once.
+/// One document in the individual's partition. Each child-form row is its own document to the domain (stored with the
+/// other rows of its mailing, see <see cref="MailingFold"/>), so no document grows with the individual's history, and
+/// each records the events it has absorbed, so applying an event twice is the same as applying it once.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(MailingTrackingDocument), DocumentTypes.Tracking)]
@@ -18,7 +18,6 @@ namespace EmailIntegration.Domain.Documents;
 [JsonDerivedType(typeof(CustomerActionDocument), DocumentTypes.CustomerAction)]
 [JsonDerivedType(typeof(InterestActivityDocument), DocumentTypes.InterestActivity)]
 [JsonDerivedType(typeof(ProfileDocument), DocumentTypes.Profile)]
-[JsonDerivedType(typeof(TabSummaryDocument), DocumentTypes.TabSummary)]
 [JsonDerivedType(typeof(ChangeDocument), DocumentTypes.Change)]
 public abstract class IndividualDocument
 {
@@ -57,7 +56,7 @@ public abstract class IndividualDocument
     protected static DateTimeOffset Earliest(DateTimeOffset? current, DateTimeOffset candidate) =>
         current is { } value && value <= candidate ? value : candidate;
 
-    }
+}
 
 /// <summary>A child-form row of one vendor's mailing.</summary>
 public abstract class MailingRowDocument : IndividualDocument
@@ -77,7 +76,6 @@ public static class DocumentTypes
     public const string CustomerAction = "customerAction";
     public const string InterestActivity = "interestActivity";
     public const string Profile = "profile";
-    public const string TabSummary = "tabSummary";
     public const string Change = "change";
 
     /// <summary>The stored type of a document (its "type" discriminator).</summary>
@@ -91,7 +89,6 @@ public static class DocumentTypes
         CustomerActionDocument => CustomerAction,
         InterestActivityDocument => InterestActivity,
         ProfileDocument => Profile,
-        TabSummaryDocument => TabSummary,
         ChangeDocument => Change,
         _ => throw new ArgumentException($"{document.GetType().Name} has no stored type.", nameof(document)),
     };

@@ -9,6 +9,10 @@ namespace EmailIntegration.Domain.Rules;
 /// </summary>
 public static partial class DocumentKeys
 {
+    /// <summary>The stored item that holds every row of one vendor's mailing (see <see cref="Documents.MailingFold"/>).</summary>
+    public static string Mailing(string vendor, string mailingId) =>
+        $"{Documents.MailingFold.StoredType}|{Safe(vendor)}|{Safe(mailingId)}";
+
     public static string Tracking(string vendor, string mailingId) =>
         $"tracking|{Safe(vendor)}|{Safe(mailingId)}";
 

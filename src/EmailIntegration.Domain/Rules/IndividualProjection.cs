@@ -31,14 +31,8 @@ public static class IndividualProjection
     /// <summary>The ids of every document the events would touch, so the caller can read them in one call.</summary>
     public static IReadOnlyList<string> DocumentIdsTouchedBy(IEnumerable<TrackingEvent> events, EffectRules? rules = null)
     {
-        var ids = events.SelectMany(e => Targets(e, rules ?? EffectRules.None)).Select(t => t.Id)
+        return events.SelectMany(e => Targets(e, rules ?? EffectRules.None)).Select(t => t.Id)
             .Distinct(StringComparer.Ordinal).ToList();
-        if (ids.Any(id => id != ProfileDocument.DocumentId))
-        {
-            ids.Add(TabSummaryDocument.DocumentId); // rows were touched: the tab summary follows them
-        }
-
-        return ids;
     }
 
     /// <summary>
@@ -72,7 +66,6 @@ public static class IndividualProjection
         rules ??= EffectRules.None;
         var documents = new Dictionary<string, IndividualDocument>(current, StringComparer.Ordinal);
         var changed = new Dictionary<string, IndividualDocument>(StringComparer.Ordinal);
-        var touched = new HashSet<string>(StringComparer.Ordinal);
         int applied = 0, duplicates = 0, notProjected = 0;
 
         foreach (var trackingEvent in events)
@@ -97,8 +90,6 @@ public static class IndividualProjection
                 {
                     documents[id] = document = create(individualId);
                 }
-
-                touched.Add(id);
 
                 if (document.Apply(trackingEvent, rules))
                 {
@@ -131,22 +122,9 @@ public static class IndividualProjection
                 {
                     if (documents.GetValueOrDefault(id) is IFollowsLinkActivity follower && follower.Follow(activity))
                     {
-                        touched.Add(id);
                         changed[id] = documents[id];
                     }
                 }
-            }
-        }
-
-        // Last in the list, so written after the rows it describes (see TabSummaryDocument).
-        var rows = touched.Select(id => documents[id]).Where(TabSummaryDocument.Keeps).ToList();
-        if (rows.Count > 0)
-        {
-            var summary = documents.GetValueOrDefault(TabSummaryDocument.DocumentId) as TabSummaryDocument
-                ?? TabSummaryDocument.New(individualId);
-            if (summary.Include(rows))
-            {
-                changed[summary.Id] = summary;
             }
         }
 

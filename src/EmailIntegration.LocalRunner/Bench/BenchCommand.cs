@@ -145,6 +145,9 @@ public static class BenchCommand
         report.BadRecords = summary["bad_records"];
         report.Retries = summary["concurrency_retries"];
 
+        report.StoredSizes = await StatusAsync($"Stored item sizes: {StoredSample} individuals",
+            () => StoredSizesAsync(bench, workload.Individuals, ct));
+
         report.RawUpserts = rawDocs;
         report.RawUpsert = await StatusAsync($"Raw upserts: {rawDocs:N0} small documents, {Concurrency} at a time, straight through the SDK",
             () => RawUpsertAsync(bench, rawDocs, ct));
@@ -186,6 +189,37 @@ public static class BenchCommand
                 profile.KnownToAms = true;
                 await bench.UncountedStore.SaveAsync(id, [profile], DocumentSnapshot.Empty, token);
             });
+    }
+
+    private const int StoredSample = 200;
+
+    /// <summary>Reads every item of an even sample of the night's individuals and measures each as stored, by type.</summary>
+    private static async Task<IReadOnlyDictionary<string, StoredSizes>> StoredSizesAsync(BenchApp bench, int individuals, CancellationToken ct)
+    {
+        var container = bench.Services.GetRequiredService<Container>();
+        var sizes = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var step = Math.Max(1, individuals / StoredSample);
+        for (var i = 0; i < individuals; i += step)
+        {
+            using var iterator = container.GetItemQueryStreamIterator(new QueryDefinition("SELECT * FROM c"),
+                requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey(BenchWorkload.IndividualId(i)) });
+            while (iterator.HasMoreResults)
+            {
+                using var response = await iterator.ReadNextAsync(ct);
+                using var json = await System.Text.Json.JsonDocument.ParseAsync(response.Content, cancellationToken: ct);
+                foreach (var item in json.RootElement.GetProperty("Documents").EnumerateArray())
+                {
+                    var type = item.TryGetProperty("type", out var t) ? t.GetString() ?? "?" : "?";
+                    (sizes.TryGetValue(type, out var list) ? list : sizes[type] = []).Add(Encoding.UTF8.GetByteCount(item.GetRawText()));
+                }
+            }
+        }
+
+        return sizes.ToDictionary(s => s.Key, s =>
+        {
+            var sorted = s.Value.Order().ToList();
+            return new StoredSizes(sorted.Count, sorted.Average(), sorted[Math.Min(sorted.Count - 1, (int)(sorted.Count * 0.95))], sorted[^1]);
+        }, StringComparer.Ordinal);
     }
 
     /// <summary>The emulator's own ceiling: N small documents upserted straight through the SDK, <see cref="Concurrency"/> at a time.</summary>
@@ -271,7 +305,7 @@ public static class BenchCommand
 
     private static CounterSnapshot Snapshot(BenchCounters c) => new(
         c.ReadCalls, c.ReadIds, c.ReadDocuments, c.Writes, c.SaveCalls, c.Queries, c.Conflicts,
-        c.Messages, c.MessageBytes, c.MaxMessageBytes, c.MaxWritesPerMailing, c.ReadTime, c.SaveTime);
+        c.Messages, c.MessageBytes, c.MaxMessageBytes, c.MaxRowsPerWrite, c.ReadTime, c.SaveTime);
 
     private static string? Option(string[] args, string name)
     {
@@ -289,7 +323,7 @@ public static class BenchCommand
 
 public sealed record CounterSnapshot(
     long ReadCalls, long ReadIds, long ReadDocuments, long Writes, long SaveCalls, long Queries, long Conflicts,
-    long Messages, long MessageBytes, long MaxMessageBytes, long MaxWritesPerMailing, TimeSpan ReadTime, TimeSpan SaveTime);
+    long Messages, long MessageBytes, long MaxMessageBytes, long MaxRowsPerWrite, TimeSpan ReadTime, TimeSpan SaveTime);
 
 public sealed record TabResult(
     int Rows,

@@ -9,7 +9,7 @@ public sealed class BenchCounters
 {
     private long readCalls, readIds, readDocuments, writes, saveCalls, queries, conflicts;
     private long readTicks, saveTicks, queryTicks;
-    private long messages, messageBytes, maxMessageBytes, publishCalls, maxWritesPerMailing;
+    private long messages, messageBytes, maxMessageBytes, publishCalls, maxRowsPerWrite;
 
     public long ReadCalls => Interlocked.Read(ref readCalls);
     public long ReadIds => Interlocked.Read(ref readIds);
@@ -27,14 +27,14 @@ public sealed class BenchCounters
     public long MaxMessageBytes => Interlocked.Read(ref maxMessageBytes);
     public long PublishCalls => Interlocked.Read(ref publishCalls);
 
-    /// <summary>The most documents one save wrote for one (individual, mailing): one save is one message of one file.</summary>
-    public long MaxWritesPerMailing => Interlocked.Read(ref maxWritesPerMailing);
+    /// <summary>The most changed rows one stored item carried: the rows of one mailing one message changed (one save is one message).</summary>
+    public long MaxRowsPerWrite => Interlocked.Read(ref maxRowsPerWrite);
 
     public void Reset()
     {
         readCalls = readIds = readDocuments = writes = saveCalls = queries = conflicts = 0;
         readTicks = saveTicks = queryTicks = 0;
-        messages = messageBytes = maxMessageBytes = publishCalls = maxWritesPerMailing = 0;
+        messages = messageBytes = maxMessageBytes = publishCalls = maxRowsPerWrite = 0;
         Interlocked.MemoryBarrier();
     }
 
@@ -50,10 +50,10 @@ public sealed class BenchCounters
     {
         Interlocked.Add(ref saveTicks, ticks);
         Interlocked.Increment(ref saveCalls);
-        Interlocked.Add(ref writes, documents.Count);
-        var perMailing = documents.GroupBy(d => d is MailingRowDocument row ? row.Vendor + "/" + row.MailingId : "(profile)")
-            .Max(g => (long)g.Count());
-        Max(ref maxWritesPerMailing, perMailing);
+        // What the store writes: one item per mailing fold (and the profile on its own), see CosmosIndividualStore.
+        var items = documents.GroupBy(d => MailingFold.IdOf(d.Id), StringComparer.Ordinal).ToList();
+        Interlocked.Add(ref writes, items.Count);
+        Max(ref maxRowsPerWrite, items.Max(g => (long)g.Count()));
     }
 
     internal void Conflict() => Interlocked.Increment(ref conflicts);
@@ -109,6 +109,9 @@ public sealed class CountingDocumentStore(IIndividualDocumentStore inner, BenchC
             throw;
         }
     }
+
+    public void EnsureStorable(IReadOnlyList<IndividualDocument> documents, DocumentSnapshot snapshot) =>
+        inner.EnsureStorable(documents, snapshot);
 
     public async Task<DocumentPage> QueryAsync(string individualId, FormQuery query, CancellationToken cancellationToken)
     {

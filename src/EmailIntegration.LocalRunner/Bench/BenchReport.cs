@@ -28,6 +28,9 @@ public sealed class BenchReport(int events)
     public TimeSpan RawUpsert { get; set; }
     public List<TabResult> Tabs { get; } = [];
 
+    /// <summary>Stored bytes per item type ("mailing" folds, "profile") over a sample of the night's individuals: what RU per write scales with.</summary>
+    public IReadOnlyDictionary<string, StoredSizes> StoredSizes { get; set; } = new Dictionary<string, StoredSizes>();
+
     public void Print()
     {
         var endToEnd = Landing + FanOut + Apply;
@@ -48,9 +51,11 @@ public sealed class BenchReport(int events)
             ("bytes per message", $"{c.MessageBytes / Math.Max(1.0, c.Messages):N0} avg, {c.MaxMessageBytes:N0} max; {c.MessageBytes / (double)events:N0} B/event"),
             ("cosmos reads", $"{c.ReadCalls:N0} reads by id (one single-partition query each) = {c.ReadCalls / (double)events:N3} per event ({c.ReadIds / Math.Max(1.0, c.ReadCalls):N1} ids and {c.ReadDocuments / Math.Max(1.0, c.ReadCalls):N1} documents per call; {c.ReadIds / (double)events:N3} ids per event)"),
             ("cosmos writes", $"{c.Writes:N0} = {c.Writes / (double)events:N3} per event, in {c.SaveCalls:N0} saves; {c.Conflicts:N0} conflicts, {Retries:N0} retries"),
-            ("store latency", $"read {c.ReadTime.TotalMilliseconds / Math.Max(1, c.ReadCalls):N1} ms per call; save {c.SaveTime.TotalMilliseconds / Math.Max(1, c.SaveCalls):N1} ms per call = {c.SaveTime.TotalMilliseconds / Math.Max(1, c.Writes):N2} ms per document written (sequential within a save)"),
-            ("writes per (file, individual, mailing)", $"{c.Writes / (double)Workload.FileIndividualMailings:N2} avg over {Workload.FileIndividualMailings:N0}; max in one save {c.MaxWritesPerMailing}"),
+            ("store latency", $"read {c.ReadTime.TotalMilliseconds / Math.Max(1, c.ReadCalls):N1} ms per call; save {c.SaveTime.TotalMilliseconds / Math.Max(1, c.SaveCalls):N1} ms per call = {c.SaveTime.TotalMilliseconds / Math.Max(1, c.Writes):N2} ms per item written (the items of a save concurrently)"),
+            ("writes per (file, individual, mailing)", $"{c.Writes / (double)Workload.FileIndividualMailings:N2} avg over {Workload.FileIndividualMailings:N0}; at most {c.MaxRowsPerWrite} changed rows in one write"),
             ("applied", $"{Applied:N0} applied, {Duplicates:N0} duplicates, {NotProjected:N0} not projected, {BadRecords:N0} bad; {Processed:N0} messages, {Poisoned} poisoned"),
+            ("stored items", string.Join("; ", StoredSizes.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s =>
+                $"{s.Key} {s.Value.Count:N0} sampled, avg {s.Value.Average:N0} B, p95 {s.Value.P95:N0} B, max {s.Value.Max:N0} B"))),
             ("raw upserts", $"{RawUpserts:N0} in {RawUpsert.TotalSeconds:N1} s = {rawRate:N0}/s ({BenchCommand.Concurrency} concurrent)"),
             ("ratio end to end / raw upserts", $"{e2eRate / rawRate:N2} (target ≥ 1.5)"),
         };
@@ -79,3 +84,6 @@ public sealed class BenchReport(int events)
     private static string Rate(int events, TimeSpan elapsed) =>
         string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:N1} s = {events / elapsed.TotalSeconds:N0} events/s");
 }
+
+/// <summary>Sizes of stored items of one type, as Cosmos returns them (with its own properties).</summary>
+public sealed record StoredSizes(int Count, double Average, int P95, int Max);

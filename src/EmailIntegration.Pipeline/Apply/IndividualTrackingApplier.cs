@@ -87,7 +87,7 @@ public sealed class IndividualTrackingApplier(
 
             // A delivery or click may change what the mailing's other clicks were: their links' documents follow.
             var following = IndividualProjection.DocumentIdsFollowing(message.Events, snapshot.Documents, rules)
-                .Except(documentIds, StringComparer.Ordinal).ToList();
+                .Except(documentIds, StringComparer.Ordinal).Where(id => !snapshot.Covers(id)).ToList();
             if (following.Count > 0)
             {
                 snapshot = snapshot.With(await store.ReadAsync(message.IndividualId, following, cancellationToken));
@@ -108,6 +108,15 @@ public sealed class IndividualTrackingApplier(
                 metrics.EventsNotProjected.Add(result.NotProjected, vendor);
                 await ReportIssuesAsync(message, snapshot, cancellationToken);
                 return ApplyOutcome.Done(result.Applied, result.Duplicates, result.Changed.Count);
+            }
+            catch (DocumentTooLargeException ex)
+            {
+                // Retrying cannot shrink it: keep the message with the reason (its events stay in the landed file too).
+                var tooLarge = $"Applying the message would make a stored item too large: {ex.Message}";
+                await quarantine.RejectMessageAsync(messageId, body, tooLarge, cancellationToken);
+                metrics.MessagesRejected.Add(1);
+                logger.LogError("Rejected message {MessageId}: stored item {StoredId} would be too large", messageId, ex.StoredId);
+                return ApplyOutcome.Rejected(tooLarge);
             }
             catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
             {

@@ -28,6 +28,9 @@ public sealed class ChangeCapturingStore(
     public Task<DocumentSnapshot> ReadAsync(string individualId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
         inner.ReadAsync(individualId, ids, cancellationToken);
 
+    public void EnsureStorable(IReadOnlyList<IndividualDocument> documents, DocumentSnapshot snapshot) =>
+        inner.EnsureStorable(documents, snapshot);
+
     public Task<DocumentPage> QueryAsync(string individualId, FormQuery query, CancellationToken cancellationToken) =>
         inner.QueryAsync(individualId, query, cancellationToken);
 
@@ -45,6 +48,8 @@ public sealed class ChangeCapturingStore(
             .ToList();
         if (created.Count > 0)
         {
+            // Never report a row the store is about to refuse: a refused message is quarantined, not retried.
+            inner.EnsureStorable(documents, snapshot);
             await log.AppendAsync(individualId, created, cancellationToken);
         }
 

@@ -144,7 +144,7 @@ public sealed class ChildForm
     /// </summary>
     public ChildForm OnlyWhereSet(string timeProperty)
     {
-        // The store filters by the stored name; in memory (the tab summary's rows) the same property is read back.
+        // The store filters by the stored name; in memory (the rows of the tab's newest read) the same property is read back.
         var property = documentClass.GetProperty(char.ToUpperInvariant(timeProperty[0]) + timeProperty[1..])
             ?? throw new ArgumentException($"{documentClass.Name} has no property {timeProperty}.", nameof(timeProperty));
         RequiredTime = timeProperty;

@@ -6,9 +6,9 @@ namespace EmailIntegration.Pipeline.Serve;
 
 /// <summary>
 /// Stage 4: the tab's data, read from the individual's partition, newest first. The tab's first page is one read: one
-/// single-partition query of the individual's newest documents (the profile and the tab summary sort first, then the
-/// rows of every form), from which each form's first page is taken when they determine it exactly
-/// (<see cref="TabSummaryDocument.FirstRows"/>); a form they cannot answer, a filtered tab and every further page are
+/// single-partition query of the individual's newest documents (the profile sorts first, then the rows of every form),
+/// from which each form's first page is taken when they determine it exactly (<see cref="FirstRows"/>); a form they
+/// cannot answer, a filtered tab and every further page are
 /// one single-partition query of one child form (see <see cref="ChildForms"/>), paged by the last row's key, which is
 /// signed on the way out (see <see cref="PageTokenProtector"/>).
 /// </summary>
@@ -20,9 +20,9 @@ public sealed class EmailIntegrationTabReader(IIndividualDocumentStore store, IC
     private readonly Lazy<PageTokenProtector> tokens = new(() => PageTokenProtector.FromConfiguration(configuration));
 
     /// <summary>
-    /// How many documents the tab's read takes: the profile, the summary and two pages of rows, so a page of one form
-    /// still fits beside as many newer rows of the others. Most individuals have fewer documents and are read whole,
-    /// which answers every form.
+    /// How many stored items the tab's read takes: the profile and two pages of mailings, so a page of one form still fits
+    /// beside as many newer mailings with rows of the others. Most individuals have fewer and are read whole, which
+    /// answers every form.
     /// </summary>
     public static int NewestDocumentsRead(int pageSize) => 2 + (2 * pageSize);
 
@@ -37,14 +37,24 @@ public sealed class EmailIntegrationTabReader(IIndividualDocumentStore store, IC
         EnsureValidIndividualId(individualId);
         var newest = await store.QueryAsync(
             individualId, new FormQuery(FormQuery.NewestDocuments, NewestDocumentsRead(request.PageSize)), cancellationToken);
-        var summary = newest.Documents.OfType<TabSummaryDocument>().FirstOrDefault();
-        var pages = ChildForms.All.Select(form =>
+        var requests = ChildForms.All
+            .Select(form => request with { ContinuationToken = tokensBySegment?.GetValueOrDefault(form.Segment) }).ToList();
+        var answered = ChildForms.All.Select((form, i) => FromNewest(newest, form, individualId, requests[i])).ToList();
+
+        // The forms whose rows are older than what the read held (an individual with more mailings than it takes; often a
+        // rare type, or one the individual has none of): one more read, of the newest mailings holding rows of those types.
+        var open = ChildForms.All.Where((form, i) => answered[i] is null && IsFirstPage(requests[i]))
+            .Select(form => form.DocumentType).Distinct(StringComparer.Ordinal).ToList();
+        if (open.Count > 0 && newest.More)
         {
-            var formRequest = request with { ContinuationToken = tokensBySegment?.GetValueOrDefault(form.Segment) };
-            return FromNewest(newest, summary, form, individualId, formRequest) is { } page
-                ? Task.FromResult(page)
-                : ReadPageAsync(individualId, form, formRequest, cancellationToken);
-        }).ToList();
+            var older = await store.QueryAsync(individualId,
+                new FormQuery(FormQuery.NewestDocuments, NewestDocumentsRead(request.PageSize), RowTypes: open), cancellationToken);
+            answered = answered.Select((page, i) => page ?? FromNewest(older, ChildForms.All[i], individualId, requests[i])).ToList();
+        }
+
+        var pages = ChildForms.All.Select((form, i) => answered[i] is { } page
+            ? Task.FromResult(page)
+            : ReadPageAsync(individualId, form, requests[i], cancellationToken)).ToList();
         await Task.WhenAll(pages);
 
         var forms = ChildForms.All.Zip(pages, (form, page) => (form, page.Result)).ToList();
@@ -80,16 +90,18 @@ public sealed class EmailIntegrationTabReader(IIndividualDocumentStore store, IC
     }
 
     /// <summary>The unfiltered first page, from the newest documents when they determine it exactly; otherwise null.</summary>
-    private FormPage? FromNewest(DocumentPage newest, TabSummaryDocument? summary, ChildForm form, string individualId, PageRequest request)
+    private FormPage? FromNewest(DocumentPage newest, ChildForm form, string individualId, PageRequest request)
     {
-        if (request is not { ContinuationToken: null, From: null, To: null, Vendor: null })
+        if (!IsFirstPage(request))
         {
             return null;
         }
 
-        var rows = TabSummaryDocument.FirstRows(newest.Documents, !newest.More, summary, form.DocumentType, request.PageSize, form.Takes, out var more);
+        var rows = FirstRows.Of(newest.Documents, !newest.More, form.DocumentType, request.PageSize, form.Takes, out var more);
         return rows is null ? null : PageOf(form, individualId, request, rows, more);
     }
+
+    private static bool IsFirstPage(PageRequest request) => request is { ContinuationToken: null, From: null, To: null, Vendor: null };
 
     private async Task<FormPage> ReadPageAsync(string individualId, ChildForm form, PageRequest request, CancellationToken cancellationToken)
     {

@@ -196,7 +196,7 @@ public sealed record PageContext(string Form, string IndividualId, DateTimeOffse
 
 /// <summary>
 /// What a page token carries: the key of the page's last row (<see cref="RowKey"/>), so the next page is the rows
-/// after it; the same whether the page came from the tab summary or from a query.
+/// after it; the same whether the page came from the tab's newest read or from a query.
 /// </summary>
 public static class PageCursor
 {

@@ -51,6 +51,9 @@ public sealed class FaultInjectingStore(IIndividualDocumentStore inner) : IIndiv
     public Task<DocumentSnapshot> ReadAsync(string individualId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
         CallAsync(individualId, false, () => inner.ReadAsync(individualId, ids, cancellationToken));
 
+    public void EnsureStorable(IReadOnlyList<IndividualDocument> documents, DocumentSnapshot snapshot) =>
+        inner.EnsureStorable(documents, snapshot);
+
     public async Task SaveAsync(string individualId, IReadOnlyList<IndividualDocument> documents, DocumentSnapshot snapshot, CancellationToken cancellationToken) =>
         await CallAsync(individualId, true, async () =>
         {

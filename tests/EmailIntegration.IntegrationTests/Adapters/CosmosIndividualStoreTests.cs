@@ -123,23 +123,23 @@ public sealed class CosmosIndividualStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TheNewestDocumentsRead_PutsTheProfileAndTheSummaryFirst_ThenTheRowsNewestFirst_WithoutChangeRecords()
+    public async Task TheNewestDocumentsRead_PutsTheProfileFirst_ThenTheSettledRowsNewestFirst_WithoutChangeRecords()
     {
         var profile = ProfileDocument.New("IND-6");
         var rows = Enumerable.Range(1, 6).Select(day => Delivered("IND-6", $"m{day}", At(day))).ToList();
-        var summary = TabSummaryDocument.New("IND-6");
-        summary.Include(rows);
         var change = ChangeDocument.Of(EmailIntegration.Domain.Changes.IndividualChange.Create(
             "change-1", "IND-6", EmailIntegration.Domain.Changes.ChangeKind.DoNotEmail,
             new EmailIntegration.Domain.Changes.ChangeValue(DoNotEmail: true), At(20)));
-        await Store.SaveAsync("IND-6", [profile, .. rows, change, summary], DocumentSnapshot.Empty, default);
+        await Store.SaveAsync("IND-6", [profile, .. rows, change], DocumentSnapshot.Empty, default);
 
+        // Four stored items: the profile and the folds of m6, m5 and m4. The m4 row is at the frontier (an unread fold may
+        // hold a row of the same instant that sorts before it), so it waits for the next read.
         var firstFour = await Store.QueryAsync("IND-6", new FormQuery(FormQuery.NewestDocuments, 4), default);
         var whole = await Store.QueryAsync("IND-6", new FormQuery(FormQuery.NewestDocuments, 20), default);
 
-        Assert.Equal([TabSummaryDocument.DocumentId, ProfileDocument.DocumentId, rows[5].Id, rows[4].Id], firstFour.Documents.Select(d => d.Id));
+        Assert.Equal([ProfileDocument.DocumentId, rows[5].Id, rows[4].Id], firstFour.Documents.Select(d => d.Id));
         Assert.True(firstFour.More);
-        Assert.Equal(8, whole.Documents.Count);
+        Assert.Equal(7, whole.Documents.Count);
         Assert.False(whole.More);
         Assert.DoesNotContain(whole.Documents, d => d is ChangeDocument);
     }

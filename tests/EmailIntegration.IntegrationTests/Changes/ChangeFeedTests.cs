@@ -161,13 +161,18 @@ public sealed class ChangeFeedTests : IAsyncLifetime
     {
         var container = pipeline.Services.GetRequiredService<Container>();
         var result = new List<T>();
-        using var iterator = container.GetItemQueryStreamIterator(new QueryDefinition("SELECT * FROM c WHERE c.type = @type").WithParameter("@type", type));
+        // Rows are stored in their mailing's fold (MailingFold): read the folds and take the rows of the type.
+        var folded = MailingFold.RowTypes.Contains(type);
+        using var iterator = container.GetItemQueryStreamIterator(new QueryDefinition("SELECT * FROM c WHERE c.type = @type")
+            .WithParameter("@type", folded ? MailingFold.StoredType : type));
         while (iterator.HasMoreResults)
         {
             using var response = await iterator.ReadNextAsync();
             Assert.True(response.IsSuccessStatusCode);
             using var json = await JsonDocument.ParseAsync(response.Content);
-            result.AddRange(json.RootElement.GetProperty("Documents").EnumerateArray().Select(e => (T)e.Deserialize<IndividualDocument>(DocumentJson.Options)!));
+            result.AddRange(json.RootElement.GetProperty("Documents").EnumerateArray().SelectMany(e => folded
+                ? MailingFoldJson.RowsOf(e, row => row.GetProperty("type").ValueEquals(type))
+                : [e.Deserialize<IndividualDocument>(DocumentJson.Options)!]).Cast<T>());
         }
 
         return result;

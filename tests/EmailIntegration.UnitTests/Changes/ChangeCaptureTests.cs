@@ -128,6 +128,21 @@ public sealed class ChangeCaptureTests
     }
 
     [Fact]
+    public async Task ASaveTheStoreWouldRefuseForItsSize_ReportsNoChange_AndWritesNothing()
+    {
+        var bounce = TrackingEvents.Make(EmailIntegration.Domain.Events.TrackingEventKind.Bounced, "ind-1", "m-1", At) with
+        {
+            Bounce = EmailIntegration.Domain.Events.BounceSeverity.Hard, Status = "550",
+        };
+        documents.TooLarge = _ => true;
+
+        await Assert.ThrowsAsync<DocumentTooLargeException>(() => ApplyAsync(bounce));
+
+        Assert.Empty(log.Changes);
+        Assert.Empty((await documents.ReadAsync("ind-1", [DocumentKeys.Bounce(bounce.Vendor, "m-1", bounce.EventId)], default)).Documents);
+    }
+
+    [Fact]
     public async Task AnActionWithdrawnAndReinstated_IsOneChangeEach_WrittenAheadUnderStableIds()
     {
         const string url = "https://www.example-association.org/join";

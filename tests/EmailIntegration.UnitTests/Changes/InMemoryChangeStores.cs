@@ -31,8 +31,20 @@ internal sealed class InMemoryDocumentStore : IIndividualDocumentStore
         return Task.FromResult(new DocumentSnapshot(documents, found));
     }
 
+    /// <summary>No size limit in memory, unless a test sets one.</summary>
+    public Func<IReadOnlyList<IndividualDocument>, bool> TooLarge { get; set; } = _ => false;
+
+    public void EnsureStorable(IReadOnlyList<IndividualDocument> documents, DocumentSnapshot snapshot)
+    {
+        if (TooLarge(documents))
+        {
+            throw new DocumentTooLargeException(documents[0].Id, MailingFold.MaxStoredBytes + 1, MailingFold.MaxStoredBytes);
+        }
+    }
+
     public Task SaveAsync(string individualId, IReadOnlyList<IndividualDocument> documents, DocumentSnapshot snapshot, CancellationToken cancellationToken)
     {
+        EnsureStorable(documents, snapshot);
         if (FailNextSaves-- > 0)
         {
             throw new IOException("The store is unreachable.");

@@ -130,13 +130,12 @@ public sealed class MachineActivityProjectionTests
     }
 
     [Fact]
-    public void TheTabSummary_RecordsTheTypesOfTheRows_NotTheRows()
+    public void AMailingsActivity_ChangesOnlyThatMailingsRows_OneFold()
     {
-        var summary = Assert.Single(Project(ScannerAndPerson).OfType<TabSummaryDocument>());
+        var changed = Project(ScannerAndPerson);
 
-        Assert.Contains(DocumentTypes.Tracking, summary.Types);
-        Assert.Contains(DocumentTypes.LinkTracking, summary.Types);
-        Assert.Equal(summary.Types.Order(StringComparer.Ordinal), summary.Types);
+        Assert.Contains(changed, d => d is LinkTrackingDocument);
+        Assert.All(changed, d => Assert.Equal(DocumentKeys.Mailing(Vendor, Mailing), MailingFold.IdOf(d.Id)));
     }
 
     [Fact]

@@ -37,8 +37,8 @@ public sealed class ApplyIndividualTrackingTests
 
         var outcome = await Create().Run(QueueMessageOf(body), CancellationToken.None);
 
-        Assert.Equal(ApplyOutcome.Done(applied: 2, duplicates: 0, written: 2), outcome); // one tracking row holds both; the tab summary (a first row)
-        store.Verify(s => s.SaveAsync("ind-1", It.Is<IReadOnlyList<IndividualDocument>>(d => d.Count == 2 && d.OfType<MailingTrackingDocument>().Single().OpenCount == 1),
+        Assert.Equal(ApplyOutcome.Done(applied: 2, duplicates: 0, written: 1), outcome); // one tracking row holds both
+        store.Verify(s => s.SaveAsync("ind-1", It.Is<IReadOnlyList<IndividualDocument>>(d => d.Count == 1 && d.OfType<MailingTrackingDocument>().Single().OpenCount == 1),
             DocumentSnapshot.Empty, It.IsAny<CancellationToken>()), Times.Once);
     }
 

@@ -26,7 +26,8 @@ public sealed class EmailIntegrationTabReaderTests
 
     /// <summary>
     /// The store as an in-memory partition: reads by id; form queries filtered (type, required time, vendor, window),
-    /// in <see cref="RowKey"/> order, after the cursor, one page at a time; the "any document" probe answers the first.
+    /// in <see cref="RowKey"/> order, after the cursor, one page at a time; the newest read as the store folds it (the
+    /// profile, then the settled rows of the newest mailings' folds); the "any document" probe answers the first.
     /// </summary>
     internal static void SetupForms(Mock<IIndividualDocumentStore> store, string individualId, IReadOnlyList<IndividualDocument> documents)
     {
@@ -43,8 +44,19 @@ public sealed class EmailIntegrationTabReaderTests
 
                 if (query.DocumentType == FormQuery.NewestDocuments)
                 {
-                    var newest = documents.Where(d => FormQuery.NewestDocumentTypes.Contains(DocumentTypes.Of(d))).OrderBy(RowKey.Of).ToList();
-                    return new DocumentPage(newest.Take(query.PageSize).ToList(), newest.Count > query.PageSize);
+                    var profile = query.RowTypes is null ? documents.OfType<ProfileDocument>().ToList() : [];
+                    var folds = documents.Where(FirstRows.IsRow).GroupBy(d => MailingFold.IdOf(d.Id))
+                        .Select(g => (Key: new RowKey(MailingFold.SortAtOf(g), g.Key),
+                            Rows: g.Where(d => query.RowTypes?.Contains(DocumentTypes.Of(d)) ?? true).ToList()))
+                        .Where(f => f.Rows.Count > 0).OrderBy(f => f.Key).ToList();
+                    var ended = profile.Count + folds.Count <= query.PageSize;
+                    var settled = new NewestFirstRows();
+                    foreach (var fold in folds.Take(query.PageSize - profile.Count))
+                    {
+                        settled.Add(fold.Key.SortAt, fold.Rows);
+                    }
+
+                    return new DocumentPage([.. profile, .. settled.Settled(ended)], !ended);
                 }
 
                 var rows = documents
@@ -99,9 +111,7 @@ public sealed class EmailIntegrationTabReaderTests
     [Fact]
     public async Task TheTab_IsOneRead_OfTheNewestDocuments_WithTheFirstPageOfEveryChildForm()
     {
-        var documents = DocumentsOf(OneOfEach);
-        Assert.Contains(documents, d => d is TabSummaryDocument);
-        SetupForms(store, Individual, documents);
+        SetupForms(store, Individual, DocumentsOf(OneOfEach));
 
         var tab = await Reader(store).GetTabAsync(Individual, PageRequest.FirstPage, CancellationToken.None);
 
@@ -111,21 +121,10 @@ public sealed class EmailIntegrationTabReaderTests
     }
 
     [Fact]
-    public async Task WithoutASummary_AWholeReadStillAnswersEveryForm()
+    public async Task AReadThatIsNotWhole_ReadsTheNewestMailingsOfTheFormsItCannotFill_Once()
     {
-        SetupForms(store, Individual, DocumentsOf(OneOfEach).Where(d => d is not TabSummaryDocument).ToList());
-
-        var tab = await Reader(store).GetTabAsync(Individual, PageRequest.FirstPage, CancellationToken.None);
-
-        AssertOneOfEach(tab);
-        store.Verify(s => s.QueryAsync(Individual, NewestRead(), It.IsAny<CancellationToken>()), Times.Once);
-        store.VerifyNoOtherCalls();
-    }
-
-    [Fact]
-    public async Task AFormTheNewestDocumentsCannotAnswer_IsOneQuery_AndAFormTheSummaryRulesOut_IsNone()
-    {
-        // 80 delivered mailings, and one click on the oldest: the read holds 52 of them, not the link row.
+        // 80 delivered mailings, and one click on the oldest: the read holds 52 of them, not the link row; nothing says
+        // which types are absent, so no form is taken as empty from it.
         var events = Enumerable.Range(0, 80).Select(m => Delivered(Individual, "m-" + m, T0.AddHours(m)))
             .Append(Clicked(Individual, "m-0", "https://example.org/a", T0.AddMinutes(5))).ToArray();
         SetupForms(store, Individual, DocumentsOf(events));
@@ -136,30 +135,42 @@ public sealed class EmailIntegrationTabReaderTests
         Assert.Single(tab["link-tracking"].Items);
         Assert.Empty(tab["bounces"].Items);
         store.Verify(s => s.QueryAsync(Individual, NewestRead(), It.IsAny<CancellationToken>()), Times.Once);
-        store.Verify(s => s.QueryAsync(Individual, It.Is<FormQuery>(q => q.DocumentType == DocumentTypes.LinkTracking), It.IsAny<CancellationToken>()), Times.Once);
-        // Customer actions and interest activities are recorded types too: an individual without any is not asked again.
+        // One more read, of the newest mailings holding a row of any form the first left open (all but tracking and
+        // communications): only m-0's, which settles them all.
+        store.Verify(s => s.QueryAsync(Individual, It.Is<FormQuery>(q => q.DocumentType == FormQuery.NewestDocuments && q.RowTypes != null
+            && q.RowTypes.Order().SequenceEqual(ChildForms.All.Select(f => f.DocumentType).Distinct().Where(t => t != DocumentTypes.Tracking).Order())),
+            It.IsAny<CancellationToken>()), Times.Once);
         store.VerifyNoOtherCalls();
     }
 
     [Fact]
-    public async Task WithoutASummary_AReadThatIsNotWhole_QueriesEveryFormItCannotFill()
+    public async Task AFormNeitherReadSettles_IsQueriedOnItsOwn_AndOnlyThen()
     {
-        // As after a lost summary write: nothing says which types are absent, so no form is taken as empty.
-        var events = Enumerable.Range(0, 80).Select(m => Delivered(Individual, "m-" + m, T0.AddHours(m)))
-            .Append(Clicked(Individual, "m-0", "https://example.org/a", T0.AddMinutes(5))).ToArray();
-        SetupForms(store, Individual, DocumentsOf(events).Where(d => d is not TabSummaryDocument).ToList());
+        // 150 delivered mailings, the oldest 100 of them bounced, and one fax on the oldest: the first read (the newest 51
+        // mailings) holds one bounce; the second (the newest 51 mailings holding a bounce, fax, unsubscribe, link, action
+        // or interest row) fills the bounces, not the fax row beyond them.
+        var events = Enumerable.Range(0, 150).SelectMany(m => m < 100
+                ? new[]
+                {
+                    Delivered(Individual, "m-" + m, T0.AddHours(m)),
+                    Make(EmailIntegration.Domain.Events.TrackingEventKind.Bounced, Individual, "m-" + m, T0.AddHours(m).AddMinutes(1)),
+                }
+                : [Delivered(Individual, "m-" + m, T0.AddHours(m))])
+            .Append(Fax(Individual, "m-0", "+15550100", T0.AddMinutes(2), "Sent")).ToArray();
+        SetupForms(store, Individual, DocumentsOf(events));
 
         var tab = await Reader(store).GetTabAsync(Individual, PageRequest.FirstPage, CancellationToken.None);
 
-        Assert.Equal(25, tab!["tracking"].Items.Count);
-        Assert.Single(tab["link-tracking"].Items);
-        store.Verify(s => s.QueryAsync(Individual, NewestRead(), It.IsAny<CancellationToken>()), Times.Once);
-        store.Verify(s => s.QueryAsync(Individual, It.Is<FormQuery>(q => q.DocumentType != FormQuery.NewestDocuments), It.IsAny<CancellationToken>()),
-            Times.Exactly(ChildForms.All.Count - 2)); // all but tracking and communications, which the read fills
+        Assert.Equal(25, tab!["bounces"].Items.Count);
+        Assert.Single(tab["fax-tracking"].Items);
+        store.Verify(s => s.QueryAsync(Individual, It.Is<FormQuery>(q => q.DocumentType == FormQuery.NewestDocuments), It.IsAny<CancellationToken>()),
+            Times.Exactly(2));
+        store.Verify(s => s.QueryAsync(Individual, It.Is<FormQuery>(q => q.DocumentType == DocumentTypes.FaxTracking), It.IsAny<CancellationToken>()), Times.Once);
+        store.Verify(s => s.QueryAsync(Individual, It.Is<FormQuery>(q => q.DocumentType == DocumentTypes.Bounce), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
-    public async Task Communications_AreTheTrackingRowsWithADelivery_FromTheSummaryAndFromAQuery()
+    public async Task Communications_AreTheTrackingRowsWithADelivery_FromTheNewestReadAndFromAQuery()
     {
         var documents = DocumentsOf(Delivered(Individual, "m-1", T0, "Winter appeal", "Newsletter"), Opened(Individual, "m-2", T0.AddHours(1)));
         SetupForms(store, Individual, documents);

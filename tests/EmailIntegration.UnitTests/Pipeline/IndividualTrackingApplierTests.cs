@@ -71,8 +71,8 @@ public sealed class IndividualTrackingApplierTests
 
         var outcome = await Create().ApplyAsync(MessageId, Body(Individual, Events), CancellationToken.None);
 
-        // Tracking row (delivery and open; also the communications row), link row, and the tab summary listing both.
-        Assert.Equal(ApplyOutcome.Done(applied: 3, duplicates: 0, written: 3), outcome);
+        // Tracking row (delivery and open; also the communications row) and link row.
+        Assert.Equal(ApplyOutcome.Done(applied: 3, duplicates: 0, written: 2), outcome);
         var (documents, snapshot) = Assert.Single(saves);
         Assert.Same(DocumentSnapshot.Empty, snapshot);
         var tracking = Assert.Single(documents.OfType<MailingTrackingDocument>());
@@ -109,7 +109,7 @@ public sealed class IndividualTrackingApplierTests
 
         var outcome = await Create().ApplyAsync(MessageId, Body(Individual, Events), CancellationToken.None);
 
-        Assert.Equal(ApplyOutcome.Done(applied: 3, duplicates: 0, written: 3), outcome);
+        Assert.Equal(ApplyOutcome.Done(applied: 3, duplicates: 0, written: 2), outcome);
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class IndividualTrackingApplierTests
             new[]
             {
                 DocumentKeys.Tracking(Vendor, "m-1"),
-                DocumentKeys.LinkTracking(Vendor, "m-1", "https://example.org/a"), ProfileDocument.DocumentId, TabSummaryDocument.DocumentId,
+                DocumentKeys.LinkTracking(Vendor, "m-1", "https://example.org/a"), ProfileDocument.DocumentId,
             }.Order(StringComparer.Ordinal),
             requested!.Order(StringComparer.Ordinal));
     }
@@ -184,13 +184,12 @@ public sealed class IndividualTrackingApplierTests
 
         var outcome = await Create().ApplyAsync(MessageId, Body(Individual, Events), CancellationToken.None);
 
-        // The new click: its mailing's tracking document (the activity ledger), its link row, and the summary (the
-        // individual's first link row).
-        Assert.Equal(ApplyOutcome.Done(applied: 1, duplicates: 2, written: 3), outcome);
+        // The new click: its mailing's tracking document (the activity ledger) and its link row (one fold: one write).
+        Assert.Equal(ApplyOutcome.Done(applied: 1, duplicates: 2, written: 2), outcome);
         var written = Assert.Single(saves).Documents;
         Assert.IsType<MailingTrackingDocument>(written[0]);
         Assert.IsType<LinkTrackingDocument>(written[1]);
-        Assert.Contains(DocumentTypes.LinkTracking, Assert.IsType<TabSummaryDocument>(written[2]).Types);
+        Assert.Single(written.Select(d => MailingFold.IdOf(d.Id)).Distinct());
     }
 
     [Fact]
@@ -232,5 +231,22 @@ public sealed class IndividualTrackingApplierTests
         quarantine.Verify(q => q.RejectMessageAsync(MessageId,
             It.Is<ReadOnlyMemory<byte>>(m => m.ToArray().SequenceEqual(body)), outcome.RejectedReason!, It.IsAny<CancellationToken>()), Times.Once);
         store.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task AMessageThatWouldMakeAStoredItemTooLarge_IsRejectedAndKept_WithTheReason_NotRetried()
+    {
+        StoreReads(() => DocumentSnapshot.Empty);
+        store.Setup(s => s.SaveAsync(Individual, It.IsAny<IReadOnlyList<IndividualDocument>>(), It.IsAny<DocumentSnapshot>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new DocumentTooLargeException("mailing|realmagnet|m-1", 1_100_000, MailingFold.MaxStoredBytes));
+        var body = Body(Individual, Events);
+
+        var outcome = await Create().ApplyAsync(MessageId, body, CancellationToken.None);
+
+        Assert.Contains("too large", outcome.RejectedReason, StringComparison.Ordinal);
+        Assert.Equal(0, outcome.Applied);
+        quarantine.Verify(q => q.RejectMessageAsync(MessageId,
+            It.Is<ReadOnlyMemory<byte>>(m => m.ToArray().SequenceEqual(body)), outcome.RejectedReason!, It.IsAny<CancellationToken>()), Times.Once);
+        store.Verify(s => s.SaveAsync(Individual, It.IsAny<IReadOnlyList<IndividualDocument>>(), It.IsAny<DocumentSnapshot>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 }

@@ -9,17 +9,19 @@ using static EmailIntegration.UnitTests.Domain.TrackingEvents;
 namespace EmailIntegration.UnitTests.Domain;
 
 /// <summary>
-/// The tab's newest-documents read answers a form's first page exactly or not at all (then the form is queried), whatever
-/// the order and batching of events and however many documents the read takes; the summary only records which types exist.
+/// Rows stored folded per mailing (<see cref="MailingFold"/>): reading folds newest first settles a prefix of the rows in
+/// <see cref="RowKey"/> order (<see cref="NewestFirstRows"/>), and the tab's newest read answers a form's first page
+/// exactly or not at all (<see cref="FirstRows"/>), whatever the order and batching of events and however many stored
+/// items the read takes.
 /// </summary>
-public sealed class TabSummaryTests
+public sealed class MailingFoldTests
 {
     private const string Individual = "ind-7";
 
     /// <summary>Applies each batch onto what the previous ones saved (read back through JSON, as from a store).</summary>
     private static Dictionary<string, IndividualDocument> ApplyInBatches(IEnumerable<TrackingEvent[]> batches)
     {
-        var saved = new Dictionary<string, IndividualDocument>(StringComparer.Ordinal);
+        var saved = new Dictionary<string, IndividualDocument>(StringComparer.Ordinal) { [ProfileDocument.DocumentId] = ProfileDocument.New(Individual) };
         foreach (var batch in batches)
         {
             var current = saved.Values
@@ -35,7 +37,7 @@ public sealed class TabSummaryTests
     }
 
     private static List<string> Truth(Dictionary<string, IndividualDocument> saved, Func<IndividualDocument, bool> ofType) =>
-        saved.Values.Where(d => TabSummaryDocument.Keeps(d) && ofType(d)).OrderBy(RowKey.Of).Select(d => d.Id).ToList();
+        saved.Values.Where(d => FirstRows.IsRow(d) && ofType(d)).OrderBy(RowKey.Of).Select(d => d.Id).ToList();
 
     /// <summary>Mailings with a delivery and opens (an open may come before its delivery, moving the row later), shuffled into batches.</summary>
     private static readonly Gen<TrackingEvent[][]> GenNight =
@@ -71,11 +73,25 @@ public sealed class TabSummaryTests
         return events.Chunk(batchSize).ToArray();
     }
 
-    /// <summary>What one newest-first read of <paramref name="take"/> documents returns, and whether nothing followed.</summary>
+    /// <summary>
+    /// What one newest-first read of <paramref name="take"/> stored items returns, as the store builds it: the profile, then
+    /// the folds by their newest row (then id, descending), their rows merged; and whether nothing followed.
+    /// </summary>
     private static (List<IndividualDocument> Newest, bool Complete) NewestRead(Dictionary<string, IndividualDocument> saved, int take)
     {
-        var ordered = saved.Values.Where(d => d is not ChangeDocument).OrderBy(RowKey.Of).ToList();
-        return (ordered.Take(take).ToList(), ordered.Count <= take);
+        var folds = saved.Values.Where(FirstRows.IsRow).GroupBy(d => MailingFold.IdOf(d.Id))
+            .Select(g => (Id: g.Key, SortAt: MailingFold.SortAtOf(g), Rows: g.ToList()))
+            .OrderBy(f => new RowKey(f.SortAt, f.Id)).ToList();
+        var profile = saved.Values.OfType<ProfileDocument>().ToList();
+        var read = folds.Take(Math.Max(0, take - profile.Count)).ToList();
+        var complete = profile.Count + folds.Count <= take;
+        var rows = new NewestFirstRows();
+        foreach (var fold in read)
+        {
+            rows.Add(fold.SortAt, fold.Rows);
+        }
+
+        return ([.. profile.Take(take), .. rows.Settled(complete)], complete);
     }
 
     private static readonly (string Type, Func<IndividualDocument, bool> OfType)[] Forms =
@@ -87,24 +103,27 @@ public sealed class TabSummaryTests
     ];
 
     [Fact]
-    public void WhenTheNewestDocumentsAnswer_ItIsTheFormsFirstPage_AndTheyAnswerWhenTheReadIsWhole()
+    public void ReadingFoldsNewestFirst_SettlesAPrefixOfTheRows_AndTheFirstPageWhenItAnswers()
     {
         GenNight.Sample(batches =>
         {
             var saved = ApplyInBatches(batches);
-            var summary = saved.GetValueOrDefault(TabSummaryDocument.DocumentId) as TabSummaryDocument;
-            foreach (var take in new[] { 3, 12, 52, 400 })
+            var all = saved.Values.Where(FirstRows.IsRow).OrderBy(RowKey.Of).Select(d => d.Id).ToList();
+            foreach (var take in new[] { 1, 3, 12, 52, 400 })
             {
                 var (newest, complete) = NewestRead(saved, take);
+                var settled = newest.Where(FirstRows.IsRow).Select(d => d.Id).ToList();
+                Assert.Equal(all.Take(settled.Count), settled); // a prefix, in order
+                Assert.True(!complete || settled.Count == all.Count);
                 foreach (var (type, ofType) in Forms)
                 {
                     var truth = Truth(saved, ofType);
                     foreach (var count in new[] { 1, 10, 25 })
                     {
-                        var rows = TabSummaryDocument.FirstRows(newest, complete, summary, type, count, _ => true, out var more);
-                        if (complete || (truth.Count == 0 && summary is not null))
+                        var rows = FirstRows.Of(newest, complete, type, count, _ => true, out var more);
+                        if (complete)
                         {
-                            Assert.NotNull(rows); // a whole read, or a type the summary says is absent: always answered
+                            Assert.NotNull(rows); // a whole read always answers
                         }
 
                         if (rows is not null)
@@ -119,25 +138,49 @@ public sealed class TabSummaryTests
     }
 
     [Fact]
-    public void TheSummary_IsTheSame_WhateverTheOrderAndBatching()
+    public void EveryRowOfAMailing_IsInOneFold_AndNothingElseIs()
     {
-        GenNight.Sample(batches =>
+        var events = new[]
         {
-            var events = batches.SelectMany(b => b).ToList();
-            var reversed = ApplyInBatches(events.AsEnumerable().Reverse().Chunk(3));
-            var forward = ApplyInBatches(batches);
+            Delivered(Individual, "m-1", T0), Opened(Individual, "m-1", T0.AddHours(1)),
+            Clicked(Individual, "m-1", "https://ams.example.org/events", T0.AddHours(2)),
+            Make(TrackingEventKind.Bounced, Individual, "m-1", T0.AddHours(3)), Fax(Individual, "m-1", "+15550100", T0, "Sent"),
+            Unsubscribed(Individual, "m-1", "Newsletters", T0.AddHours(4)), Delivered(Individual, "m-2", T0),
+        };
+        var rules = new EffectRules([], ["ams.example.org"], [new InterestCodeRule("https://ams.example.org/events*", ["EVT"])], 3);
+        var changed = IndividualProjection.Apply(Individual, new Dictionary<string, IndividualDocument>(), events, rules).Changed;
 
-            Assert.Equal(
-                JsonSerializer.Serialize(forward.GetValueOrDefault(TabSummaryDocument.DocumentId)),
-                JsonSerializer.Serialize(reversed.GetValueOrDefault(TabSummaryDocument.DocumentId)));
-        }, iter: 100);
+        var rows = changed.OfType<MailingRowDocument>().ToList();
+        Assert.Equal(8, rows.Count); // tracking, link, action, interest, bounce, fax, unsubscribe of m-1; tracking of m-2
+        Assert.All(rows, r => Assert.Equal(DocumentKeys.Mailing(r.Vendor, r.MailingId), MailingFold.IdOf(r.Id)));
+        Assert.Equal(2, rows.Select(r => MailingFold.IdOf(r.Id)).Distinct().Count());
+        Assert.Equal(ProfileDocument.DocumentId, MailingFold.IdOf(ProfileDocument.DocumentId));
+        Assert.Equal("change|x", MailingFold.IdOf("change|x"));
+        Assert.Equal(MailingFold.RowTypes.Order(StringComparer.Ordinal), rows.Select(DocumentTypes.Of).Distinct().Order(StringComparer.Ordinal));
     }
 
     [Fact]
-    public void ANightOfNewMailings_WritesTheSummaryOnlyForTheFirstRowOfAType()
+    public void NewestFirstRows_RefusesFoldsOutOfOrder_AndHoldsBackRowsAtTheFrontier()
+    {
+        var rows = new NewestFirstRows();
+        var (newer, tied) = (Row("m-2", T0.AddHours(2)), Row("m-1", T0.AddHours(1)));
+        rows.Add(T0.AddHours(2), [newer, tied]);
+        rows.Add(T0.AddHours(1), []);
+
+        Assert.Equal([newer.Id], rows.Settled(readEnded: false).Select(r => r.Id)); // a later fold may hold a row of the same instant
+        Assert.Equal([newer.Id, tied.Id], rows.Settled(readEnded: true).Select(r => r.Id));
+        Assert.Equal(1, rows.SettledCount(false));
+        Assert.Throws<ArgumentException>(() => rows.Add(T0.AddHours(3), []));
+    }
+
+    private static MailingTrackingDocument Row(string mailingId, DateTimeOffset at) =>
+        (MailingTrackingDocument)IndividualProjection.Apply(Individual, new Dictionary<string, IndividualDocument>(),
+            [Delivered(Individual, mailingId, at)]).Changed.Single();
+
+    [Fact]
+    public void ANightOfNewMailings_WritesOnlyTheRowsItTouches()
     {
         var saved = new Dictionary<string, IndividualDocument>(StringComparer.Ordinal);
-        var summaryWrites = 0;
         for (var m = 0; m < 200; m++)
         {
             var batch = new List<TrackingEvent> { Delivered(Individual, "m-" + m, T0.AddHours(m)), Opened(Individual, "m-" + m, T0.AddHours(m).AddMinutes(5)) };
@@ -147,26 +190,20 @@ public sealed class TabSummaryTests
             }
 
             var changed = IndividualProjection.Apply(Individual, saved, batch).Changed;
-            summaryWrites += changed.Count(d => d is TabSummaryDocument);
+            Assert.All(changed, d => Assert.Equal(DocumentKeys.Mailing(Vendor, "m-" + m), MailingFold.IdOf(d.Id))); // one fold: one write
             foreach (var document in changed)
             {
                 saved[document.Id] = document;
             }
         }
 
-        Assert.Equal(2, summaryWrites); // the first tracking row, the first link row
-        Assert.Equal([DocumentTypes.LinkTracking, DocumentTypes.Tracking], ((TabSummaryDocument)saved[TabSummaryDocument.DocumentId]).Types);
         var (newest, complete) = NewestRead(saved, 52);
         Assert.False(complete);
-        var page = TabSummaryDocument.FirstRows(newest, complete, (TabSummaryDocument)saved[TabSummaryDocument.DocumentId],
-            DocumentTypes.Tracking, 25, _ => true, out var more);
+        var page = FirstRows.Of(newest, complete, DocumentTypes.Tracking, 25, _ => true, out var more);
         Assert.Equal(Truth(saved, d => d is MailingTrackingDocument).Take(25), page!.Select(r => r.Id));
         Assert.True(more);
-        Assert.Empty(TabSummaryDocument.FirstRows(newest, complete, (TabSummaryDocument)saved[TabSummaryDocument.DocumentId],
-            DocumentTypes.Bounce, 25, _ => true, out more)!); // no bounce at all: known from the summary
-        Assert.False(more);
-        Assert.Null(TabSummaryDocument.FirstRows(newest, complete, (TabSummaryDocument)saved[TabSummaryDocument.DocumentId],
-            DocumentTypes.LinkTracking, 25, _ => true, out _)); // 20 link rows, mostly older than what was read: ask the store
+        Assert.Null(FirstRows.Of(newest, complete, DocumentTypes.Bounce, 25, _ => true, out _)); // none read: ask the store
+        Assert.Null(FirstRows.Of(newest, complete, DocumentTypes.LinkTracking, 25, _ => true, out _)); // 5 read, 20 exist: ask
     }
 
     [Fact]
@@ -177,50 +214,32 @@ public sealed class TabSummaryTests
         var saved = ApplyInBatches([deliveries, [Delivered(Individual, "m-39", T0.AddHours(-10)) with { EventId = "correction" }]]);
         var truth = Truth(saved, d => d is MailingTrackingDocument);
 
-        var (newest, complete) = NewestRead(saved, 27);
-        var page = TabSummaryDocument.FirstRows(newest, complete, null, DocumentTypes.Tracking, 25, _ => true, out _);
+        var (newest, complete) = NewestRead(saved, 28);
+        var page = FirstRows.Of(newest, complete, DocumentTypes.Tracking, 25, _ => true, out _);
 
         Assert.Equal(truth.Take(25), page!.Select(r => r.Id));
         Assert.DoesNotContain(DocumentKeys.Tracking(Vendor, "m-39"), page!.Select(r => r.Id));
     }
 
     [Fact]
-    public void AReplay_ChangesNothing_AndARedelivery_RepairsASummaryWhoseWriteWasLost()
+    public void AReplay_ChangesNothing()
     {
         var batch = new[] { Delivered(Individual, "m-1", T0), Opened(Individual, "m-1", T0.AddHours(1)), Clicked(Individual, "m-1", "https://example.org/a", T0.AddHours(2)) };
         var first = IndividualProjection.Apply(Individual, new Dictionary<string, IndividualDocument>(), batch);
-        var rows = first.Changed.Where(TabSummaryDocument.Keeps).ToDictionary(d => d.Id, d => d);
 
         var replay = IndividualProjection.Apply(Individual, first.Changed.ToDictionary(d => d.Id), batch);
-        var repaired = IndividualProjection.Apply(Individual, rows, batch); // the rows were written, the summary was not
 
         Assert.Empty(replay.Changed);
         Assert.Equal(3, replay.Duplicates);
-        var summary = Assert.IsType<TabSummaryDocument>(Assert.Single(repaired.Changed));
-        Assert.Equal(JsonSerializer.Serialize(first.Changed[^1]), JsonSerializer.Serialize<IndividualDocument>(summary));
     }
 
     [Fact]
-    public void TheProfileAndTheSummary_SortBeforeEveryRow()
+    public void TheProfile_SortsBeforeEveryRow()
     {
         var profile = ProfileDocument.New(Individual);
-        var summary = TabSummaryDocument.New(Individual);
-        var row = Assert.Single(IndividualProjection.Apply(Individual, new Dictionary<string, IndividualDocument>(),
-            [Delivered(Individual, "m-1", DateTimeOffset.MaxValue.AddDays(-1))]).Changed.OfType<MailingTrackingDocument>());
+        var row = Row("m-1", DateTimeOffset.MaxValue.AddDays(-1));
 
         Assert.True(RowKey.Of(profile) < RowKey.Of(row));
-        Assert.True(RowKey.Of(summary) < RowKey.Of(row));
-    }
-
-    [Fact]
-    public void ProfileOnlyEvents_TouchNoSummary()
-    {
-        var result = IndividualProjection.Apply(Individual, new Dictionary<string, IndividualDocument>(),
-            [Make(TrackingEventKind.SpamComplaint, Individual, "m-1", T0)]);
-
-        Assert.IsType<ProfileDocument>(Assert.Single(result.Changed));
-        Assert.DoesNotContain(TabSummaryDocument.DocumentId,
-            IndividualProjection.DocumentIdsTouchedBy([Make(TrackingEventKind.SpamComplaint, Individual, "m-1", T0)]));
     }
 
     [Fact]
@@ -229,7 +248,7 @@ public sealed class TabSummaryTests
         var derived = typeof(IndividualDocument).GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonDerivedTypeAttribute), false)
             .Cast<System.Text.Json.Serialization.JsonDerivedTypeAttribute>().ToList();
 
-        Assert.Equal(10, derived.Count); // the nine forms and summaries, and the change feed's records
+        Assert.Equal(9, derived.Count); // the seven row types, the profile, and the change feed's records
         Assert.All(derived, d => Assert.Equal(d.TypeDiscriminator,
             DocumentTypes.Of((IndividualDocument)System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(d.DerivedType))));
     }
