@@ -21,8 +21,8 @@ namespace EmailIntegration.LocalRunner.Bench;
 /// </summary>
 public static class BenchCommand
 {
-    /// <summary>The local host's queue concurrency (LocalFunctionsHost.QueueConcurrency); the raw upserts use the same.</summary>
-    public const int Concurrency = 8;
+    /// <summary>The most messages the local host applies at once (host.json's batch rules); the raw upserts use the same.</summary>
+    public static int Concurrency { get; } = LocalSettings.QueueRules(Path.Combine(AppContext.BaseDirectory, "host.json")).MaxInFlight;
 
     public static async Task<int> RunAsync(string[] args)
     {

@@ -23,13 +23,13 @@ namespace EmailIntegration.LocalRunner.Hosting;
 
 /// <summary>
 /// What the Functions host would do, done by hand: fire the timer, fire the blob trigger once per
-/// landed file, and run the queue trigger for each message until the queue is empty (moving a
-/// message that keeps failing to the poison queue after host.json's maxDequeueCount) — the tracking queue and the
+/// landed file, and run the queue trigger for each message until the queue is empty, batched as host.json says (moving a
+/// message that keeps failing to the poison queue after its maxDequeueCount) — the tracking queue and the
 /// outbound queue alike.
 /// </summary>
-public sealed class LocalFunctionsHost(IServiceProvider services, int maxDequeueCount, ILogger<LocalFunctionsHost> logger)
+public sealed class LocalFunctionsHost(IServiceProvider services, QueueTriggerRules queueRules, ILogger<LocalFunctionsHost> logger)
 {
-    private const int QueueConcurrency = 8;
+    private readonly int maxDequeueCount = queueRules.MaxDequeueCount;
     private static readonly TimeSpan RetryVisibility = TimeSpan.FromMilliseconds(500);
 
     public async Task<FetchRunResult> FireTimerAsync(CancellationToken cancellationToken)
@@ -208,7 +208,10 @@ public sealed class LocalFunctionsHost(IServiceProvider services, int maxDequeue
         }, CancellationToken.None);
     }
 
-    /// <summary>A queue trigger until the queue is empty; a message failing maxDequeueCount times moves to {queue}-poison.</summary>
+    /// <summary>
+    /// A queue trigger until the queue is empty, as the host runs it: a batch of messages at once, the next batch fetched
+    /// when those in flight drop to the threshold; a message failing maxDequeueCount times moves to {queue}-poison.
+    /// </summary>
     private async Task<(int Processed, int Poisoned)> DrainAsync(
         string queueName, Func<QueueMessage, CancellationToken, Task> invoke, CancellationToken cancellationToken)
     {
@@ -216,34 +219,51 @@ public sealed class LocalFunctionsHost(IServiceProvider services, int maxDequeue
         var queue = queues.GetQueueClient(queueName);
         var poison = queues.GetQueueClient(queueName + "-poison");
         int processed = 0, poisoned = 0;
+        async Task RunAsync(QueueMessage message)
+        {
+            if (await InvokeQueueFunctionAsync(queue, poison, message, invoke, cancellationToken))
+            {
+                Interlocked.Increment(ref processed);
+            }
+            else if (message.DequeueCount >= maxDequeueCount)
+            {
+                Interlocked.Increment(ref poisoned);
+            }
+        }
+
+        var inFlight = new List<Task>();
+        async Task OneFinishedAsync()
+        {
+            var finished = await Task.WhenAny(inFlight);
+            inFlight.Remove(finished);
+            await finished;
+        }
 
         while (true)
         {
-            var messages = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(2), cancellationToken)).Value;
-            if (messages.Length == 0)
+            if (inFlight.Count > queueRules.NewBatchThreshold)
             {
-                // Nothing visible: done unless a message is waiting out a retry's visibility delay (still counted).
-                if ((await queue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount == 0)
-                {
-                    break;
-                }
-
-                await Task.Delay(RetryVisibility, cancellationToken);
+                await OneFinishedAsync();
                 continue;
             }
 
-            await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = QueueConcurrency, CancellationToken = cancellationToken },
-                async (message, ct) =>
-                {
-                    if (await InvokeQueueFunctionAsync(queue, poison, message, invoke, ct))
-                    {
-                        Interlocked.Increment(ref processed);
-                    }
-                    else if (message.DequeueCount >= maxDequeueCount)
-                    {
-                        Interlocked.Increment(ref poisoned);
-                    }
-                });
+            var messages = (await queue.ReceiveMessagesAsync(queueRules.BatchSize, TimeSpan.FromMinutes(2), cancellationToken)).Value;
+            if (messages.Length > 0)
+            {
+                inFlight.AddRange(messages.Select(RunAsync));
+            }
+            else if (inFlight.Count > 0)
+            {
+                await OneFinishedAsync();
+            }
+            else if ((await queue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount == 0)
+            {
+                break; // nothing visible, nothing in flight, nothing waiting out a retry's visibility delay
+            }
+            else
+            {
+                await Task.Delay(RetryVisibility, cancellationToken);
+            }
         }
 
         return (processed, poisoned);

@@ -97,7 +97,7 @@ public sealed class LocalRunnerApp : IAsyncDisposable
         configureServices?.Invoke(builder.Services);
         builder.Services.AddMvcCore();
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LocalFunctionsHost>(
-            sp, LocalSettings.MaxDequeueCount(Path.Combine(AppContext.BaseDirectory, "host.json"))));
+            sp, LocalSettings.QueueRules(Path.Combine(AppContext.BaseDirectory, "host.json"))));
         builder.WebHost.UseUrls($"http://127.0.0.1:{builder.Configuration.GetValue("LocalRunner:Port", 7071)}");
 
         var app = builder.Build();

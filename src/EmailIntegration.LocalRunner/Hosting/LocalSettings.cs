@@ -19,10 +19,22 @@ public static class LocalSettings
         return builder.AddInMemoryCollection(values);
     }
 
-    /// <summary>host.json's queue retry limit, so local poison handling matches Azure.</summary>
-    public static int MaxDequeueCount(string hostJsonPath)
+    /// <summary>host.json's queue trigger rules (retry limit and batching), so local queue handling matches Azure.</summary>
+    public static QueueTriggerRules QueueRules(string hostJsonPath)
     {
         using var json = JsonDocument.Parse(File.ReadAllText(hostJsonPath));
-        return json.RootElement.GetProperty("extensions").GetProperty("queues").GetProperty("maxDequeueCount").GetInt32();
+        var queues = json.RootElement.GetProperty("extensions").GetProperty("queues");
+        return new QueueTriggerRules(
+            queues.GetProperty("maxDequeueCount").GetInt32(), queues.GetProperty("batchSize").GetInt32(), queues.GetProperty("newBatchThreshold").GetInt32());
     }
+}
+
+/// <summary>
+/// host.json's <c>extensions.queues</c>: a message failing <paramref name="MaxDequeueCount"/> times is poisoned; messages are
+/// fetched <paramref name="BatchSize"/> at a time and run concurrently, and the next batch is fetched once the messages in
+/// flight drop to <paramref name="NewBatchThreshold"/> (so at most their sum run at once).
+/// </summary>
+public sealed record QueueTriggerRules(int MaxDequeueCount, int BatchSize, int NewBatchThreshold)
+{
+    public int MaxInFlight => BatchSize + NewBatchThreshold;
 }
