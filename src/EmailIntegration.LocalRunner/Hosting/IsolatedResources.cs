@@ -26,6 +26,10 @@ public static class IsolatedResources
         ["RunLogTable"] = $"RunLog{suffix}",
         ["VendorDirectoryTable"] = $"VendorDirectory{suffix}",
         ["ErasureTable"] = $"Erasures{suffix}",
+        ["OutboundContainer"] = $"outbound-{suffix}",
+        ["OutboundQueue"] = $"outbound-{suffix}",
+        ["BlastStatusTable"] = $"BlastStatus{suffix}",
+        ["OptOutStatusTable"] = $"OptOutStatus{suffix}",
         ["Cosmos:Container"] = $"individuals-{suffix}",
         ["LocalRunner:Sandbox"] = "false",
         ["LocalRunner:Port"] = "0",
@@ -40,6 +44,7 @@ public static class IsolatedResources
     public static async Task<string?> DeleteAsync(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<EmailIntegrationOptions>>().Value;
+        var outbound = services.GetRequiredService<IOptions<EmailIntegration.Azure.Outbound.OutboundStorageOptions>>().Value;
         var blobs = services.GetRequiredService<BlobServiceClient>();
         var queues = services.GetRequiredService<QueueServiceClient>();
         var tables = services.GetRequiredService<TableServiceClient>();
@@ -49,8 +54,15 @@ public static class IsolatedResources
             await blobs.GetBlobContainerClient(options.QuarantineContainer).DeleteIfExistsAsync();
             await queues.GetQueueClient(options.TrackingQueue).DeleteIfExistsAsync();
             await queues.GetQueueClient(options.TrackingQueue + "-poison").DeleteIfExistsAsync();
+            await blobs.GetBlobContainerClient(outbound.OutboundContainer).DeleteIfExistsAsync();
+            await queues.GetQueueClient(outbound.OutboundQueue).DeleteIfExistsAsync();
+            await queues.GetQueueClient(outbound.OutboundQueue + "-poison").DeleteIfExistsAsync();
             var erasures = services.GetRequiredService<IOptions<EmailIntegration.Azure.Erasure.ErasureStorageOptions>>().Value.ErasureTable;
-            foreach (var table in new[] { options.WatermarkTable, options.RunLogTable, options.VendorDirectoryTable, erasures })
+            foreach (var table in new[]
+                     {
+                         options.WatermarkTable, options.RunLogTable, options.VendorDirectoryTable, erasures, outbound.BlastStatusTable,
+                         outbound.OptOutStatusTable,
+                     })
             {
                 await tables.DeleteTableAsync(table);
             }

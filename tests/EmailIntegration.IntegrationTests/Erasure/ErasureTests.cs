@@ -37,7 +37,6 @@ public sealed class ErasureTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var suffix = Guid.NewGuid().ToString("N")[..10];
         sandbox = RealMagnetSandbox.Start(SandboxData.Generate(seed: 23, today: DateTimeOffset.UtcNow, individuals: 30, mailings: 3));
         pipeline = await IsolatedPipeline.StartAsync(sandbox.Url.ToString(), new Dictionary<string, string?>
         {
@@ -45,24 +44,12 @@ public sealed class ErasureTests(ITestOutputHelper output) : IAsyncLifetime
             ["Vendors:RealMagnet:Password"] = sandbox.Password,
             ["Webhooks:SendGrid:Enabled"] = "true",
             ["Webhooks:SendGrid:VerificationKey"] = Convert.ToBase64String(sendGridKey.ExportSubjectPublicKeyInfo()),
-            ["OutboundContainer"] = $"outbound-{suffix}",
-            ["OutboundQueue"] = $"outbound-{suffix}",
-            ["BlastStatusTable"] = $"BlastStatus{suffix}",
-            ["OptOutStatusTable"] = $"OptOutStatus{suffix}",
             ["Changes:SettleSeconds"] = "0",
         });
     }
 
     public async Task DisposeAsync()
     {
-        var options = pipeline.Services.GetRequiredService<IOptions<OutboundStorageOptions>>().Value;
-        await pipeline.Services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(options.OutboundContainer).DeleteIfExistsAsync();
-        var queues = pipeline.Services.GetRequiredService<QueueServiceClient>();
-        await queues.GetQueueClient(options.OutboundQueue).DeleteIfExistsAsync();
-        await queues.GetQueueClient(options.OutboundQueue + "-poison").DeleteIfExistsAsync();
-        var tables = pipeline.Services.GetRequiredService<TableServiceClient>();
-        await tables.DeleteTableAsync(options.BlastStatusTable);
-        await tables.DeleteTableAsync(options.OptOutStatusTable);
         await pipeline.DisposeAsync();
         sandbox.Dispose();
         sendGridKey.Dispose();

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using EmailIntegration.Azure.Outbound;
 using EmailIntegration.IntegrationTests.Infrastructure;
@@ -24,13 +23,8 @@ public sealed class OutboundPipelineTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var suffix = Guid.NewGuid().ToString("N")[..10];
         var settings = new Dictionary<string, string?>(sandboxes.AdapterSettings())
         {
-            ["OutboundContainer"] = $"outbound-{suffix}",
-            ["OutboundQueue"] = $"outbound-{suffix}",
-            ["BlastStatusTable"] = $"BlastStatus{suffix}",
-            ["OptOutStatusTable"] = $"OptOutStatus{suffix}",
             ["Outbound:RealMagnet:Categories:Events"] = "1002",
             ["Outbound:FieldMaps:highroad:IndividualId"] = "Member ID",
             ["Outbound:FieldMaps:highroad:Email"] = "Email Address",
@@ -51,11 +45,6 @@ public sealed class OutboundPipelineTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        var options = pipeline.Services.GetRequiredService<IOptions<OutboundStorageOptions>>().Value;
-        await pipeline.Services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(options.OutboundContainer).DeleteIfExistsAsync();
-        var queues = pipeline.Services.GetRequiredService<QueueServiceClient>();
-        await queues.GetQueueClient(options.OutboundQueue).DeleteIfExistsAsync();
-        await queues.GetQueueClient(options.OutboundQueue + "-poison").DeleteIfExistsAsync();
         await pipeline.DisposeAsync();
         sandboxes.Dispose();
     }

@@ -2,13 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Azure.Storage.Blobs;
-using Azure.Storage.Queues;
-using EmailIntegration.Azure.Outbound;
 using EmailIntegration.IntegrationTests.Infrastructure;
 using EmailIntegration.VendorSandbox;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
 namespace EmailIntegration.IntegrationTests.Webhooks;
@@ -26,15 +21,10 @@ public sealed class WebhookPipelineTests(ITestOutputHelper output) : IAsyncLifet
 
     public async Task InitializeAsync()
     {
-        var suffix = Guid.NewGuid().ToString("N")[..10];
         pipeline = await IsolatedPipeline.StartAsync(settings: new Dictionary<string, string?>(sandboxes.AdapterSettings())
         {
             ["Webhooks:SendGrid:Enabled"] = "true",
             ["Webhooks:SendGrid:VerificationKey"] = Convert.ToBase64String(sendGridKey.ExportSubjectPublicKeyInfo()),
-            ["OutboundContainer"] = $"outbound-{suffix}",
-            ["OutboundQueue"] = $"outbound-{suffix}",
-            ["BlastStatusTable"] = $"BlastStatus{suffix}",
-            ["OptOutStatusTable"] = $"OptOutStatus{suffix}",
             ["Outbound:RealMagnet:Categories:Newsletter"] = "1001",
         });
         await pipeline.ServeLandedFilesAsync();
@@ -42,11 +32,6 @@ public sealed class WebhookPipelineTests(ITestOutputHelper output) : IAsyncLifet
 
     public async Task DisposeAsync()
     {
-        var options = pipeline.Services.GetRequiredService<IOptions<OutboundStorageOptions>>().Value;
-        await pipeline.Services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(options.OutboundContainer).DeleteIfExistsAsync();
-        var queues = pipeline.Services.GetRequiredService<QueueServiceClient>();
-        await queues.GetQueueClient(options.OutboundQueue).DeleteIfExistsAsync();
-        await queues.GetQueueClient(options.OutboundQueue + "-poison").DeleteIfExistsAsync();
         await pipeline.DisposeAsync();
         sandboxes.Dispose();
         sendGridKey.Dispose();
