@@ -109,12 +109,12 @@ public sealed partial class CosmosIndividualStore(Container container) : IIndivi
     /// </summary>
     private static (string Id, byte[] Body) StoredItemOf(string storedId, List<IndividualDocument> changed, DocumentSnapshot snapshot)
     {
-        if (!MailingFold.Holds(changed[0]))
+        if (!FirstRows.IsRow(changed[0]))
         {
             return (storedId, JsonSerializer.SerializeToUtf8Bytes(changed[0], DocumentJson.Options));
         }
 
-        var rows = snapshot.Documents.Values.Where(d => MailingFold.Holds(d) && MailingFold.IdOf(d.Id) == storedId)
+        var rows = snapshot.Documents.Values.Where(d => FirstRows.IsRow(d) && MailingFold.IdOf(d.Id) == storedId)
             .ToDictionary(d => d.Id, StringComparer.Ordinal);
         foreach (var row in changed)
         {

@@ -6,7 +6,7 @@ namespace EmailIntegration.Domain.Documents;
 /// </summary>
 public static class FirstRows
 {
-    /// <summary>Whether a document is a child-form row (not the profile, not a change record).</summary>
+    /// <summary>Whether a document is a child-form row (not the profile, not a change record): what a mailing fold holds.</summary>
     public static bool IsRow(IndividualDocument document) => document is MailingRowDocument;
 
     /// <summary>

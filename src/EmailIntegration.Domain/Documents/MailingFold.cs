@@ -39,9 +39,6 @@ public static class MailingFold
         return parts.Length >= 3 && RowPrefixes.Contains(parts[0]) ? $"{StoredType}|{parts[1]}|{parts[2]}" : documentId;
     }
 
-    /// <summary>Whether a document is a row kept in a fold.</summary>
-    public static bool Holds(IndividualDocument document) => document is MailingRowDocument;
-
     /// <summary>A fold sorts where its newest row does.</summary>
     public static DateTimeOffset SortAtOf(IEnumerable<IndividualDocument> rows) => rows.Max(r => r.SortAt);
 }
